@@ -1,0 +1,5 @@
+"""Allow `python -m digitedge`."""
+
+from digitedge.cli import main
+
+main()

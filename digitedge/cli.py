@@ -1,0 +1,117 @@
+"""The digitedge command: thin click wrappers; heavy imports live inside each command."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+
+import click
+
+from digitedge.errors import DigitEdgeError
+
+PATH_IN = click.Path(exists=False, dir_okay=True, file_okay=True)
+
+
+@contextmanager
+def _user_errors():
+    """Turn the library's own exceptions into one-line click errors (exit 1), never a traceback."""
+    try:
+        yield
+    except DigitEdgeError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _quiet_tensorflow() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import warnings
+
+    warnings.filterwarnings("ignore", module="keras")
+    warnings.filterwarnings("ignore", module="tf2onnx")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
+@click.version_option(package_name="digitedge")
+def cli():
+    """Train, export and run handwritten digit recognition on the edge."""
+
+
+@cli.command()
+@click.option("--preset", type=click.Choice(["edge", "seed", "quick"]), default="edge",
+              help="Network: edge (small, accurate), seed (the classic CNN), quick (demos and tests).")
+@click.option("--epochs", type=click.IntRange(1), default=None, help="Epochs [default: the preset's: edge 30, seed 30, quick 3].")
+@click.option("--batch-size", type=click.IntRange(1), default=128, help="Images per training step.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Peak learning rate [default: the preset's: edge/quick 3e-3, seed 1e-3].")
+@click.option("--schedule", type=click.Choice(["cosine", "plateau"]), default=None,
+              help="Learning-rate annealing [default: the preset's: cosine, seed plateau].")
+@click.option("--val-size", type=click.IntRange(1), default=5000, help="Training images held out for validation.")
+@click.option("--patience", type=click.IntRange(1), default=10, help="Early stopping: epochs without a better validation accuracy.")
+@click.option("--augment/--no-augment", default=True, help="Random rotation, zoom and shift (never flips).")
+@click.option("--rotation", type=click.FloatRange(0, 45), default=10.0, help="Max rotation, degrees.")
+@click.option("--zoom", type=click.FloatRange(0, 0.5), default=0.1, help="Max zoom in or out, fraction.")
+@click.option("--shift", type=click.FloatRange(0, 0.5), default=0.1, help="Max shift, fraction of the side.")
+@click.option("--seed", type=int, default=0, help="Random seed; the same seed repeats a run exactly.")
+@click.option("--train-limit", type=click.IntRange(1), default=None, help="Train on only this many images (smoke runs) [default: all].")
+@click.option("--data", type=PATH_IN, default=None, help="MNIST as an IDX folder (gzip or raw) or a Keras mnist.npz [default: the embedded copy].")
+@click.option("--out", type=click.Path(file_okay=False), default="runs", help="Parent folder of run folders.")
+def train(**options):
+    """Train a CNN on MNIST into a new run folder under --out."""
+    _quiet_tensorflow()
+    from digitedge.train import TrainConfig, train as run_training
+
+    with _user_errors():
+        run_training(TrainConfig(**options))
+
+
+@cli.command()
+@click.option("--int8", is_flag=True, help="Also write full-integer int8 TFLite and statically quantised (QDQ) int8 ONNX.")
+@click.option("--run", "run", type=click.Path(file_okay=False), default=None, help="Run folder to export [default: the latest under --runs].")
+@click.option("--model", type=click.Path(dir_okay=False), default=None, help="A .keras model file to export instead of a run's.")
+@click.option("--runs", type=click.Path(file_okay=False), default="runs", help="Where to look for the latest run.")
+@click.option("--out", type=click.Path(file_okay=False), default="exports", help="Output folder; files are replaced only after all pass verification.")
+@click.option("--calib-count", type=click.IntRange(1, 60000), default=1000, help="Training images used to calibrate int8.")
+@click.option("--calib-seed", type=int, default=0, help="Seed of the random draw of calibration images.")
+@click.option("--calib-method", type=click.Choice(["minmax", "entropy", "percentile"]), default="minmax", help="ONNX activation calibration method.")
+@click.option("--per-channel/--per-tensor", default=True, help="Per-channel or per-tensor int8 weight scales.")
+@click.option("--opset", type=click.IntRange(9, 18), default=17, help="ONNX opset.")
+@click.option("--data", type=PATH_IN, default=None, help="MNIST for calibration and verification [default: the embedded copy].")
+def export(**options):
+    """Export a trained model to TFLite and ONNX and verify every file against it."""
+    if options["run"] and options["model"]:
+        raise click.UsageError("pass --run or --model, not both")
+    _quiet_tensorflow()
+    from digitedge.export import ExportConfig, export as run_export
+
+    with _user_errors():
+        run_export(ExportConfig(**options), log=_echo)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False), default="exports")
+@click.option("--data", type=PATH_IN, default=None, help="MNIST holding the test set [default: the embedded copy].")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of a table.")
+def verify(folder, data, as_json):
+    """Check exported files against the Keras reference on the 10k test images (no TensorFlow needed)."""
+    import json
+
+    from digitedge import data as mnist_data
+    from digitedge import verify as verification
+
+    with _user_errors():
+        results = verification.verify(folder, mnist=mnist_data.load(data), log=(lambda _: None) if as_json else _echo)
+    if as_json:
+        click.echo(json.dumps(results))
+
+
+def _echo(message: str) -> None:
+    click.echo(message)
+    sys.stdout.flush()
+
+
+def main():
+    cli(prog_name="digitedge")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

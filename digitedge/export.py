@@ -1,0 +1,218 @@
+"""ExportConfig and export(): a Keras model to TFLite and ONNX, float32 and int8, verified."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from digitedge import contract, data, verify
+from digitedge.errors import DigitEdgeError, ModelError
+
+# The formats: file name, builder name. int8 ones are written only with --int8.
+FLOAT_FILES = {"digitedge_fp32.tflite": "_tflite_fp32", "digitedge_fp32.onnx": "_onnx_fp32"}
+INT8_FILES = {"digitedge_int8.tflite": "_tflite_int8", "digitedge_int8.onnx": "_onnx_int8"}
+CALIBRATION = {"minmax": "MinMax", "entropy": "Entropy", "percentile": "Percentile"}
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    model: str | None = None  # a .keras file; None: --run's model, or the latest run's
+    run: str | None = None  # a run folder holding model.keras
+    runs: str = "runs"  # where to look for the latest run
+    out: str = "exports"  # output folder; replaced file by file only after verification passes
+    int8: bool = False  # also write full-integer int8 TFLite and QDQ int8 ONNX
+    calib_count: int = 1000  # representative training images for int8 calibration
+    calib_seed: int = 0  # which images: a seeded random draw from the 60k training set
+    calib_method: str = "minmax"  # ONNX activation calibration: minmax, entropy or percentile
+    per_channel: bool = True  # per-channel weight scales (both formats)
+    opset: int = 17  # ONNX opset (tf2onnx 1.17 supports up to 18)
+    data: str | None = None  # MNIST for calibration and verification; None: the embedded copy
+
+
+def find_model(cfg: ExportConfig) -> Path:
+    from digitedge.train import latest_run
+
+    if cfg.model:
+        path = Path(cfg.model)
+    elif cfg.run:
+        path = Path(cfg.run) / "model.keras"
+    else:
+        run = latest_run(cfg.runs)
+        if run is None:
+            raise ModelError(f"no finished run under {cfg.runs}/; run 'digitedge train' first or pass --model")
+        path = run / "model.keras"
+    if not path.is_file():
+        raise ModelError(f"no model at {path}; run 'digitedge train' first or pass --model")
+    return path
+
+
+def export(cfg: ExportConfig, log=print) -> dict:
+    """Write, verify, then publish the exports; returns the manifest. Raises VerificationError."""
+    if cfg.calib_method not in CALIBRATION:
+        raise DigitEdgeError(f"unknown calibration method {cfg.calib_method!r}; choose {', '.join(CALIBRATION)}")
+    if not 1 <= cfg.opset <= 18:
+        raise DigitEdgeError(f"opset {cfg.opset} is not supported; tf2onnx 1.17 writes opsets up to 18")
+    source = find_model(cfg)
+    mnist = data.load(cfg.data)
+
+    import keras
+
+    try:
+        net = keras.models.load_model(source, compile=False)
+    except Exception as e:
+        raise ModelError(f"{source}: not a loadable Keras model ({str(e).splitlines()[0][:160]})") from None
+    if tuple(net.input_shape[1:]) != (28, 28, 1) or net.output_shape[-1] != 10:
+        raise ModelError(f"{source}: not a digit model (input {net.input_shape}, output {net.output_shape})")
+    log(f"exporting {source} ({net.count_params():,} parameters)")
+
+    calib_idx = np.sort(np.random.default_rng(cfg.calib_seed).choice(len(mnist.x_train), cfg.calib_count, replace=False))
+    calib = contract.to_input(mnist.x_train[calib_idx])
+    reference = net.predict(contract.to_input(mnist.x_test), batch_size=512, verbose=0).astype(np.float32)
+
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        files = dict(FLOAT_FILES, **(INT8_FILES if cfg.int8 else {}))
+        for name, builder in files.items():
+            with contextlib.redirect_stdout(io.StringIO()):  # the converters print pages of SavedModel details
+                globals()[builder](net, staging / name, calib, cfg, source)
+            log(f"wrote {name} ({(staging / name).stat().st_size / 1024:.1f} KB)")
+        np.savez_compressed(staging / verify.REFERENCE, probs=reference, labels=mnist.y_test)
+        manifest = _manifest(cfg, source, net, staging, list(files), calib_idx)
+        (staging / verify.MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        results = verify.verify(staging, mnist=mnist, log=log)  # raises VerificationError on a failed gate
+        manifest["verification"] = results
+        (staging / verify.MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        for path in sorted(staging.iterdir()):  # publish: each rename is atomic, the manifest last
+            if path.name != verify.MANIFEST:
+                path.replace(out / path.name)
+        (staging / verify.MANIFEST).replace(out / verify.MANIFEST)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    log(f"all {len(files)} files match the Keras model; wrote {out}/")
+    return manifest
+
+
+def _serving_function(net):
+    import tensorflow as tf
+
+    spec = tf.TensorSpec([None, 28, 28, 1], tf.float32, name=contract.CONTRACT["input_name"])
+
+    @tf.function(input_signature=[spec])
+    def serve(image):
+        return {contract.CONTRACT["output_name"]: net(image, training=False)}
+
+    return serve, spec
+
+
+def _tflite_converter(net):
+    import tensorflow as tf
+
+    return tf.lite.TFLiteConverter.from_keras_model(net)  # from_concrete_functions gives a broken file here
+
+
+def _tflite_fp32(net, path: Path, calib, cfg, source) -> None:
+    path.write_bytes(_tflite_converter(net).convert())
+
+
+def _tflite_int8(net, path: Path, calib, cfg, source) -> None:
+    import tensorflow as tf
+
+    converter = _tflite_converter(net)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = lambda: ([calib[i : i + 1]] for i in range(len(calib)))
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]  # integer-only, or fail
+    converter.inference_input_type = tf.int8  # scale 1/255, zero point -128: q = pixel - 128, lossless
+    converter.inference_output_type = tf.int8  # softmax: scale 1/256, zero point -128
+    converter._experimental_disable_per_channel = not cfg.per_channel
+    path.write_bytes(converter.convert())
+
+
+def _onnx_fp32(net, path: Path, calib, cfg, source) -> None:
+    import tf2onnx
+
+    serve, spec = _serving_function(net)
+    model, _ = tf2onnx.convert.from_function(serve, input_signature=[spec], opset=cfg.opset)
+    _onnx_metadata(model, source)
+    _save_onnx(model, path)
+
+
+def _onnx_int8(net, path: Path, calib, cfg, source) -> None:
+    import onnx
+    from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    fp32 = path.with_name("digitedge_fp32.onnx")
+    if not fp32.exists():
+        _onnx_fp32(net, fp32, calib, cfg, source)
+    prep = path.with_name(".prep.onnx")
+    quant_pre_process(str(fp32), str(prep))
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.batches = iter([{contract.CONTRACT["input_name"]: calib[i : i + 100]} for i in range(0, len(calib), 100)])
+
+        def get_next(self):
+            return next(self.batches, None)
+
+    quantize_static(
+        str(prep), str(path), Reader(), quant_format=QuantFormat.QDQ, per_channel=cfg.per_channel,
+        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,  # U8S8: onnxruntime's fast x86 path
+        calibrate_method=getattr(CalibrationMethod, CALIBRATION[cfg.calib_method]),
+        extra_options={"ActivationSymmetric": False, "WeightSymmetric": True},
+    )
+    prep.unlink()
+    model = onnx.load(str(path))
+    _onnx_metadata(model, source)
+    _save_onnx(model, path)
+
+
+def _onnx_metadata(model, source: Path) -> None:
+    del model.metadata_props[:]
+    for key, value in (("digitedge_contract", contract.dumps()), ("digitedge_source_sha256", data.sha256(source))):
+        prop = model.metadata_props.add()
+        prop.key, prop.value = key, value
+    model.producer_name = "digitedge"
+
+
+def _save_onnx(model, path: Path) -> None:
+    import onnx
+
+    onnx.checker.check_model(model)
+    path.write_bytes(model.SerializeToString())
+
+
+def _manifest(cfg, source: Path, net, folder: Path, names: list[str], calib_idx: np.ndarray) -> dict:
+    import importlib.metadata as md
+
+    versions = {}
+    for pkg in ("tensorflow", "keras", "tf2onnx", "onnx", "onnxruntime", "ai-edge-litert", "numpy"):
+        try:
+            versions[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            versions[pkg] = None
+    return {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "source_model": {"path": str(source), "sha256": data.sha256(source), "parameters": int(net.count_params())},
+        "contract": contract.CONTRACT,
+        "files": {name: {"sha256": data.sha256(folder / name), "bytes": (folder / name).stat().st_size,
+                         "dtype": "int8" if "int8" in name else "float32"} for name in names},
+        "reference": {"file": verify.REFERENCE, "sha256": data.sha256(folder / verify.REFERENCE),
+                      "what": "Keras softmax outputs on the 10,000 MNIST test images"},
+        "calibration": {"count": len(calib_idx), "seed": cfg.calib_seed, "source": "MNIST training images",
+                        "indices_sha256": hashlib.sha256(calib_idx.astype("<i8").tobytes()).hexdigest(),
+                        "onnx_method": cfg.calib_method, "per_channel": cfg.per_channel},
+        "config": dataclasses.asdict(cfg),
+        "versions": versions,
+    }

@@ -1,0 +1,79 @@
+"""The network definitions (presets) and their cost: parameters and multiply-adds."""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+
+def seed_net() -> keras.Model:
+    """The classic Kaggle/Keras MNIST CNN this project started from (887k params, 32M MACs)."""
+    inputs = keras.Input((28, 28, 1), name="image")
+    x = inputs
+    for filters, kernel in ((32, 5), (64, 3)):
+        x = layers.Conv2D(filters, kernel, padding="same", activation="relu")(x)
+        x = layers.Conv2D(filters, kernel, padding="same", activation="relu")(x)
+        x = layers.MaxPool2D()(x)
+        x = layers.Dropout(0.25)(x)
+    x = layers.Flatten()(x)
+    x = layers.Dense(256, activation="relu")(x)
+    x = layers.Dropout(0.5)(x)
+    outputs = layers.Dense(10, activation="softmax", name="probs")(x)
+    return keras.Model(inputs, outputs, name="seed")
+
+
+def edge_net(widths: tuple[int, int, int, int] = (16, 32, 48, 96), name: str = "edge") -> keras.Model:
+    """A small all-convolutional net for the edge: conv-BN-relu, global pooling, no big Dense.
+
+    (28x28) w0 -> pool -> (14x14) w1, w2 -> pool -> (7x7) w3 valid -> (5x5) GAP -> Dense(10).
+    One convolution at full resolution: on a CPU the 28x28 layers cost the most time per
+    multiply-add, so the capacity goes to 14x14 and 7x7. BatchNorm folds into the
+    convolutions on export, so it costs nothing at inference.
+    """
+    w0, w1, w2, w3 = widths
+    inputs = keras.Input((28, 28, 1), name="image")
+    x = _conv_bn(inputs, w0, "same")
+    x = layers.MaxPool2D()(x)
+    x = _conv_bn(x, w1, "same")
+    x = _conv_bn(x, w2, "same")
+    x = layers.MaxPool2D()(x)
+    x = _conv_bn(x, w3, "valid")
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(0.2)(x)
+    outputs = layers.Dense(10, activation="softmax", name="probs")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def _conv_bn(x, filters: int, padding: str):
+    x = layers.Conv2D(filters, 3, padding=padding, use_bias=False)(x)
+    x = layers.BatchNormalization(momentum=0.9)(x)  # 0.99 lags on short runs
+    return layers.ReLU()(x)
+
+
+BUILDERS = {
+    "edge": lambda: edge_net((16, 32, 48, 96), "edge"),
+    "quick": lambda: edge_net((16, 32, 48, 96), "quick"),
+    "seed": seed_net,
+}
+
+
+def build(preset: str) -> keras.Model:
+    return BUILDERS[preset]()
+
+
+def macs(model: keras.Model) -> int:
+    """Multiply-adds of one forward pass at batch 1 (convolutions and dense layers)."""
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, layers.Conv2D):
+            _, h, w, c_out = layer.output.shape
+            kh, kw = layer.kernel_size
+            c_in = layer.input.shape[-1]
+            total += h * w * c_out * kh * kw * c_in // layer.groups
+        elif isinstance(layer, layers.DepthwiseConv2D):
+            _, h, w, c_out = layer.output.shape
+            kh, kw = layer.kernel_size
+            total += h * w * c_out * kh * kw
+        elif isinstance(layer, layers.Dense):
+            total += layer.input.shape[-1] * layer.units
+    return int(total)

@@ -1,0 +1,180 @@
+"""TrainConfig and train(): one Keras run on MNIST into a run folder."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from digitedge import contract, data
+from digitedge.errors import DigitEdgeError
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    preset: str = "edge"  # network: edge (default), seed (the classic CNN) or quick (demos, tests)
+    epochs: int | None = None  # None: the preset's own (see PRESETS)
+    batch_size: int = 128  # images per step
+    lr: float | None = None  # peak learning rate; None: the preset's own
+    schedule: str | None = None  # cosine (warm-up then cosine to zero) or plateau; None: the preset's
+    val_size: int = 5000  # training images held out for validation (the test set is never used)
+    patience: int = 10  # early stopping: epochs without a better validation accuracy
+    augment: bool = True  # random rotation, zoom and shift (never flips)
+    rotation: float = 10.0  # max rotation, degrees
+    zoom: float = 0.1  # max zoom in or out, fraction
+    shift: float = 0.1  # max shift, fraction of the side
+    seed: int = 0  # seeds numpy, TF and Keras; with op determinism, a run repeats exactly
+    train_limit: int | None = None  # use only this many training images (tests, smoke runs)
+    data: str | None = None  # IDX folder or mnist.npz; None: the embedded copy
+    out: str = "runs"  # parent folder of run folders
+
+
+# Per-preset defaults for the fields left as None; these reproduce the README's numbers.
+PRESETS = {
+    "edge": dict(epochs=20, lr=3e-3, schedule="cosine", optimizer="adam"),
+    "seed": dict(epochs=30, lr=1e-3, schedule="plateau", optimizer="rmsprop"),
+    "quick": dict(epochs=2, lr=3e-3, schedule="cosine", optimizer="adam"),
+}
+
+
+def resolve(cfg: TrainConfig) -> TrainConfig:
+    """Fill the preset's defaults into the fields left as None, and check the rest."""
+    if cfg.preset not in PRESETS:
+        raise DigitEdgeError(f"unknown preset {cfg.preset!r}; choose one of {', '.join(PRESETS)}")
+    p = PRESETS[cfg.preset]
+    cfg = dataclasses.replace(
+        cfg,
+        epochs=cfg.epochs or p["epochs"],
+        lr=cfg.lr or p["lr"],
+        schedule=cfg.schedule or p["schedule"],
+    )
+    if cfg.schedule not in ("cosine", "plateau"):
+        raise DigitEdgeError(f"unknown schedule {cfg.schedule!r}; choose cosine or plateau")
+    if cfg.epochs < 1 or cfg.batch_size < 1:
+        raise DigitEdgeError("--epochs and --batch-size must be at least 1")
+    return cfg
+
+
+def new_run_dir(out: str, preset: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    base = Path(out) / f"{preset}-{stamp}"
+    run, n = base, 1
+    while run.exists():
+        n += 1
+        run = Path(f"{base}-{n}")
+    run.mkdir(parents=True)
+    return run
+
+
+def latest_run(out: str | Path = "runs") -> Path | None:
+    """The most recently finished run folder under `out` (one holding model.keras and metrics.json)."""
+    runs = [p.parent for p in Path(out).glob("*/metrics.json") if (p.parent / "model.keras").is_file()]
+    return max(runs, key=lambda p: (p / "metrics.json").stat().st_mtime, default=None)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def _log(message: str) -> None:
+    print(message, flush=True)  # flushed: progress must show when stdout is a file or a pipe
+
+
+def train(cfg: TrainConfig, log=_log) -> Path:
+    """Train, keep the best validation model, evaluate it on the test set; returns the run folder."""
+    cfg = resolve(cfg)
+    mnist = data.load(cfg.data)  # before TensorFlow, so a bad path fails fast
+
+    import keras
+    import tensorflow as tf
+
+    from digitedge import model as nets
+    from digitedge import report
+    from digitedge.callbacks import BestModel, Progress
+
+    keras.utils.set_random_seed(cfg.seed)
+    tf.config.experimental.enable_op_determinism()  # the parallel augmentation map needs it
+
+    x_fit, y_fit, x_val, y_val = data.split_validation(mnist, cfg.val_size, cfg.seed)
+    if cfg.train_limit:
+        x_fit, y_fit = x_fit[: cfg.train_limit], y_fit[: cfg.train_limit]
+    run = new_run_dir(cfg.out, cfg.preset)
+    atomic_write_text(run / "config.json", json.dumps(dataclasses.asdict(cfg), indent=2) + "\n")
+    log(f"run folder {run}; {len(x_fit)} training, {len(x_val)} validation images from {mnist.source}")
+
+    net = nets.build(cfg.preset)
+    steps = math.ceil(len(x_fit) / cfg.batch_size)
+    net.compile(optimizer=_optimizer(cfg, steps), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    log(f"{cfg.preset}: {net.count_params():,} parameters, {nets.macs(net):,} multiply-adds per image")
+
+    fit_ds = _dataset(cfg, contract.to_input(x_fit), y_fit, tf, keras)
+    best = BestModel(run / "model.keras", log)
+    callbacks = [best, Progress(cfg.epochs, log), keras.callbacks.CSVLogger(str(run / "history.csv"))]
+    callbacks.append(keras.callbacks.EarlyStopping("val_accuracy", patience=cfg.patience, mode="max"))
+    if cfg.schedule == "plateau":
+        callbacks.append(keras.callbacks.ReduceLROnPlateau("val_accuracy", factor=0.5, patience=3, min_lr=1e-5, mode="max"))
+
+    start = time.perf_counter()
+    interrupted = False
+    try:
+        net.fit(fit_ds, validation_data=(contract.to_input(x_val), y_val), epochs=cfg.epochs,
+                callbacks=callbacks, verbose=0)
+    except KeyboardInterrupt:
+        interrupted = True
+        log("interrupted: keeping the best model so far")
+    seconds = time.perf_counter() - start
+    if best.weights is None:
+        raise DigitEdgeError(f"stopped before the first epoch ended; nothing was saved in {run}")
+    net.set_weights(best.weights)
+
+    probs = net.predict(contract.to_input(mnist.x_test), batch_size=512, verbose=0)
+    metrics = report.metrics(probs, mnist.y_test)
+    metrics.update(
+        preset=cfg.preset, parameters=int(net.count_params()), macs=nets.macs(net),
+        train_seconds=round(seconds, 1), epochs_run=best.epochs_seen, best_epoch=best.epoch,
+        best_val_accuracy=best.val_accuracy, seconds_per_epoch=round(seconds / max(best.epochs_seen, 1), 2),
+        interrupted=interrupted, train_images=len(x_fit), val_images=len(x_val),
+    )
+    report.pictures(run, probs, mnist.x_test, mnist.y_test, metrics)
+    atomic_write_text(run / "metrics.json", json.dumps(metrics, indent=2) + "\n")
+    log(f"test accuracy {metrics['test_accuracy']:.2%} (best epoch {best.epoch}, {seconds:.0f}s); wrote {run}")
+    return run
+
+
+def _optimizer(cfg: TrainConfig, steps_per_epoch: int):
+    import keras
+
+    kind = PRESETS[cfg.preset]["optimizer"]
+    lr = cfg.lr
+    if cfg.schedule == "cosine":
+        total = cfg.epochs * steps_per_epoch
+        warmup = min(steps_per_epoch, total // 10)
+        lr = keras.optimizers.schedules.CosineDecay(
+            0.0, decay_steps=total - warmup, warmup_target=cfg.lr, warmup_steps=warmup)
+    if kind == "rmsprop":
+        return keras.optimizers.RMSprop(learning_rate=lr)
+    return keras.optimizers.Adam(learning_rate=lr)
+
+
+def _dataset(cfg: TrainConfig, x: np.ndarray, y: np.ndarray, tf, keras):
+    ds = tf.data.Dataset.from_tensor_slices((x, y.astype(np.int32)))
+    ds = ds.shuffle(len(x), seed=cfg.seed, reshuffle_each_iteration=True).batch(cfg.batch_size)
+    if cfg.augment:
+        # fill with 0 (background): the default 'reflect' would mirror ink into the borders
+        turn = cfg.rotation / 360.0
+        augment = keras.Sequential([
+            keras.layers.RandomRotation(turn, fill_mode="constant", seed=cfg.seed),
+            keras.layers.RandomZoom(cfg.zoom, fill_mode="constant", seed=cfg.seed + 1),
+            keras.layers.RandomTranslation(cfg.shift, cfg.shift, fill_mode="constant", seed=cfg.seed + 2),
+        ])
+        ds = ds.map(lambda a, b: (augment(a, training=True), b), num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)
