@@ -104,9 +104,69 @@ def verify(folder, data, as_json):
         click.echo(json.dumps(results))
 
 
-def _echo(message: str) -> None:
-    click.echo(message)
-    sys.stdout.flush()
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--threads", type=click.IntRange(1), multiple=True, help="Thread counts to measure (repeatable) [default: 1 and all cores].")
+@click.option("--runs", type=click.IntRange(10), default=300, help="Batch-1 inferences timed per file and thread count.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per measurement instead of a table.")
+def benchmark(paths, threads, runs, as_json):
+    """Size, accuracy, batch-1 latency and batch-256 throughput of exported files (default: exports/)."""
+    import json
+
+    from digitedge import benchmark as bench
+
+    with _user_errors():
+        rows = bench.run(list(paths) or ["exports"], list(threads) or None, runs,
+                         log=(lambda _: None) if as_json else _echo)
+    for row in rows if as_json else []:
+        click.echo(json.dumps(row))
+
+
+MODEL_HELP = "Exported model (.onnx or .tflite)."
+DEFAULT_MODEL = "exports/digitedge_int8.onnx"
+
+
+@cli.command()
+@click.option("--source", default="0", help="Camera index, video file, image file or folder of images.")
+@click.option("--model", type=click.Path(dir_okay=False), default=DEFAULT_MODEL, help=MODEL_HELP)
+@click.option("--record", type=click.Path(dir_okay=False), default=None, help="Write the annotated frames to this .mp4 or .avi.")
+@click.option("--no-display", is_flag=True, help="Run headless (also automatic when there is no display).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per frame.")
+@click.option("--max-frames", type=click.IntRange(1), default=None, help="Stop after this many frames [default: until the source ends or q].")
+@click.option("--steady/--no-steady", default=True, help="Vote over recent frames so a still sheet's reading does not flicker.")
+@click.option("--threads", type=click.IntRange(1), default=None, help="Inference threads [default: the runtime's choice].")
+def camera(source, model, record, no_display, as_json, max_frames, steady, threads):
+    """Live recognition from a webcam, a video, an image or a folder. Keys: q quit, s snapshot, m mask."""
+    from digitedge.vision import camera as cam
+
+    with _user_errors():
+        summary = cam.run(source, model, record=record, display=not no_display, as_json=as_json,
+                          max_frames=max_frames, steady=steady, threads=threads, log=_echo)
+    if not as_json:
+        _echo(f"{summary['frames']} frames, {summary['mean_ms']:.1f} ms of processing per frame"
+              + (f"; wrote {record}" if record and summary["frames"] else ""), err=True)
+    if summary["frames"] == 0:
+        raise click.ClickException(f"no frame could be read from {source}")
+
+
+@cli.command()
+@click.argument("images", nargs=-1, required=True, type=click.Path())
+@click.option("--model", type=click.Path(dir_okay=False), default=DEFAULT_MODEL, help=MODEL_HELP)
+@click.option("--single", is_flag=True, help="Treat each image as one digit instead of finding the digits in it.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per image.")
+def predict(images, model, single, as_json):
+    """Read the handwritten digits in image files."""
+    from digitedge.vision.predict import predict as run_predict
+
+    with _user_errors():
+        failed = run_predict(list(images), model, single=single, as_json=as_json, log=_echo)
+    if failed:
+        raise click.ClickException(f"{failed} of {len(images)} file(s) could not be read")
+
+
+def _echo(message: str, err: bool = False) -> None:
+    click.echo(message, err=err)
+    (sys.stderr if err else sys.stdout).flush()
 
 
 def main():

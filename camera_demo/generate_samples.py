@@ -1,0 +1,181 @@
+"""Generate the sample footage: MNIST *test* digits drawn as ink on photographed-looking paper.
+
+Each frame is a sheet (plain, ruled or squared paper) on a desk, seen with slight perspective,
+a lighting gradient, a soft shadow, vignetting, blur, sensor noise and JPEG compression. The
+labels and boxes of every digit are written to labels.json beside the frames.
+
+    python camera_demo/generate_samples.py --out camera_demo/samples
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from digitedge import data
+
+W, H = 640, 480  # frame size
+SHEET = (900, 640)  # sheet canvas before perspective, pixels
+
+
+def sheet(rng, digits: np.ndarray, labels: np.ndarray, rows: list[int]):
+    """A paper canvas with the digits drawn on it; returns (canvas BGR float, ink boxes on canvas)."""
+    sw, sh = SHEET
+    tint = np.array([rng.uniform(225, 250), rng.uniform(232, 252), rng.uniform(238, 255)])
+    canvas = np.ones((sh, sw, 3)) * tint
+    canvas += cv2.GaussianBlur(rng.normal(0, 6, (sh, sw)), (0, 0), 1.5)[..., None]  # paper grain
+    style = rng.choice(["plain", "ruled", "squared"])
+    line_col = np.array([rng.uniform(170, 220), rng.uniform(140, 190), rng.uniform(90, 150)])  # light blue-grey
+    if style in ("ruled", "squared"):
+        step = int(rng.integers(36, 56))
+        for y in range(step, sh, step):
+            cv2.line(canvas, (0, y), (sw, y), line_col.tolist(), 1)
+        if style == "squared":
+            for x in range(step, sw, step):
+                cv2.line(canvas, (x, 0), (x, sh), line_col.tolist(), 1)
+    pen = rng.choice(["ballpoint", "pencil", "marker"])
+    colour = {"ballpoint": [110, 40, 20], "pencil": [80, 80, 80], "marker": [25, 25, 25]}[pen]
+    strength = {"ballpoint": 0.95, "pencil": 0.75, "marker": 1.0}[pen]
+    boxes, k = [], 0
+    line_h = sh / (len(rows) + 1)
+    for r, count in enumerate(rows):
+        size = int(rng.uniform(70, 100))  # the 28x28 cell; the ink is about 20/28 of it
+        x = rng.uniform(40, 120)
+        y0 = line_h * (r + 1) - size / 2
+        for _ in range(count):
+            cell = cv2.resize(digits[k], (size, size), interpolation=cv2.INTER_CUBIC).astype(np.float64) / 255
+            cell = np.clip(cell * strength, 0, 1)
+            if pen == "marker":
+                cell = cv2.dilate(cell, np.ones((3, 3)))
+            yy = int(y0 + rng.uniform(-6, 6))
+            xx = int(x)
+            if xx + size >= sw - 10:
+                break
+            region = canvas[yy : yy + size, xx : xx + size]
+            region[:] = region * (1 - cell[..., None]) + np.array(colour) * cell[..., None]
+            ys, xs = np.nonzero(cell > 0.25)
+            boxes.append((int(labels[k]), r, [xx + xs.min(), yy + ys.min(), xx + xs.max() + 1, yy + ys.max() + 1]))
+            x += size * rng.uniform(0.7, 0.9)
+            k += 1
+    return canvas, boxes, k
+
+
+def photograph(rng, canvas: np.ndarray, homography_jitter: float = 0.0, base=None):
+    """Place the sheet on a desk with perspective and light it like a phone photo."""
+    sw, sh = SHEET
+    if base is None:
+        margin = rng.uniform(0.02, 0.08)
+        corners = np.float32([[W * margin, H * margin], [W * (1 - margin), H * margin],
+                              [W * (1 - margin), H * (1 - margin)], [W * margin, H * (1 - margin)]])
+        corners += rng.uniform(-18, 18, corners.shape).astype(np.float32)  # slight perspective
+        desk = np.array([rng.uniform(40, 160), rng.uniform(40, 140), rng.uniform(30, 120)])
+        light = _lighting(rng)
+        base = (corners, desk, light)
+    corners, desk, light = base
+    corners = corners + rng.normal(0, homography_jitter, corners.shape).astype(np.float32)
+    M = cv2.getPerspectiveTransform(np.float32([[0, 0], [sw, 0], [sw, sh], [0, sh]]), corners)
+    frame = np.ones((H, W, 3)) * desk + cv2.GaussianBlur(rng.normal(0, 12, (H, W)), (0, 0), 3)[..., None]
+    paper = cv2.warpPerspective(canvas, M, (W, H), flags=cv2.INTER_LINEAR)
+    inside = cv2.warpPerspective(np.ones((sh, sw)), M, (W, H))[..., None]
+    frame = frame * (1 - inside) + paper * inside
+    frame *= light[..., None]
+    frame = cv2.GaussianBlur(frame, (0, 0), rng.uniform(0.4, 1.1))
+    frame += rng.normal(0, rng.uniform(2, 6), frame.shape)
+    ok, jpg = cv2.imencode(".jpg", np.clip(frame, 0, 255).astype(np.uint8),
+                           [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(60, 92))])
+    return cv2.imdecode(jpg, cv2.IMREAD_COLOR), M, base
+
+
+def _lighting(rng) -> np.ndarray:
+    """A brightness field: a linear gradient, a soft shadow, and vignetting."""
+    yy, xx = np.mgrid[0:H, 0:W] / np.array([H, W])[:, None, None]
+    angle = rng.uniform(0, 2 * np.pi)
+    field = 1 - rng.uniform(0.1, 0.35) * (np.cos(angle) * xx + np.sin(angle) * yy)
+    shadow = np.zeros((H, W), np.float32)
+    pts = (rng.uniform(0, 1, (4, 2)) * [W, H]).astype(np.int32)
+    pts[:2] = [[0, pts[0, 1]], [pts[1, 0], 0]]  # a shadow from a corner, like a hand or a phone
+    cv2.fillConvexPoly(shadow, cv2.convexHull(pts), 1.0)
+    shadow = cv2.GaussianBlur(shadow, (0, 0), 25)
+    field *= 1 - rng.uniform(0.15, 0.4) * shadow
+    field *= 1 - 0.35 * ((xx - 0.5) ** 2 + (yy - 0.5) ** 2)  # vignetting
+    return field
+
+
+def _frame_boxes(boxes, M) -> list[dict]:
+    out = []
+    for label, line, (x0, y0, x1, y1) in boxes:
+        pts = cv2.perspectiveTransform(np.float32([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]]), M)[0]
+        bx0, by0 = pts.min(0)
+        bx1, by1 = pts.max(0)
+        out.append({"label": label, "line": line, "box": [int(bx0), int(by0), int(bx1 - bx0), int(by1 - by0)]})
+    return out
+
+
+def _text(digits: list[dict]) -> str:
+    lines: dict[int, str] = {}
+    for d in digits:
+        lines[d["line"]] = lines.get(d["line"], "") + str(d["label"])
+    return " ".join(lines[k] for k in sorted(lines))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default="camera_demo/samples", help="output folder (default: %(default)s)")
+    ap.add_argument("--frames", type=int, default=40, help="still frames (default: %(default)s)")
+    ap.add_argument("--video-sheets", type=int, default=3, help="sheets in the video (default: %(default)s)")
+    ap.add_argument("--video-seconds", type=float, default=4.0, help="seconds per sheet (default: %(default)s)")
+    ap.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(args.seed)
+    mnist = data.load()
+    order = rng.permutation(len(mnist.x_test))  # test digits only: the model never trained on them
+    used = 0
+    record = {"source": "MNIST test set", "seed": args.seed, "frames": [], "video": None}
+
+    def next_sheet():
+        nonlocal used
+        rows = [5, 5] if rng.random() < 0.7 else [4, 3, 3]
+        idx = order[used : used + sum(rows)]
+        canvas, boxes, n = sheet(rng, mnist.x_test[idx], mnist.y_test[idx], rows)
+        ids = idx[:n].tolist()
+        used += n
+        return canvas, boxes, ids
+
+    for f in range(args.frames):
+        canvas, boxes, ids = next_sheet()
+        frame, M, _ = photograph(rng, canvas)
+        name = f"frame_{f:03d}.jpg"
+        cv2.imwrite(str(out / name), frame, [cv2.IMWRITE_JPEG_QUALITY, 90])
+        digits = _frame_boxes(boxes, M)
+        record["frames"].append({"file": name, "text": _text(digits), "test_indices": ids, "digits": digits})
+
+    fps = 10
+    writer = cv2.VideoWriter(str(out / "sample_video.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), fps, (W, H))
+    if not writer.isOpened():
+        raise SystemExit("cannot open an mp4v video writer")
+    video = {"file": "sample_video.mp4", "fps": fps, "sheets": []}
+    frame_no = 0
+    for _ in range(args.video_sheets):
+        canvas, boxes, ids = next_sheet()
+        base = None
+        count = int(args.video_seconds * fps)
+        for _ in range(count):
+            frame, M, base = photograph(rng, canvas, homography_jitter=1.5, base=base)
+            writer.write(frame)
+        digits = _frame_boxes(boxes, M)
+        video["sheets"].append({"first_frame": frame_no, "frames": count, "text": _text(digits), "test_indices": ids})
+        frame_no += count
+    writer.release()
+    record["video"] = video
+    (out / "labels.json").write_text(json.dumps(record, indent=1) + "\n")
+    print(f"wrote {args.frames} frames and a {frame_no}-frame video to {out}/")
+
+
+if __name__ == "__main__":
+    main()

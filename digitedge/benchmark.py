@@ -1,0 +1,82 @@
+"""Latency and throughput of exported files, in their edge runtimes, side by side."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from digitedge import data
+from digitedge.errors import ModelError
+from digitedge.runtime import Classifier
+
+
+def model_files(paths: list[str | Path]) -> list[Path]:
+    """Expand folders into their .onnx and .tflite files; keep files as given."""
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(q for q in p.iterdir() if q.suffix in (".onnx", ".tflite"))
+            if not found:
+                raise ModelError(f"no .onnx or .tflite files in {p}/; run 'digitedge export' first")
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise ModelError(f"no model at {p}; run 'digitedge export' first")
+    return out
+
+
+def measure(path: Path, images: np.ndarray, labels: np.ndarray, threads: int, runs: int = 300, batches: int = 10) -> dict:
+    """Median and p99 latency at batch 1, throughput at batch 256; accuracy on the given images."""
+    clf = Classifier(path, threads=threads)
+    acc = float((clf.predict(images).argmax(1) == labels).mean())
+    one = images[:1]
+    for _ in range(20):
+        clf.predict(one)
+    lat = []
+    for i in range(runs):
+        t = time.perf_counter()
+        clf.predict(images[i % len(images)][None])
+        lat.append(time.perf_counter() - t)
+    big = images[:256]
+    clf.predict(big)
+    t = time.perf_counter()
+    for _ in range(batches):
+        clf.predict(big, batch=256)
+    per_s = batches * len(big) / (time.perf_counter() - t)
+    lat_ms = np.array(lat) * 1e3
+    return {
+        "file": str(path), "runtime": clf.info["runtime"], "dtype": clf.info["dtype"], "threads": threads,
+        "bytes": path.stat().st_size, "accuracy": acc,
+        "latency_ms_median": float(np.median(lat_ms)), "latency_ms_p99": float(np.percentile(lat_ms, 99)),
+        "throughput_per_s": float(per_s),
+    }
+
+
+def run(paths: list[str | Path], threads: list[int] | None = None, runs: int = 300, log=print) -> list[dict]:
+    files = model_files(paths)
+    mnist = data.load()
+    threads = threads or sorted({1, os.cpu_count() or 1})
+    rows = []
+    log(HEADER)
+    for path in files:
+        for n in threads:
+            rows.append(measure(path, mnist.x_test, mnist.y_test, n, runs))
+            log(format_row(rows[-1]))
+    return rows
+
+
+HEADER = f"{'file':<40} {'threads':>7} {'size':>9} {'accuracy':>9} {'b1 median':>10} {'b1 p99':>9} {'b256 img/s':>11}"
+
+
+def format_row(r: dict) -> str:
+    return (f"{_short(r['file']):<40} {r['threads']:>7} {r['bytes'] / 1024:>7.1f}KB {r['accuracy']:>9.2%} "
+            f"{r['latency_ms_median']:>8.3f}ms {r['latency_ms_p99']:>7.3f}ms {r['throughput_per_s']:>11,.0f}")
+
+
+def _short(path: str) -> str:
+    parts = Path(path).parts
+    return str(Path(*parts[-2:])) if len(parts) > 1 else path

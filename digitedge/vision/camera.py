@@ -1,0 +1,226 @@
+"""Sources (webcam, video, image, folder), the live loop, drawing, and steady readings."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import Counter, deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import cv2
+import numpy as np
+
+from digitedge.errors import SourceError
+from digitedge.vision.reader import Digit, DigitReader, Reading, text_of
+
+IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
+
+
+@dataclass
+class Frame:
+    path: str  # the source: file, or camera index
+    index: int  # frame number within the source
+    image: np.ndarray | None  # None: this file could not be read (error says why)
+    error: str | None = None
+
+
+def open_source(source: str, capture_factory=cv2.VideoCapture) -> Iterator[Frame]:
+    """Frames from a camera index ("0"), a video file, an image file or a folder of images."""
+    if source.isdigit():
+        return _capture(capture_factory(int(source)), source, live=True)
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_TYPES)
+        if not files:
+            raise SourceError(f"{path}/: no images ({', '.join(sorted(IMAGE_TYPES))}) in this folder")
+        return (read_image(p) for p in files)
+    if not path.is_file():
+        raise SourceError(f"{path}: no such file or folder; pass a camera index, a video, an image or a folder")
+    if path.suffix.lower() in IMAGE_TYPES:
+        return iter([read_image(path)])
+    return _capture(capture_factory(str(path)), str(path), live=False)
+
+
+def read_image(path: Path) -> Frame:
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)  # applies EXIF orientation, as phones expect
+    if image is None:
+        return Frame(str(path), 0, None, f"{path}: not a readable image; skipped")
+    return Frame(str(path), 0, image)
+
+
+def _capture(cap, name: str, live: bool) -> Iterator[Frame]:
+    if not cap.isOpened():
+        what = f"no camera at index {name}; check it is connected, or pass --source VIDEO|IMAGE|FOLDER" if live \
+            else f"{name}: not a readable video; pass a video OpenCV can decode, an image or a folder"
+        raise SourceError(what)
+
+    def frames():
+        index = 0
+        try:
+            while True:
+                ok, image = cap.read()
+                if not ok or image is None:
+                    if live:
+                        print(f"camera {name} stopped sending frames (disconnected?); stopping", file=sys.stderr)
+                    return
+                yield Frame(name, index, image)
+                index += 1
+        finally:
+            cap.release()
+
+    return frames()
+
+
+class Stabilizer:
+    """Steady readings on a still sheet: follow each digit's box across frames and vote on its label."""
+
+    def __init__(self, history: int = 7, forget: int = 5):
+        self.history, self.forget = history, forget
+        self.tracks: list[dict] = []
+
+    def update(self, reading: Reading) -> Reading:
+        for t in self.tracks:
+            t["missed"] += 1
+        steady = []
+        for d in reading.digits:
+            track = max(self.tracks, key=lambda t: _iou(t["box"], d.box), default=None)
+            if track is None or _iou(track["box"], d.box) < 0.3 or track["missed"] == 0:
+                track = {"box": d.box, "votes": deque(maxlen=self.history), "missed": 0}
+                self.tracks.append(track)
+            track["box"], track["missed"] = d.box, 0
+            track["votes"].append((d.label, d.confidence))
+            label, _ = Counter(v[0] for v in track["votes"]).most_common(1)[0]
+            confs = [c for lab, c in track["votes"] if lab == label]
+            steady.append(Digit(label, float(np.mean(confs)), d.box, d.line, d.image))
+        self.tracks = [t for t in self.tracks if t["missed"] <= self.forget]
+        return Reading(steady, text_of(steady), reading.mask, reading.ms)
+
+
+def _iou(a, b) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    iw = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    ih = max(0, min(ay + ah, by + bh) - max(ay, by))
+    inter = iw * ih
+    return inter / float(aw * ah + bw * bh - inter or 1)
+
+
+def draw(frame: np.ndarray, reading: Reading, fps: float | None = None, show_mask: bool = False) -> np.ndarray:
+    """Boxes, labels and confidences, the text read, speed, and the 28x28 crops the model saw."""
+    if show_mask:
+        mask = cv2.resize(reading.mask, (frame.shape[1], frame.shape[0]), interpolation=cv2.INTER_NEAREST)
+        canvas = cv2.cvtColor(mask, cv2.COLOR_GRAY2BGR)
+    else:
+        canvas = frame.copy() if frame.ndim == 3 else cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
+    h, w = canvas.shape[:2]
+    thick = max(1, round(max(h, w) / 640))
+    font = 0.5 * thick
+    for d in reading.digits:
+        x, y, bw, bh = d.box
+        colour = (40, 200, 40) if d.label is not None else (40, 40, 220)
+        cv2.rectangle(canvas, (x, y), (x + bw, y + bh), colour, thick)
+        tag = f"{d.label} {d.confidence:.0%}" if d.label is not None else f"? {d.confidence:.0%}"
+        cv2.putText(canvas, tag, (x, max(12, y - 4)), cv2.FONT_HERSHEY_SIMPLEX, font, colour, thick, cv2.LINE_AA)
+    banner = f"read: {reading.text or '-'}   {reading.ms:.1f} ms" + (f"   {fps:.1f} fps" if fps else "")
+    cv2.rectangle(canvas, (0, 0), (w, int(26 * thick)), (0, 0, 0), -1)
+    cv2.putText(canvas, banner, (6, int(19 * thick)), cv2.FONT_HERSHEY_SIMPLEX, font * 1.2, (255, 255, 255), thick, cv2.LINE_AA)
+    crops = [cv2.resize(d.image, (56, 56), interpolation=cv2.INTER_NEAREST) for d in reading.digits[: max(1, w // 58)]]
+    if crops:
+        strip = np.hstack([cv2.copyMakeBorder(c, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=128) for c in crops])
+        sh, sw = strip.shape
+        if sh < h and sw <= w:
+            canvas[h - sh :, :sw] = cv2.cvtColor(strip, cv2.COLOR_GRAY2BGR)
+    return canvas
+
+
+def _log(message: str, err: bool = False) -> None:
+    print(message, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+def has_display() -> bool:
+    """cv2.imshow without a display aborts the process, so look before opening a window."""
+    try:
+        framework = cv2.currentUIFramework()
+    except AttributeError:
+        framework = ""
+    if not framework or framework == "NONE":
+        return False
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def open_writer(path: str, size: tuple[int, int], fps: float):
+    fourcc = "MJPG" if path.lower().endswith(".avi") else "mp4v"  # avc1/H264 never opens on many builds
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*fourcc), fps, size)
+    if not writer.isOpened():
+        raise SourceError(f"{path}: cannot write a video there; use a .mp4 or .avi path in a writable folder")
+    return writer
+
+
+def run(source: str, model: str, record: str | None = None, display: bool | None = None, as_json: bool = False,
+        max_frames: int | None = None, steady: bool = True, threads: int | None = None,
+        capture_factory=cv2.VideoCapture, log=None) -> dict:
+    """The camera loop; returns a summary (frames, errors, mean ms). Ends cleanly on q, Ctrl-C or end of input."""
+    log = log or _log
+    reader = DigitReader(model, threads=threads)
+    frames = open_source(source, capture_factory)
+    display = has_display() if display is None else (display and has_display())
+    stabilizer = Stabilizer() if steady and not Path(source).is_dir() else None
+    writer, size, show_mask, window = None, None, False, "digitedge"
+    done, errors, total_ms, last, fps = 0, 0, 0.0, time.perf_counter(), None
+    snapshots = 0
+    try:
+        for frame in frames:
+            if frame.image is None:
+                errors += 1
+                log(frame.error, err=True)
+                continue
+            if frame.image.size == 0:
+                continue
+            reading = reader.read(frame.image)
+            if stabilizer:
+                reading = stabilizer.update(reading)
+            done += 1
+            total_ms += reading.ms
+            now = time.perf_counter()
+            fps, last = 1.0 / max(now - last, 1e-6), now
+            if as_json:
+                log(json.dumps({"path": frame.path, "frame": frame.index, "text": reading.text,
+                                "digits": [d.as_json() for d in reading.digits]}))
+            if record or display:
+                annotated = draw(frame.image, reading, fps, show_mask)
+            if record:
+                if writer is None:
+                    size = (annotated.shape[1], annotated.shape[0])  # a folder's images may differ: fit them
+                    writer = open_writer(record, size, 15.0 if source.isdigit() else 10.0)
+                if (annotated.shape[1], annotated.shape[0]) != size:
+                    annotated = cv2.resize(annotated, size)
+                writer.write(annotated)
+            if display:
+                cv2.imshow(window, annotated)
+                key = cv2.waitKey(1) & 0xFF
+                if key in (ord("q"), 27):
+                    break
+                if key == ord("m"):
+                    show_mask = not show_mask
+                if key == ord("s"):
+                    snapshots += 1
+                    name = f"snapshot_{time.strftime('%Y%m%d-%H%M%S')}_{snapshots}.png"
+                    cv2.imwrite(name, annotated)
+                    log(f"saved {name}")
+            if max_frames and done >= max_frames:
+                break
+    except KeyboardInterrupt:
+        log("interrupted; stopping", err=True)
+    finally:
+        if writer is not None:
+            writer.release()  # whatever was recorded stays playable
+        if display:
+            cv2.destroyAllWindows()
+    return {"frames": done, "unreadable": errors, "mean_ms": total_ms / done if done else 0.0}

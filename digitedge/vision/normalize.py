@@ -1,0 +1,67 @@
+"""Crop -> 28x28 the way MNIST was made: tight box, fit in 20x20, centre of mass at the centre."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from digitedge.contract import BOX, SIZE
+
+STROKE = 2.4  # typical MNIST stroke width in pixels once the digit fits 20x20; thin pen lines are thickened to it
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """Mean stroke width of a binary shape: twice its area over its perimeter (a long thin stroke)."""
+    area = float(np.count_nonzero(mask))
+    if area == 0:
+        return 0.0
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    perimeter = sum(cv2.arcLength(c, True) for c in contours)
+    return 2.0 * area / max(perimeter, 1.0)
+
+
+def to_mnist(ink: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """ink: uint8 (h, w), ink bright on 0; mask: its binary support. Returns uint8 (28, 28), white on black."""
+    if mask is None:
+        mask = (ink > 0).astype(np.uint8) * 255
+    ys, xs = np.nonzero(mask)
+    if len(ys) == 0:
+        return np.zeros((SIZE, SIZE), np.uint8)
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    ink, mask = ink[y0:y1, x0:x1], mask[y0:y1, x0:x1]
+    h, w = ink.shape
+    scale = BOX / max(h, w)
+    ink = np.where(mask > 0, ink, 0).astype(np.uint8)
+    peak = np.percentile(ink[mask > 0], 90)  # strokes peak at 255 in MNIST, whatever the pen
+    ink = cv2.convertScaleAbs(ink, alpha=255.0 / max(peak, 1.0))
+    ink = _match_stroke(ink, mask, scale)
+    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
+    small = cv2.resize(ink, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    m = cv2.moments(small)
+    if m["m00"] <= 0:
+        return np.zeros((SIZE, SIZE), np.uint8)
+    cx, cy = m["m10"] / m["m00"], m["m01"] / m["m00"]
+    # shift so the centre of mass lands on (14, 14), keeping the whole box inside the 28x28 frame
+    ox = int(np.clip(round(SIZE / 2 - cx), 0, SIZE - nw))
+    oy = int(np.clip(round(SIZE / 2 - cy), 0, SIZE - nh))
+    out = np.zeros((SIZE, SIZE), np.uint8)
+    out[oy : oy + nh, ox : ox + nw] = small
+    return out
+
+
+def _match_stroke(ink: np.ndarray, mask: np.ndarray, scale: float) -> np.ndarray:
+    """Thicken thin pen strokes (or thin thick marker strokes) towards MNIST's width after scaling."""
+    width = stroke_width(mask) * scale
+    if width <= 0:
+        return ink
+    if width < STROKE * 0.7:
+        k = int(round((STROKE - width) / scale))
+        if k >= 1:
+            return cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k + 1, k + 1)))
+    elif width > STROKE * 2.0:
+        k = int(round((width - STROKE * 1.5) / scale))
+        if k >= 2:
+            thinner = cv2.erode(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+            if np.count_nonzero(thinner) > 0.3 * np.count_nonzero(ink):  # never erase a digit
+                return thinner
+    return ink

@@ -1,0 +1,33 @@
+"""Read the digits in image files: every digit on the page, or the whole image as one digit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from digitedge.vision.camera import read_image
+from digitedge.vision.reader import DigitReader
+
+
+def predict(paths: list[str], model: str, single: bool = False, as_json: bool = False, log=None) -> int:
+    """Prints one line (or JSON object) per image; returns how many files could not be read."""
+    reader = DigitReader(model)
+    failed = 0
+    for path in paths:
+        frame = read_image(Path(path)) if Path(path).is_file() else None
+        if frame is None or frame.image is None:
+            failed += 1
+            log(frame.error if frame else f"{path}: no such file; skipped", err=True)
+            continue
+        if single:
+            digit = reader.read_single(frame.image)
+            digits, text = [digit], "" if digit.label is None else str(digit.label)
+        else:
+            reading = reader.read(frame.image)
+            digits, text = reading.digits, reading.text
+        if as_json:
+            log(json.dumps({"path": path, "frame": 0, "text": text, "digits": [d.as_json() for d in digits]}))
+        else:
+            detail = ", ".join(f"{d.label if d.label is not None else '?'} ({d.confidence:.0%})" for d in digits)
+            log(f"{path}: {text or '(no digits)'}" + (f"   [{detail}]" if detail else ""))
+    return failed

@@ -1,0 +1,111 @@
+"""DigitReader: one frame in, digits out (segment, normalise, classify in one batch, reject, read lines)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from digitedge.runtime import Classifier
+from digitedge.vision.segment import Blob, Candidate, SegmentConfig, segment
+
+DEFAULT_MODEL = Path("exports") / "digitedge_int8.onnx"
+
+
+@dataclass
+class Digit:
+    label: int | None  # None: rejected (low confidence or margin), not part of the text
+    confidence: float
+    box: tuple[int, int, int, int]  # x, y, w, h
+    line: int
+    image: np.ndarray = field(repr=False)  # the 28x28 the model saw
+
+    def as_json(self) -> dict:
+        return {"label": self.label, "confidence": round(self.confidence, 4), "box": list(self.box), "line": self.line}
+
+
+@dataclass
+class Reading:
+    digits: list[Digit]
+    text: str
+    mask: np.ndarray = field(repr=False)
+    ms: float = 0.0  # processing time of this frame, milliseconds
+
+
+class DigitReader:
+    """Reads the handwritten digits in frames with an exported model (.onnx or .tflite)."""
+
+    def __init__(self, model: str | Path = DEFAULT_MODEL, threads: int | None = None,
+                 segment_cfg: SegmentConfig = SegmentConfig(), min_confidence: float = 0.6, min_margin: float = 0.3):
+        self.classifier = Classifier(model, threads=threads)
+        self.segment_cfg, self.min_confidence, self.min_margin = segment_cfg, min_confidence, min_margin
+
+    def read(self, frame: np.ndarray) -> Reading:
+        start = time.perf_counter()
+        blobs, mask = segment(frame, self.segment_cfg)
+        digits = self.classify(blobs)
+        return Reading(digits, text_of(digits), mask, (time.perf_counter() - start) * 1e3)
+
+    def classify(self, blobs: list[Blob]) -> list[Digit]:
+        """Classify every reading of every blob in one batch; keep each blob's most confident reading."""
+        crops = [c for b in blobs for r in b.readings for c in r]
+        if not crops:
+            return []
+        probs = iter(self.classifier.predict(np.stack([c.image for c in crops])))
+        chosen: list[tuple[Candidate, np.ndarray]] = []
+        for blob in blobs:
+            scored = [[(c, next(probs)) for c in reading] for reading in blob.readings]
+            # a reading is as good as its least confident digit; the shape's guess wins ties
+            best = max(range(len(scored)), key=lambda i: min(p.max() for _, p in scored[i]) - (0.1 if i else 0.0))
+            chosen.extend(scored[best])
+        lines = group_lines([c.box for c, _ in chosen])
+        digits = []
+        for (c, p), line in zip(chosen, lines):
+            top2 = np.sort(p)[-2:]
+            label = int(p.argmax()) if top2[1] >= self.min_confidence and top2[1] - top2[0] >= self.min_margin else None
+            digits.append(Digit(label, float(top2[1]), c.box, line, c.image))
+        return sorted(digits, key=lambda d: (d.line, d.box[0]))
+
+    def read_single(self, image: np.ndarray) -> Digit:
+        """The whole image is one digit (the original notebooks' way of classifying new images)."""
+        from digitedge.vision.segment import ink_map, to_gray
+        from digitedge.vision.normalize import to_mnist
+
+        ink = ink_map(to_gray(image), self.segment_cfg.polarity)
+        mask = (ink > max(self.segment_cfg.min_contrast, int(ink.max()) // 3)).astype(np.uint8) * 255
+        h, w = mask.shape
+        return self.classify([Blob([[Candidate((0, 0, w, h), to_mnist(ink, mask))]])])[0]
+
+
+def group_lines(boxes: list[tuple[int, int, int, int]]) -> list[int]:
+    """Line number of each box: boxes whose vertical extents overlap by half form a line; top to bottom."""
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i][1] + boxes[i][3] / 2)
+    bands: list[list[float]] = []  # [top, bottom] of each line so far
+    members: list[list[int]] = []
+    for i in order:
+        x, y, w, h = boxes[i]
+        for band, ids in zip(bands, members):
+            overlap = min(band[1], y + h) - max(band[0], y)
+            if overlap >= 0.5 * min(h, band[1] - band[0]):
+                band[0], band[1] = min(band[0], y), max(band[1], y + h)
+                ids.append(i)
+                break
+        else:
+            bands.append([y, y + h])
+            members.append([i])
+    line_of = [0] * len(boxes)
+    for rank, ids in enumerate(sorted(members, key=lambda ids: min(boxes[i][1] for i in ids))):
+        for i in ids:
+            line_of[i] = rank
+    return line_of
+
+
+def text_of(digits: list[Digit]) -> str:
+    """Accepted digits, each line left to right, lines separated by one space."""
+    lines: dict[int, str] = {}
+    for d in sorted(digits, key=lambda d: (d.line, d.box[0])):
+        if d.label is not None:
+            lines[d.line] = lines.get(d.line, "") + str(d.label)
+    return " ".join(lines[k] for k in sorted(lines))

@@ -1,0 +1,225 @@
+"""Frame -> digit candidates: flatten the lighting, threshold, drop marks that are not digits, split pairs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from digitedge.vision.normalize import to_mnist
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    max_side: int = 1280  # larger frames (4K) are shrunk to this for segmentation; boxes map back
+    polarity: str = "auto"  # ink vs paper: auto, dark-on-light, light-on-dark
+    min_contrast: int = 40  # ink must be this much darker than the local paper, out of 255 (relative)
+    min_height: float = 0.02  # digits are at least this fraction of the frame height
+    max_height: float = 0.7  # and at most this fraction (bigger: the desk, a hand, the sheet's edge)
+    min_relative_height: float = 0.45  # drop marks shorter than this times the median digit (dots, commas)
+    split_ratio: float = 1.15  # a candidate wider than this times its height is split into touching digits
+
+
+@dataclass
+class Candidate:
+    box: tuple[int, int, int, int]  # x, y, w, h in the original frame's pixels
+    image: np.ndarray  # (28, 28) uint8, white ink on black, MNIST-style
+
+
+@dataclass
+class Blob:
+    """One connected piece of ink and the ways to cut it into digits; the first is the shape's guess."""
+
+    readings: list[list[Candidate]]
+
+
+
+
+def to_gray(frame: np.ndarray) -> np.ndarray:
+    if frame.ndim == 3 and frame.shape[2] == 4:
+        return cv2.cvtColor(frame, cv2.COLOR_BGRA2GRAY)
+    if frame.ndim == 3:
+        return cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    return frame
+
+
+def ink_map(gray: np.ndarray, polarity: str = "auto") -> np.ndarray:
+    """How much the ink stands out from the local paper at each pixel, 0-255, relative to the paper.
+
+    The paper is estimated by a median at quarter resolution (ink is a minority of any window),
+    so lighting gradients, shadows and vignetting divide out. With polarity "auto", a frame whose
+    median is far darker than its brightest part is a dark board with light ink (chalk, a
+    negative); anything else, shadows included, is dark ink on light paper.
+    """
+    h, w = gray.shape
+    sw, sh = max(1, w // 4), max(1, h // 4)
+    small = cv2.resize(gray, (sw, sh), interpolation=cv2.INTER_AREA)
+    k = max(5, (max(sw, sh) // 10) | 1)
+    paper = cv2.medianBlur(small, k)
+    if polarity == "auto":
+        mid, top = np.percentile(small, (50, 99.5))
+        polarity = "light-on-dark" if mid < 0.4 * top else "dark-on-light"
+    paper = cv2.resize(cv2.blur(paper, (5, 5)), (w, h), interpolation=cv2.INTER_LINEAR)
+    if polarity == "light-on-dark":
+        gray, paper = 255 - gray, 255 - paper
+    flat = cv2.divide(gray, np.maximum(paper, 1), scale=255)  # paper -> 255, ink darker
+    return 255 - flat
+
+
+def remove_lines(ink: np.ndarray) -> np.ndarray:
+    """Subtract ruled and squared paper lines and the sheet's edges: straight runs far longer than a stroke."""
+    h, w = ink.shape
+    # thicken across the line and bridge small gaps along it, so a line tilted by perspective or
+    # broken by noise still makes one long straight run
+    horizontal = cv2.dilate(ink, np.ones((5, 1), np.uint8))
+    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, np.ones((1, 9), np.uint8))
+    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, max(15, w // 6)), np.uint8))
+    vertical = cv2.dilate(ink, np.ones((1, 5), np.uint8))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((9, 1), np.uint8))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((max(15, h // 5), 1), np.uint8))
+    return cv2.subtract(ink, cv2.add(horizontal, vertical))  # add: crossings are darker
+
+
+def threshold(ink: np.ndarray, min_contrast: int) -> np.ndarray:
+    """Hysteresis: strokes must reach a high level somewhere and are followed down to a low one."""
+    peak = float(np.percentile(ink[::2, ::2], 99.7))  # the darkest ink in the frame, if there is any
+    high = max(1.5 * min_contrast, 0.5 * peak)
+    low = max(min_contrast, 0.25 * peak)
+    _, weak = cv2.threshold(ink, low, 255, cv2.THRESH_BINARY)
+    weak = cv2.morphologyEx(weak, cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))  # mend hairline breaks
+    n, labels = cv2.connectedComponents(weak, connectivity=8)
+    strong = np.zeros(n, bool)
+    strong[labels[ink > high]] = True
+    strong[0] = False
+    return (strong[labels] * 255).astype(np.uint8)
+
+
+def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[list[Blob], np.ndarray]:
+    """Returns the blobs of ink that may be digits, in no order, and the threshold mask (processing scale)."""
+    gray = to_gray(frame)
+    if gray.size == 0 or min(gray.shape) < 8:
+        return [], np.zeros((1, 1), np.uint8)
+    scale = 1.0
+    if max(gray.shape) > cfg.max_side:
+        scale = cfg.max_side / max(gray.shape)
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ink = remove_lines(ink_map(gray, cfg.polarity))
+    mask = threshold(ink, cfg.min_contrast)
+    out = []
+    for x, y, w, h, ids, labels in _components(mask, cfg):
+        shape = np.isin(labels, ids).astype(np.uint8) * 255
+        cut = lambda ranges: [c for c in (_candidate(shape, ink, x, y, a, b, scale) for a, b in ranges) if c]
+        guess = cut(_split(shape, cfg.split_ratio))
+        readings = [guess]
+        # near the split ratio the shape alone cannot tell one wide digit from two touching ones:
+        # offer the other reading and let the classifier's confidence choose (reader.classify)
+        if len(guess) == 1 and w > 0.8 * h:
+            readings.append(cut(_split(shape, 0.0, parts=2)))
+        elif len(guess) == 2 and w < 1.6 * h:
+            readings.append(cut([(0, w)]))
+        out.append(Blob([r for r in readings if r]))
+    return out, mask
+
+
+def _candidate(shape, ink, x, y, a, b, scale) -> Candidate | None:
+    piece = shape[:, a:b]
+    if not piece.any():
+        return None
+    h = shape.shape[0]
+    support = cv2.dilate(piece, np.ones((3, 3), np.uint8))  # keep the strokes' soft edges
+    crop = np.where(support > 0, ink[y : y + h, x + a : x + b], 0).astype(np.uint8)
+    ys, xs = np.nonzero(piece)
+    box = (x + a + xs.min(), y + ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1)
+    return Candidate(tuple(int(round(v / scale)) for v in box), to_mnist(crop, support))
+
+
+def _components(mask: np.ndarray, cfg: SegmentConfig):
+    """Connected components, merged where a stroke broke, filtered to digit-like sizes."""
+    H, W = mask.shape
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    min_h = max(6, cfg.min_height * H)
+    groups = []  # [x0, y0, x1, y1, [ids]]
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        if area < 6 or max(w, h) < min_h * 0.5:
+            continue  # specks and noise
+        groups.append([x, y, x + w, y + h, [i]])
+    groups = _merge_fragments(groups)
+    kept = []
+    for x0, y0, x1, y1, ids in groups:
+        w, h = x1 - x0, y1 - y0
+        if h < min_h or h > cfg.max_height * H or w > 0.9 * W:
+            continue
+        if x0 == 0 or y0 == 0 or x1 == W or y1 == H:
+            continue  # cut by the frame edge: not a whole digit
+        area = sum(int(stats[i][4]) for i in ids)
+        if area > 0.85 * w * h and w > 0.35 * h:
+            continue  # a solid blob, not a pen stroke
+        if w > 2.5 * h and area < 0.12 * w * h:
+            continue  # a long thin line (a tilted rule, a table edge), not a row of touching digits
+        kept.append((x0, y0, w, h, ids))
+    if not kept:
+        return []
+    median_h = float(np.median([k[3] for k in kept]))
+    out = []
+    for x0, y0, w, h, ids in kept:
+        if h < cfg.min_relative_height * median_h:
+            continue  # dots, commas, dashes, underlines
+        if w > 3 * h and h < 0.6 * median_h:
+            continue
+        out.append((x0, y0, w, h, ids, labels[y0 : y0 + h, x0 : x0 + w]))
+    return out
+
+
+def _merge_fragments(groups: list) -> list:
+    """Join pieces of one digit: boxes that overlap, or sit one above the other with a small gap."""
+    groups = sorted(groups, key=lambda g: -(g[2] - g[0]) * (g[3] - g[1]))
+    merged = True
+    while merged:
+        merged = False
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                if _same_digit(groups[a], groups[b]):
+                    ga, gb = groups[a], groups.pop(b)
+                    groups[a] = [min(ga[0], gb[0]), min(ga[1], gb[1]), max(ga[2], gb[2]), max(ga[3], gb[3]), ga[4] + gb[4]]
+                    merged = True
+                    break
+            if merged:
+                break
+    return groups
+
+
+def _same_digit(a, b) -> bool:
+    big, small = (a, b) if (a[3] - a[1]) >= (b[3] - b[1]) else (b, a)
+    bw, sw = big[2] - big[0], small[2] - small[0]
+    bh, sh = big[3] - big[1], small[3] - small[1]
+    x_overlap = min(big[2], small[2]) - max(big[0], small[0])
+    y_gap = max(big[1], small[1]) - min(big[3], small[3])
+    if x_overlap >= 0.6 * min(bw, sw) and y_gap <= 0.25 * bh and sh < 0.8 * bh:
+        merged_h = max(big[3], small[3]) - min(big[1], small[1])
+        return merged_h <= 1.5 * bh and max(bw, sw) <= 1.2 * merged_h
+    return False
+
+
+def _split(shape: np.ndarray, ratio: float, parts: int | None = None) -> list[tuple[int, int]]:
+    """Column ranges of the digits in a candidate: one, or several where it is too wide for one digit.
+
+    Cuts go at the column with the least ink near each even division."""
+    h, w = shape.shape
+    if parts is None:
+        if w <= ratio * h:
+            return [(0, w)]
+        parts = int(np.clip(round(w / (0.75 * h)), 2, 8))
+    ink = (shape > 0).sum(0)
+    cuts, start = [], 0
+    for k in range(1, parts):
+        centre, reach = k * w // parts, max(1, int(0.3 * w / parts))
+        lo, hi = max(start + 1, centre - reach), min(w - 1, centre + reach)
+        if lo >= hi:
+            continue
+        cut = lo + int(np.argmin(ink[lo:hi]))
+        cuts.append(cut)
+        start = cut
+    edges = [0, *cuts, w]
+    return [(a, b) for a, b in zip(edges, edges[1:]) if b > a]

@@ -1,0 +1,90 @@
+"""The command line: help for everything, fast start, one-line errors for a user's mistakes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from digitedge.cli import cli
+from tests.conftest import ROOT, write_idx_folder
+
+COMMANDS = ["train", "export", "verify", "benchmark", "camera", "predict"]
+
+
+def test_group_help_lists_every_command(runner):
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in COMMANDS:
+        assert name in result.output
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_option_has_help(runner, name):
+    result = runner.invoke(cli, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    command = cli.commands[name]
+    for param in command.params:
+        if param.param_type_name == "option" and param.name != "help":
+            assert param.help, f"{name} --{param.name} has no help text"
+            assert param.opts[0] in result.output
+
+
+def test_defaults_are_shown(runner):
+    result = runner.invoke(cli, ["train", "--help"])
+    assert "[default: 128" in result.output  # --batch-size
+    assert "[default: runs]" in result.output
+
+
+def test_help_does_not_import_tensorflow():
+    code = "import sys; from digitedge.cli import cli; sys.argv = ['digitedge', 'train', '--help']\n" \
+           "try:\n    cli()\nexcept SystemExit:\n    pass\nassert 'tensorflow' not in sys.modules, 'tensorflow imported'\n" \
+           "assert 'keras' not in sys.modules, 'keras imported'"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_train_bad_data_path(runner, tmp_path):
+    result = runner.invoke(cli, ["train", "--data", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {tmp_path / 'none'}: no such file or folder; pass an IDX folder or a mnist.npz\n"
+
+
+def test_train_corrupt_data_is_one_line(runner, tmp_path):
+    write_idx_folder(tmp_path, gz=False)
+    (tmp_path / "t10k-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03")
+    result = runner.invoke(cli, ["train", "--data", str(tmp_path), "--out", str(tmp_path / "runs")])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "t10k-images-idx3-ubyte: truncated" in result.output
+    assert not (tmp_path / "runs").exists()  # nothing was started
+
+
+def test_export_without_runs(runner, tmp_path):
+    result = runner.invoke(cli, ["export", "--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "e")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: no finished run under {tmp_path / 'runs'}/; run 'digitedge train' first or pass --model\n"
+
+
+def test_export_run_and_model_conflict(runner, tmp_path):
+    result = runner.invoke(cli, ["export", "--run", "a", "--model", "b.keras"])
+    assert result.exit_code == 2 and "pass --run or --model, not both" in result.output
+
+
+def test_verify_without_exports(runner, tmp_path):
+    result = runner.invoke(cli, ["verify", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: no manifest.json in {tmp_path}/; run 'digitedge export' first\n"
+
+
+def test_predict_missing_model(runner, tmp_path):
+    image = ROOT / "camera_demo" / "samples" / "frame_000.jpg"
+    result = runner.invoke(cli, ["predict", str(image), "--model", str(tmp_path / "m.onnx")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: no model at {tmp_path / 'm.onnx'}; run 'digitedge export' first or pass --model\n"
+
+
+def test_benchmark_empty_folder(runner, tmp_path):
+    result = runner.invoke(cli, ["benchmark", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"Error: no .onnx or .tflite files in {tmp_path}/; run 'digitedge export' first" in result.output

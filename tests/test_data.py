@@ -1,0 +1,114 @@
+"""MNIST loading: the embedded copy, IDX folders and npz files, good and corrupt."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+
+import numpy as np
+import pytest
+
+from digitedge import data
+from digitedge.errors import DataError
+from tests.conftest import idx_bytes, write_idx_folder
+
+
+def test_embedded_copy_is_canonical_mnist():
+    m = data.load()
+    assert m.x_train.shape == (60000, 28, 28) and m.x_test.shape == (10000, 28, 28)
+    assert m.x_train.dtype == np.uint8 and m.y_train.dtype == np.uint8
+    assert np.bincount(m.y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+    assert np.bincount(m.y_train)[:3].tolist() == [5923, 6742, 5958]
+
+
+@pytest.mark.parametrize("gz,dotted", [(True, False), (False, False), (True, True), (False, True)])
+def test_idx_folder_either_compression_and_naming(tmp_path, gz, dotted):
+    arrays = write_idx_folder(tmp_path / "m", gz=gz, dotted=dotted)
+    m = data.load(tmp_path / "m")
+    assert np.array_equal(m.x_train, arrays["train-images"]) and np.array_equal(m.y_test, arrays["t10k-labels"])
+
+
+def test_keras_npz(tmp_path):
+    rng = np.random.default_rng(1)
+    arrays = {"x_train": rng.integers(0, 256, (30, 28, 28), dtype=np.uint8), "y_train": rng.integers(0, 10, 30, dtype=np.uint8),
+              "x_test": rng.integers(0, 256, (10, 28, 28), dtype=np.uint8), "y_test": rng.integers(0, 10, 10, dtype=np.uint8)}
+    np.savez(tmp_path / "mnist.npz", **arrays)
+    m = data.load(tmp_path / "mnist.npz")
+    assert np.array_equal(m.x_test, arrays["x_test"]) and np.array_equal(m.y_train, arrays["y_train"])
+
+
+def test_missing_path(tmp_path):
+    with pytest.raises(DataError, match="no such file or folder"):
+        data.load(tmp_path / "nope")
+
+
+def test_missing_file_is_named(tmp_path):
+    write_idx_folder(tmp_path)
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(DataError) as e:
+        data.load(tmp_path)
+    assert str(e.value).startswith(f"{tmp_path / 't10k-labels-idx1-ubyte.gz'}: missing")
+
+
+def test_truncated_file(tmp_path):
+    write_idx_folder(tmp_path, gz=False)
+    path = tmp_path / "train-images-idx3-ubyte"
+    path.write_bytes(path.read_bytes()[:-100])
+    with pytest.raises(DataError, match=r"train-images-idx3-ubyte: truncated or padded: 46940 data bytes, header says 47040"):
+        data.load(tmp_path)
+
+
+def test_truncated_gzip(tmp_path):
+    write_idx_folder(tmp_path)
+    path = tmp_path / "train-images-idx3-ubyte.gz"
+    path.write_bytes(path.read_bytes()[:50])
+    with pytest.raises(DataError, match=r"train-images-idx3-ubyte.gz: unreadable"):
+        data.load(tmp_path)
+
+
+def test_wrong_magic(tmp_path):
+    write_idx_folder(tmp_path, gz=False)
+    path = tmp_path / "t10k-labels-idx1-ubyte"
+    path.write_bytes(b"\x00\x00\x09\x99" + path.read_bytes()[4:])
+    with pytest.raises(DataError, match=r"t10k-labels-idx1-ubyte: wrong magic number 0x00000999"):
+        data.load(tmp_path)
+
+
+def test_mismatched_counts(tmp_path):
+    write_idx_folder(tmp_path, gz=False)
+    (tmp_path / "train-labels-idx1-ubyte").write_bytes(idx_bytes(np.zeros(59, np.uint8)))
+    with pytest.raises(DataError, match="60 images but 59 labels"):
+        data.load(tmp_path)
+
+
+def test_checksum_mismatch_names_the_file(tmp_path):
+    folder = tmp_path / "mnist"
+    shutil.copytree(data.EMBEDDED, folder)
+    victim = folder / "t10k-labels-idx1-ubyte.gz"
+    labels = bytearray(gzip.decompress(victim.read_bytes()))
+    labels[100] = (labels[100] + 1) % 10  # a valid file with one wrong label: only the checksum can tell
+    victim.chmod(0o644)
+    victim.write_bytes(gzip.compress(bytes(labels)))
+    with pytest.raises(DataError, match=r"t10k-labels-idx1-ubyte.gz: checksum mismatch with .*SHA256SUMS"):
+        data.load(folder)
+
+
+def test_npz_missing_arrays(tmp_path):
+    np.savez(tmp_path / "bad.npz", x_train=np.zeros((2, 28, 28), np.uint8))
+    with pytest.raises(DataError, match=r"missing arrays \['x_test', 'y_test', 'y_train'\]"):
+        data.load(tmp_path / "bad.npz")
+
+
+def test_not_an_npz(tmp_path):
+    (tmp_path / "mnist.npz").write_text("hello")
+    with pytest.raises(DataError, match="not a readable .npz file"):
+        data.load(tmp_path / "mnist.npz")
+
+
+def test_validation_split_is_disjoint_and_repeatable():
+    m = data.load()
+    a = data.split_validation(m, 5000, seed=3)
+    b = data.split_validation(m, 5000, seed=3)
+    assert len(a[0]) == 55000 and len(a[2]) == 5000
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert len(a[1]) + len(a[3]) == len(m.y_train)
