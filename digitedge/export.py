@@ -35,6 +35,7 @@ class ExportConfig:
     calib_seed: int = 0  # which images: a seeded random draw from the 60k training set
     calib_method: str = "minmax"  # ONNX activation calibration: minmax, entropy or percentile
     per_channel: bool = True  # per-channel weight scales (both formats)
+    reduce_range: bool = True  # ONNX: 7-bit weights; x86 CPUs without VNNI saturate u8 x s8 pairs at 8 bits
     opset: int = 17  # ONNX opset (tf2onnx 1.17 supports up to 18)
     data: str | None = None  # MNIST for calibration and verification; None: the embedded copy
 
@@ -168,6 +169,7 @@ def _onnx_int8(net, path: Path, calib, cfg, source) -> None:
 
     quantize_static(
         str(prep), str(path), Reader(), quant_format=QuantFormat.QDQ, per_channel=cfg.per_channel,
+        reduce_range=cfg.reduce_range,
         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,  # U8S8: onnxruntime's fast x86 path
         calibrate_method=getattr(CalibrationMethod, CALIBRATION[cfg.calib_method]),
         extra_options={"ActivationSymmetric": False, "WeightSymmetric": True},
@@ -212,7 +214,8 @@ def _manifest(cfg, source: Path, net, folder: Path, names: list[str], calib_idx:
                       "what": "Keras softmax outputs on the 10,000 MNIST test images"},
         "calibration": {"count": len(calib_idx), "seed": cfg.calib_seed, "source": "MNIST training images",
                         "indices_sha256": hashlib.sha256(calib_idx.astype("<i8").tobytes()).hexdigest(),
-                        "onnx_method": cfg.calib_method, "per_channel": cfg.per_channel},
+                        "onnx_method": cfg.calib_method, "per_channel": cfg.per_channel,
+                        "onnx_reduce_range": cfg.reduce_range},
         "config": dataclasses.asdict(cfg),
         "versions": versions,
     }

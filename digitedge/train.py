@@ -38,7 +38,7 @@ class TrainConfig:
 
 # Per-preset defaults for the fields left as None; these reproduce the README's numbers.
 PRESETS = {
-    "edge": dict(epochs=20, lr=3e-3, schedule="cosine", optimizer="adam"),
+    "edge": dict(epochs=30, lr=3e-3, schedule="cosine", optimizer="adam"),
     "seed": dict(epochs=30, lr=1e-3, schedule="plateau", optimizer="rmsprop"),
     "quick": dict(epochs=2, lr=3e-3, schedule="cosine", optimizer="adam"),
 }

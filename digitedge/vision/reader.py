@@ -54,12 +54,11 @@ class DigitReader:
         if not crops:
             return []
         probs = iter(self.classifier.predict(np.stack([c.image for c in crops])))
+        unit = digit_width(blobs)
         chosen: list[tuple[Candidate, np.ndarray]] = []
         for blob in blobs:
             scored = [[(c, next(probs)) for c in reading] for reading in blob.readings]
-            # a reading is as good as its least confident digit; the shape's guess wins ties
-            best = max(range(len(scored)), key=lambda i: min(p.max() for _, p in scored[i]) - (0.1 if i else 0.0))
-            chosen.extend(scored[best])
+            chosen.extend(max(scored, key=lambda r: _plausibility(r, blob, unit)))
         lines = group_lines([c.box for c, _ in chosen])
         digits = []
         for (c, p), line in zip(chosen, lines):
@@ -77,6 +76,21 @@ class DigitReader:
         mask = (ink > max(self.segment_cfg.min_contrast, int(ink.max()) // 3)).astype(np.uint8) * 255
         h, w = mask.shape
         return self.classify([Blob([[Candidate((0, 0, w, h), to_mnist(ink, mask))]])])[0]
+
+
+def digit_width(blobs: list[Blob]) -> float | None:
+    """The frame's typical digit width, from blobs that are neither a narrow 1 nor too few to tell."""
+    widths = [b.box[2] for b in blobs if b.box[2] > 0.4 * b.box[3]]
+    return float(np.median(widths)) if len(widths) >= 3 else None
+
+
+def _plausibility(reading: list, blob: Blob, unit: float | None) -> float:
+    """How likely one way of cutting a blob is: the classifier's log-probabilities, and how far its
+    digit count is from the blob's width over a typical digit's. The count term is what tells a
+    wide 0 (one digit that splits into a confident 6 and 7) from a touching 28 (confidently one 8)."""
+    _, _, w, h = blob.box
+    expected = w / unit if unit else w / (0.75 * h)
+    return sum(float(np.log(max(p.max(), 1e-6))) for _, p in reading) - 2.0 * abs(len(reading) - expected)
 
 
 def group_lines(boxes: list[tuple[int, int, int, int]]) -> list[int]:

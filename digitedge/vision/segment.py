@@ -31,6 +31,7 @@ class Candidate:
 class Blob:
     """One connected piece of ink and the ways to cut it into digits; the first is the shape's guess."""
 
+    box: tuple[int, int, int, int]  # x, y, w, h at processing scale
     readings: list[list[Candidate]]
 
 
@@ -45,6 +46,10 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
 
 
 def ink_map(gray: np.ndarray, polarity: str = "auto") -> np.ndarray:
+    return flatten(gray, polarity)[0]
+
+
+def flatten(gray: np.ndarray, polarity: str = "auto") -> tuple[np.ndarray, np.ndarray]:
     """How much the ink stands out from the local paper at each pixel, 0-255, relative to the paper.
 
     The paper is estimated by a median at quarter resolution (ink is a minority of any window),
@@ -57,14 +62,22 @@ def ink_map(gray: np.ndarray, polarity: str = "auto") -> np.ndarray:
     small = cv2.resize(gray, (sw, sh), interpolation=cv2.INTER_AREA)
     k = max(5, (max(sw, sh) // 10) | 1)
     paper = cv2.medianBlur(small, k)
+    # hard steps in the paper estimate are the sheet's edges (or hard shadows): no handwriting there
+    step = cv2.morphologyEx(paper, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    edges = (step > np.maximum(0.25 * paper, 20)).astype(np.uint8) * 255
+    edges = cv2.resize(cv2.dilate(edges, np.ones((3, 3), np.uint8)), (w, h), interpolation=cv2.INTER_NEAREST)
     if polarity == "auto":
         mid, top = np.percentile(small, (50, 99.5))
         polarity = "light-on-dark" if mid < 0.4 * top else "dark-on-light"
     paper = cv2.resize(cv2.blur(paper, (5, 5)), (w, h), interpolation=cv2.INTER_LINEAR)
     if polarity == "light-on-dark":
         gray, paper = 255 - gray, 255 - paper
+    # the paper is never brighter than the brightest pixel near it: this keeps the blurred estimate
+    # from spilling over the sheet's edge onto the desk (a false "ink" band), while strokes
+    # narrower than the window still see the paper beside them
+    paper = cv2.min(paper, cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))))
     flat = cv2.divide(gray, np.maximum(paper, 1), scale=255)  # paper -> 255, ink darker
-    return 255 - flat
+    return 255 - flat, edges
 
 
 def remove_lines(ink: np.ndarray) -> np.ndarray:
@@ -104,8 +117,10 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     if max(gray.shape) > cfg.max_side:
         scale = cfg.max_side / max(gray.shape)
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    ink = remove_lines(ink_map(gray, cfg.polarity))
+    ink, edges = flatten(gray, cfg.polarity)
+    ink = remove_lines(ink)
     mask = threshold(ink, cfg.min_contrast)
+    mask[edges > 0] = 0
     out = []
     for x, y, w, h, ids, labels in _components(mask, cfg):
         shape = np.isin(labels, ids).astype(np.uint8) * 255
@@ -118,7 +133,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
             readings.append(cut(_split(shape, 0.0, parts=2)))
         elif len(guess) == 2 and w < 1.6 * h:
             readings.append(cut([(0, w)]))
-        out.append(Blob([r for r in readings if r]))
+        out.append(Blob((x, y, w, h), [r for r in readings if r]))
     return out, mask
 
 

@@ -1,0 +1,76 @@
+"""Accuracy and speed of the camera pipeline on the sample footage (camera_demo/samples).
+
+    python benchmarks/pipeline.py [--model exports/digitedge_int8.onnx] [--samples camera_demo/samples]
+
+Digits: a labelled digit counts as read when a digit box overlaps it (IoU > 0.5) with the right label.
+Frames: read exactly when the text equals the labels' text. Speed: processing only (segment,
+normalise, classify), on one core, 640x480 frames; then frames per second end to end on the video.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from digitedge.vision.camera import _iou, open_source, Stabilizer
+from digitedge.vision.reader import DigitReader
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
+    ap.add_argument("--samples", default="camera_demo/samples")
+    ap.add_argument("--repeat", type=int, default=5, help="timing passes over the frames")
+    ap.add_argument("--show-errors", action="store_true")
+    args = ap.parse_args()
+    cv2.setNumThreads(1)  # one core for OpenCV and for the runtime
+    folder = Path(args.samples)
+    labels = json.loads((folder / "labels.json").read_text())
+    reader = DigitReader(args.model, threads=1)
+
+    digits = correct = exact = extra = 0
+    times = []
+    for f in labels["frames"]:
+        frame = cv2.imread(str(folder / f["file"]))
+        reading = reader.read(frame)
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            reader.read(frame)
+            times.append(time.perf_counter() - t)
+        for d in f["digits"]:
+            digits += 1
+            hits = [r for r in reading.digits if _iou(r.box, d["box"]) > 0.5]
+            correct += any(r.label == d["label"] for r in hits)
+        extra += sum(1 for r in reading.digits if r.label is not None and max(_iou(r.box, d["box"]) for d in f["digits"]) <= 0.5)
+        exact += reading.text == f["text"]
+        if args.show_errors and reading.text != f["text"]:
+            print(f"  {f['file']}: read {reading.text!r}, expected {f['text']!r}", file=sys.stderr)
+    ms = np.array(times) * 1e3
+    n = len(labels["frames"])
+    print(f"frames: {n} (640x480, {digits} digits); digits read correctly: {correct}/{digits} = {correct / digits:.2%}; "
+          f"frames read exactly: {exact}/{n} = {exact / n:.2%}; extra accepted marks: {extra}")
+    print(f"processing per frame, 1 core: median {np.median(ms):.2f} ms, p90 {np.percentile(ms, 90):.2f} ms, "
+          f"mean {ms.mean():.2f} ms ({reader.classifier.path.name})")
+
+    video = labels["video"]
+    stab, texts, start, count = Stabilizer(), [], time.perf_counter(), 0
+    for frame in open_source(str(folder / video["file"])):
+        texts.append(stab.update(reader.read(frame.image)).text)
+        count += 1
+    seconds = time.perf_counter() - start
+    right = 0
+    for sheet in video["sheets"]:
+        span = texts[sheet["first_frame"] : sheet["first_frame"] + sheet["frames"]]
+        right += sum(t == sheet["text"] for t in span)
+    print(f"video: {count} frames end to end (decode + process) in {seconds:.2f} s = {count / seconds:.0f} fps; "
+          f"frames read exactly (steady): {right}/{count} = {right / count:.2%}")
+
+
+if __name__ == "__main__":
+    main()

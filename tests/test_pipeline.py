@@ -1,0 +1,167 @@
+"""End to end on the training side: a short real training run, its run folder, export, and the parity gates."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from digitedge import data, verify
+from digitedge.cli import cli
+from digitedge.errors import ModelError, VerificationError
+from tests.conftest import run_without_tensorflow
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """The quick preset trained for 2 epochs on 20k images (about half a minute on 2 cores)."""
+    from click.testing import CliRunner
+
+    runs = tmp_path_factory.mktemp("runs")
+    result = CliRunner().invoke(cli, ["train", "--preset", "quick", "--epochs", "2", "--train-limit", "20000",
+                                      "--val-size", "2000", "--out", str(runs)])
+    assert result.exit_code == 0, result.output
+    (run,) = list(runs.iterdir())
+    return run, result.output
+
+
+@pytest.fixture(scope="module")
+def exported(trained, tmp_path_factory):
+    from click.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("exports")
+    result = CliRunner().invoke(cli, ["export", "--int8", "--run", str(trained[0]), "--out", str(out), "--calib-count", "300"])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_training_reaches_well_above_chance(trained):
+    run, output = trained
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["test_accuracy"] > 0.95  # chance is 0.10
+    assert "epoch   2/2" in output and "left" in output  # progress lines with time left
+
+
+def test_run_folder_has_everything(trained):
+    run, _ = trained
+    for name in ("model.keras", "config.json", "history.csv", "metrics.json", "curves.png", "confusion.png", "worst_errors.png"):
+        assert (run / name).stat().st_size > 0, name
+    m = json.loads((run / "metrics.json").read_text())
+    assert np.array(m["confusion_matrix"]).sum() == 10000
+    assert set(m["per_class_accuracy"]) == set("0123456789")
+    for key in ("parameters", "macs", "train_seconds", "test_accuracy", "best_epoch", "train_images"):
+        assert key in m
+    assert m["train_images"] == 20000 and m["val_images"] == 2000
+    config = json.loads((run / "config.json").read_text())
+    assert config["preset"] == "quick" and config["epochs"] == 2
+
+
+def test_export_writes_four_verified_files(exported):
+    out, output = exported
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(manifest["files"]) == {"digitedge_fp32.tflite", "digitedge_int8.tflite", "digitedge_fp32.onnx", "digitedge_int8.onnx"}
+    for name, entry in manifest["files"].items():
+        assert data.sha256(out / name) == entry["sha256"]
+        assert manifest["verification"][name]["passed"]
+    assert manifest["verification"]["digitedge_fp32.onnx"]["disagreements"] == 0
+    assert manifest["calibration"]["count"] == 300 and len(manifest["calibration"]["indices_sha256"]) == 64
+    assert manifest["contract"]["polarity"] == "white-ink-on-black"
+    assert "all 4 files match the Keras model" in output
+    assert not list(out.glob(".staging-*"))
+
+
+def test_onnx_carries_the_contract(exported):
+    import onnx
+
+    model = onnx.load(str(exported[0] / "digitedge_int8.onnx"))
+    meta = {p.key: p.value for p in model.metadata_props}
+    assert json.loads(meta["digitedge_contract"])["scale"] == pytest.approx(1 / 255)
+    assert model.graph.input[0].name == "image"
+
+
+def test_verify_runs_without_tensorflow(exported):
+    done = run_without_tensorflow("verify", str(exported[0]), "--json")
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout.splitlines()[-1])
+    assert results["digitedge_int8.onnx"]["agreement"] >= 0.998
+
+
+def test_perturbed_model_fails_the_gate(exported, trained, tmp_path):
+    """A float file from a slightly different model must fail, naming the file and the count."""
+    import keras
+
+    folder = tmp_path / "e"
+    shutil.copytree(exported[0], folder)
+    net = keras.models.load_model(trained[0] / "model.keras")
+    weights = net.get_weights()
+    weights[-2] = weights[-2] + np.random.default_rng(0).normal(0, 0.3, weights[-2].shape).astype(np.float32)
+    net.set_weights(weights)
+    from digitedge.export import ExportConfig, _onnx_fp32
+
+    _onnx_fp32(net, folder / "digitedge_fp32.onnx", None, ExportConfig(), trained[0] / "model.keras")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"]["digitedge_fp32.onnx"]["sha256"] = data.sha256(folder / "digitedge_fp32.onnx")
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(VerificationError, match=r"digitedge_fp32.onnx: top-1 differs from Keras on \d+ images \(float32 allows 0\)"):
+        verify.verify(folder, log=lambda _: None)
+
+
+def test_failed_export_leaves_the_good_one(exported, trained, tmp_path, monkeypatch):
+    folder = tmp_path / "e"
+    shutil.copytree(exported[0], folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    from digitedge import export as exporter
+
+    def broken(*args, **kwargs):
+        raise VerificationError("1 exported file(s) do not match the Keras model: simulated")
+
+    monkeypatch.setattr(exporter.verify, "verify", broken)
+    with pytest.raises(VerificationError):
+        exporter.export(exporter.ExportConfig(run=str(trained[0]), out=str(folder), int8=True, calib_count=50), log=lambda _: None)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("truncate", "sha256 differs from manifest.json"),
+    ("delete", "missing (listed in manifest.json)"),
+])
+def test_damaged_files_are_one_line_errors(exported, tmp_path, damage, message):
+    folder = tmp_path / "e"
+    shutil.copytree(exported[0], folder)
+    victim = folder / "digitedge_int8.tflite"
+    if damage == "truncate":
+        victim.write_bytes(victim.read_bytes()[:1000])
+    else:
+        victim.unlink()
+    with pytest.raises(ModelError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        verify.verify(folder, log=lambda _: None)
+
+
+def test_truncated_model_file_is_a_model_error(exported, tmp_path):
+    from digitedge.runtime import Classifier
+
+    for name in ("digitedge_int8.onnx", "digitedge_fp32.tflite"):
+        bad = tmp_path / name
+        bad.write_bytes((exported[0] / name).read_bytes()[:500])
+        with pytest.raises(ModelError, match=f"{bad}: not a loadable"):
+            Classifier(bad)
+
+
+def test_contract_mismatch_is_refused(exported, tmp_path):
+    import onnx
+
+    model = onnx.load(str(exported[0] / "digitedge_fp32.onnx"))
+    for p in model.metadata_props:
+        if p.key == "digitedge_contract":
+            c = json.loads(p.value)
+            c["polarity"] = "black-ink-on-white"
+            p.value = json.dumps(c)
+    onnx.save(model, str(tmp_path / "m.onnx"))
+    from digitedge.runtime import Classifier
+
+    with pytest.raises(ModelError, match="its input contract differs \\(polarity: 'black-ink-on-white'"):
+        Classifier(tmp_path / "m.onnx")

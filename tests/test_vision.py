@@ -1,0 +1,236 @@
+"""The edge pipeline: normalisation, segmentation with known boxes, faults, JSON, no TensorFlow."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digitedge import data
+from digitedge.cli import cli
+from digitedge.errors import SourceError
+from digitedge.vision import camera
+from digitedge.vision.normalize import to_mnist
+from digitedge.vision.reader import DigitReader, group_lines
+from digitedge.vision.segment import segment
+from tests.conftest import ROOT, run_without_tensorflow
+
+MODEL = ROOT / "exports" / "digitedge_int8.onnx"
+SAMPLES = ROOT / "camera_demo" / "samples"
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return DigitReader(MODEL, threads=1)
+
+
+def paper_with_digits(indices, size=(480, 640), cell=84, seed=0):
+    """Dark MNIST test digits on light paper with a lighting gradient; returns frame, labels, boxes."""
+    m = data.load()
+    rng = np.random.default_rng(seed)
+    h, w = size
+    frame = np.full((h, w), 235.0) * np.linspace(0.75, 1.0, w)[None, :] + rng.normal(0, 3, (h, w))
+    labels, boxes, x = [], [], 40
+    for i in indices:
+        digit = cv2.resize(m.x_test[i], (cell, cell), interpolation=cv2.INTER_CUBIC).astype(float) / 255
+        y = 150
+        frame[y : y + cell, x : x + cell] *= 1 - 0.85 * digit
+        ys, xs = np.nonzero(digit > 0.25)
+        boxes.append((x + xs.min(), y + ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1))
+        labels.append(int(m.y_test[i]))
+        x += int(cell * 0.95)
+    return cv2.cvtColor(np.clip(frame, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR), labels, boxes
+
+
+def iou(a, b):
+    return camera._iou(a, b)
+
+
+def test_normalise_like_mnist():
+    stroke = np.zeros((120, 60), np.uint8)
+    cv2.line(stroke, (30, 10), (30, 110), 255, 8)  # a tall "1" at a large scale
+    out = to_mnist(stroke)
+    assert out.shape == (28, 28) and out.dtype == np.uint8
+    ys, xs = np.nonzero(out > 30)
+    assert ys.max() - ys.min() + 1 <= 21  # fits the 20x20 box (one pixel of anti-aliasing)
+    m = cv2.moments(out)
+    assert abs(m["m10"] / m["m00"] - 14) < 1 and abs(m["m01"] / m["m00"] - 14) < 1
+    assert out.max() == 255  # strokes peak at full ink, as in MNIST
+
+
+def test_normalise_round_trips_mnist_digits(reader):
+    m = data.load()
+    # an MNIST digit drawn large as dark ink, re-normalised, is still read as itself
+    ok = 0
+    for i in range(50):
+        big = cv2.resize(m.x_test[i], (112, 112), interpolation=cv2.INTER_CUBIC)
+        ok += reader.classifier.predict(to_mnist(big)[None]).argmax() == m.y_test[i]
+    assert ok >= 48
+
+
+def test_segment_finds_the_known_boxes():
+    frame, labels, boxes = paper_with_digits([0, 1, 2, 3, 4, 5])
+    blobs, mask = segment(frame)
+    found = [c.box for b in blobs for c in b.readings[0]]
+    assert len(found) == len(boxes)
+    for box in boxes:
+        assert max(iou(box, f) for f in found) > 0.7
+
+
+def test_reader_reads_the_line(reader):
+    frame, labels, _ = paper_with_digits([0, 1, 2, 3, 4, 5])
+    reading = reader.read(frame)
+    assert reading.text == "".join(map(str, labels))
+    assert all(d.line == 0 for d in reading.digits)
+
+
+def test_light_ink_on_dark_board(reader):
+    frame, labels, _ = paper_with_digits([7, 8, 9, 10])
+    assert reader.read(255 - frame).text == "".join(map(str, labels))
+
+
+def test_lines_are_read_top_to_bottom():
+    boxes = [(200, 300, 30, 40), (10, 10, 30, 40), (60, 15, 30, 40), (20, 290, 30, 45)]
+    assert group_lines(boxes) == [1, 0, 0, 1]
+
+
+@pytest.mark.parametrize("frame", [
+    np.zeros((480, 640, 3), np.uint8),  # all black
+    np.full((480, 640, 3), 255, np.uint8),  # all white
+    np.random.default_rng(0).integers(0, 256, (480, 640, 3)).astype(np.uint8),  # pure noise
+    np.zeros((0, 0, 3), np.uint8),  # empty
+    np.full((5, 5), 128, np.uint8),  # tiny, grayscale
+], ids=["black", "white", "noise", "empty", "tiny"])
+def test_degenerate_frames_read_nothing(reader, frame):
+    reading = reader.read(frame)
+    assert reading.text == "" or frame.std() > 50  # noise may yield rejected candidates, never a crash
+    assert all(d.label is None for d in reading.digits) or frame.std() > 50
+
+
+def test_4k_frame(reader):
+    frame, labels, _ = paper_with_digits([11, 12, 13], size=(480, 640))
+    big = cv2.resize(frame, (3840, 2880), interpolation=cv2.INTER_LINEAR)
+    reading = reader.read(big)
+    assert reading.text == "".join(map(str, labels))
+    assert max(d.box[2] for d in reading.digits) > 200  # boxes are in the 4K frame's pixels
+
+
+@settings(max_examples=40, deadline=None)
+@given(h=st.integers(1, 300), w=st.integers(1, 300), channels=st.sampled_from([1, 3, 4]), seed=st.integers(0, 2**16))
+def test_random_frames_never_crash(reader, h, w, channels, seed):
+    rng = np.random.default_rng(seed)
+    frame = rng.integers(0, 256, (h, w, channels) if channels > 1 else (h, w)).astype(np.uint8)
+    if rng.random() < 0.5:
+        frame = cv2.GaussianBlur(frame, (0, 0), rng.uniform(0.5, 5)) if min(h, w) > 3 else frame
+    reading = reader.read(frame)
+    for d in reading.digits:
+        assert d.label is None or 0 <= d.label <= 9
+        assert d.image.shape == (28, 28)
+
+
+class FakeCapture:
+    """A camera that sends `frames` frames and then stops, as an unplugged webcam does."""
+
+    def __init__(self, frames, opened=True):
+        self.frames, self.opened = list(frames), opened
+
+    def isOpened(self):
+        return self.opened
+
+    def read(self):
+        return (True, self.frames.pop(0)) if self.frames else (False, None)
+
+    def release(self):
+        pass
+
+
+def test_camera_disconnect_keeps_the_recording(tmp_path, capsys):
+    frame, _, _ = paper_with_digits([0, 1, 2])
+    out = tmp_path / "rec.mp4"
+    summary = camera.run("0", str(MODEL), record=str(out), display=False,
+                         capture_factory=lambda _: FakeCapture([frame] * 4))
+    assert summary["frames"] == 4
+    assert "stopped sending frames" in capsys.readouterr().err
+    video = cv2.VideoCapture(str(out))
+    assert int(video.get(cv2.CAP_PROP_FRAME_COUNT)) == 4
+
+
+def test_no_camera():
+    with pytest.raises(SourceError, match="no camera at index 3; check it is connected"):
+        camera.run("3", str(MODEL), display=False, capture_factory=lambda _: FakeCapture([], opened=False))
+
+
+def test_steady_readings_on_a_still_sheet():
+    stab = camera.Stabilizer()
+    from digitedge.vision.reader import Digit, Reading
+    img = np.zeros((28, 28), np.uint8)
+    flicker = [7, 7, 1, 7, 7, 1, 7]
+    texts = [stab.update(Reading([Digit(l, 0.9, (10, 10, 20, 30), 0, img)], str(l), img)).text for l in flicker]
+    assert texts == ["7"] * len(flicker)
+
+
+def test_predict_json_shape(runner):
+    result = runner.invoke(cli, ["predict", str(SAMPLES / "frame_000.jpg"), "--json"])
+    assert result.exit_code == 0, result.output
+    obj = json.loads(result.output.strip().splitlines()[0])
+    assert set(obj) == {"path", "frame", "text", "digits"} and obj["frame"] == 0
+    for d in obj["digits"]:
+        assert set(d) == {"label", "confidence", "box", "line"} and len(d["box"]) == 4
+        assert (d["label"] is None) or str(d["label"]) in obj["text"]
+
+
+def test_predict_single_digit(runner, tmp_path):
+    m = data.load()
+    cv2.imwrite(str(tmp_path / "seven.png"), 255 - cv2.resize(m.x_test[0], (140, 140)))  # dark ink on white
+    result = runner.invoke(cli, ["predict", "--single", "--json", str(tmp_path / "seven.png")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["text"] == str(m.y_test[0])
+
+
+def test_predict_unreadable_file_continues(runner, tmp_path):
+    (tmp_path / "notes.txt").write_text("not an image")
+    result = runner.invoke(cli, ["predict", str(tmp_path / "notes.txt"), str(SAMPLES / "frame_000.jpg")])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert f"{tmp_path / 'notes.txt'}: not a readable image; skipped" in lines
+    assert any(line.startswith(str(SAMPLES / "frame_000.jpg") + ": ") for line in lines)
+    assert lines[-1] == "Error: 1 of 2 file(s) could not be read"
+
+
+def test_camera_on_video_headless_json(runner, tmp_path):
+    out = tmp_path / "annotated.mp4"
+    result = runner.invoke(cli, ["camera", "--source", str(SAMPLES / "sample_video.mp4"), "--no-display",
+                                 "--json", "--max-frames", "5", "--record", str(out)])
+    assert result.exit_code == 0, result.output
+    frames = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert [f["frame"] for f in frames] == [0, 1, 2, 3, 4]
+    assert out.stat().st_size > 0
+
+
+def test_camera_unreadable_video(runner, tmp_path):
+    bad = tmp_path / "clip.mp4"
+    bad.write_bytes(b"\x00" * 100)
+    result = runner.invoke(cli, ["camera", "--source", str(bad), "--no-display"])
+    assert result.exit_code == 1
+    assert f"{bad}: not a readable video" in result.output
+
+
+def test_model_that_is_not_a_digit_model(runner, tmp_path):
+    bogus = tmp_path / "m.onnx"
+    bogus.write_bytes(b"definitely not protobuf")
+    result = runner.invoke(cli, ["predict", str(SAMPLES / "frame_000.jpg"), "--model", str(bogus)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {bogus}: not a loadable ONNX model")
+
+
+def test_edge_commands_run_without_tensorflow(tmp_path):
+    done = run_without_tensorflow("predict", str(SAMPLES / "frame_000.jpg"), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[0])["text"]
+    done = run_without_tensorflow("camera", "--source", str(SAMPLES), "--no-display", "--max-frames", "2", "--json")
+    assert done.returncode == 0, done.stderr
+    assert len([l for l in done.stdout.splitlines() if l.startswith("{")]) == 2
