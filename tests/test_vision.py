@@ -89,7 +89,7 @@ def test_reader_reads_the_line(reader):
 
 
 def test_light_ink_on_dark_board(reader):
-    frame, labels, _ = paper_with_digits([7, 8, 9, 10])
+    frame, labels, _ = paper_with_digits([11, 12, 13, 14])  # chalk on a board: the negative of ink on paper
     assert reader.read(255 - frame).text == "".join(map(str, labels))
 
 

@@ -112,7 +112,7 @@ def _iou(a, b) -> float:
 def draw(frame: np.ndarray, reading: Reading, fps: float | None = None, show_mask: bool = False) -> np.ndarray:
     """Boxes, labels and confidences, the text read, speed, and the 28x28 crops the model saw."""
     if show_mask:
-        mask = cv2.resize(reading.mask, (frame.shape[1], frame.shape[0]), interpolation=cv2.INTER_NEAREST)
+        mask = cv2.resize(reading.mask.image, (frame.shape[1], frame.shape[0]), interpolation=cv2.INTER_NEAREST)
         canvas = cv2.cvtColor(mask, cv2.COLOR_GRAY2BGR)
     else:
         canvas = frame.copy() if frame.ndim == 3 else cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from digitedge.runtime import Classifier
-from digitedge.vision.segment import Blob, Candidate, SegmentConfig, segment
+from digitedge.vision.segment import Blob, Candidate, Mask, SegmentConfig, segment
 
 DEFAULT_MODEL = Path("exports") / "digitedge_int8.onnx"
 
@@ -30,7 +30,7 @@ class Digit:
 class Reading:
     digits: list[Digit]
     text: str
-    mask: np.ndarray = field(repr=False)
+    mask: Mask = field(repr=False)  # the threshold mask; .image draws it
     ms: float = 0.0  # processing time of this frame, milliseconds
 
 
@@ -75,7 +75,7 @@ class DigitReader:
         ink = ink_map(to_gray(image), self.segment_cfg.polarity)
         mask = (ink > max(self.segment_cfg.min_contrast, int(ink.max()) // 3)).astype(np.uint8) * 255
         h, w = mask.shape
-        return self.classify([Blob([[Candidate((0, 0, w, h), to_mnist(ink, mask))]])])[0]
+        return self.classify([Blob((0, 0, w, h), [[Candidate((0, 0, w, h), to_mnist(ink, mask))]])])[0]
 
 
 def digit_width(blobs: list[Blob]) -> float | None:

@@ -38,6 +38,14 @@ class Blob:
 
 
 def to_gray(frame: np.ndarray) -> np.ndarray:
+    """Any frame (BGR, BGRA, gray; uint8 or not) -> uint8 gray; an empty frame stays empty."""
+    frame = np.asarray(frame)
+    if frame.size == 0:
+        return np.zeros((0, 0), np.uint8)
+    if frame.dtype != np.uint8:
+        frame = cv2.normalize(frame.astype(np.float32), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    if frame.ndim == 3 and frame.shape[2] == 1:
+        return frame[..., 0]
     if frame.ndim == 3 and frame.shape[2] == 4:
         return cv2.cvtColor(frame, cv2.COLOR_BGRA2GRAY)
     if frame.ndim == 3:
@@ -94,36 +102,40 @@ def remove_lines(ink: np.ndarray) -> np.ndarray:
     return cv2.subtract(ink, cv2.add(horizontal, vertical))  # add: crossings are darker
 
 
-def threshold(ink: np.ndarray, min_contrast: int) -> np.ndarray:
-    """Hysteresis: strokes must reach a high level somewhere and are followed down to a low one."""
-    peak = float(np.percentile(ink[::2, ::2], 99.7))  # the darkest ink in the frame, if there is any
+def threshold(ink: np.ndarray, min_contrast: int):
+    """Hysteresis: strokes must reach a high level somewhere and are followed down to a low one.
+
+    Returns (keep, labels, stats): the connected components of the low mask, and which reach high."""
+    sample = ink[::2, ::2]
+    cdf = np.cumsum(np.bincount(sample.ravel(), minlength=256))
+    peak = float(np.searchsorted(cdf, 0.997 * cdf[-1]))  # the darkest ink in the frame, if there is any
     high = max(1.5 * min_contrast, 0.5 * peak)
     low = max(min_contrast, 0.25 * peak)
     _, weak = cv2.threshold(ink, low, 255, cv2.THRESH_BINARY)
     weak = cv2.morphologyEx(weak, cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))  # mend hairline breaks
-    n, labels = cv2.connectedComponents(weak, connectivity=8)
-    strong = np.zeros(n, bool)
-    strong[labels[ink > high]] = True
-    strong[0] = False
-    return (strong[labels] * 255).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(weak, connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[labels[ink > high]] = True
+    keep[0] = False
+    return keep, labels, stats
 
 
-def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[list[Blob], np.ndarray]:
+def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[list[Blob], "Mask"]:
     """Returns the blobs of ink that may be digits, in no order, and the threshold mask (processing scale)."""
     gray = to_gray(frame)
     if gray.size == 0 or min(gray.shape) < 8:
-        return [], np.zeros((1, 1), np.uint8)
+        return [], Mask(np.zeros(2, bool), np.zeros((8, 8), np.int32))
     scale = 1.0
     if max(gray.shape) > cfg.max_side:
         scale = cfg.max_side / max(gray.shape)
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     ink, edges = flatten(gray, cfg.polarity)
-    ink = remove_lines(ink)
-    mask = threshold(ink, cfg.min_contrast)
-    mask[edges > 0] = 0
+    ink = cv2.subtract(remove_lines(ink), edges)  # nothing counts as ink on the sheet's edges
+    keep, labels, stats = threshold(ink, cfg.min_contrast)
     out = []
-    for x, y, w, h, ids, labels in _components(mask, cfg):
-        shape = np.isin(labels, ids).astype(np.uint8) * 255
+    for x, y, w, h, ids in _components(keep, stats, labels.shape, cfg):
+        sub = labels[y : y + h, x : x + w]
+        shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
         cut = lambda ranges: [c for c in (_candidate(shape, ink, x, y, a, b, scale) for a, b in ranges) if c]
         guess = cut(_split(shape, cfg.split_ratio))
         readings = [guess]
@@ -134,32 +146,43 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         elif len(guess) == 2 and w < 1.6 * h:
             readings.append(cut([(0, w)]))
         out.append(Blob((x, y, w, h), [r for r in readings if r]))
-    return out, mask
+    return out, Mask(keep, labels)
+
+
+class Mask:
+    """The threshold mask, drawn only when someone looks at it (the camera's 'm' key)."""
+
+    def __init__(self, keep: np.ndarray, labels: np.ndarray):
+        self.keep, self.labels = keep, labels
+
+    @property
+    def image(self) -> np.ndarray:
+        return self.keep[self.labels].astype(np.uint8) * 255
 
 
 def _candidate(shape, ink, x, y, a, b, scale) -> Candidate | None:
     piece = shape[:, a:b]
-    if not piece.any():
+    cols = np.flatnonzero(piece.any(0))
+    if len(cols) == 0:
         return None
+    rows = np.flatnonzero(piece.any(1))
     h = shape.shape[0]
     support = cv2.dilate(piece, np.ones((3, 3), np.uint8))  # keep the strokes' soft edges
-    crop = np.where(support > 0, ink[y : y + h, x + a : x + b], 0).astype(np.uint8)
-    ys, xs = np.nonzero(piece)
-    box = (x + a + xs.min(), y + ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1)
+    crop = cv2.bitwise_and(ink[y : y + h, x + a : x + b], support)
+    box = (x + a + cols[0], y + rows[0], cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1)
     return Candidate(tuple(int(round(v / scale)) for v in box), to_mnist(crop, support))
 
 
-def _components(mask: np.ndarray, cfg: SegmentConfig):
-    """Connected components, merged where a stroke broke, filtered to digit-like sizes."""
-    H, W = mask.shape
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg: SegmentConfig):
+    """Kept components, merged where a stroke broke, filtered to digit-like sizes: (x, y, w, h, ids)."""
+    H, W = shape
     min_h = max(6, cfg.min_height * H)
     groups = []  # [x0, y0, x1, y1, [ids]]
-    for i in range(1, n):
+    for i in np.flatnonzero(keep):
         x, y, w, h, area = stats[i]
         if area < 6 or max(w, h) < min_h * 0.5:
             continue  # specks and noise
-        groups.append([x, y, x + w, y + h, [i]])
+        groups.append([x, y, x + w, y + h, [int(i)]])
     groups = _merge_fragments(groups)
     kept = []
     for x0, y0, x1, y1, ids in groups:
@@ -173,18 +196,13 @@ def _components(mask: np.ndarray, cfg: SegmentConfig):
             continue  # a solid blob, not a pen stroke
         if w > 2.5 * h and area < 0.12 * w * h:
             continue  # a long thin line (a tilted rule, a table edge), not a row of touching digits
-        kept.append((x0, y0, w, h, ids))
+        kept.append((int(x0), int(y0), int(w), int(h), ids))
     if not kept:
         return []
     median_h = float(np.median([k[3] for k in kept]))
-    out = []
-    for x0, y0, w, h, ids in kept:
-        if h < cfg.min_relative_height * median_h:
-            continue  # dots, commas, dashes, underlines
-        if w > 3 * h and h < 0.6 * median_h:
-            continue
-        out.append((x0, y0, w, h, ids, labels[y0 : y0 + h, x0 : x0 + w]))
-    return out
+    return [k for k in kept
+            if k[3] >= cfg.min_relative_height * median_h  # dots, commas
+            and not (k[2] > 3 * k[3] and k[3] < 0.6 * median_h)]  # dashes, underlines
 
 
 def _merge_fragments(groups: list) -> list:
