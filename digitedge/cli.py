@@ -9,6 +9,11 @@ from contextlib import contextmanager
 import click
 
 from digitedge.errors import DigitEdgeError
+from digitedge.train import PRESETS  # a plain dict: no TensorFlow at import time
+
+
+def _per_preset(key: str) -> str:
+    return "[default: the preset's: " + ", ".join(f"{name} {p[key]}" for name, p in PRESETS.items()) + "]"
 
 PATH_IN = click.Path(exists=False, dir_okay=True, file_okay=True)
 
@@ -39,12 +44,12 @@ def cli():
 @cli.command()
 @click.option("--preset", type=click.Choice(["edge", "seed", "quick"]), default="edge",
               help="Network: edge (small, accurate), seed (the classic CNN), quick (demos and tests).")
-@click.option("--epochs", type=click.IntRange(1), default=None, help="Epochs [default: the preset's: edge 30, seed 30, quick 3].")
+@click.option("--epochs", type=click.IntRange(1), default=None, help=f"Epochs {_per_preset('epochs')}.")
 @click.option("--batch-size", type=click.IntRange(1), default=128, help="Images per training step.")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Peak learning rate [default: the preset's: edge/quick 3e-3, seed 1e-3].")
+              help=f"Peak learning rate {_per_preset('lr')}.")
 @click.option("--schedule", type=click.Choice(["cosine", "plateau"]), default=None,
-              help="Learning-rate annealing [default: the preset's: cosine, seed plateau].")
+              help=f"Learning-rate annealing: cosine (warm-up, then cosine to zero) or plateau (halve on a stalled validation accuracy) {_per_preset('schedule')}.")
 @click.option("--val-size", type=click.IntRange(1), default=5000, help="Training images held out for validation.")
 @click.option("--patience", type=click.IntRange(1), default=10, help="Early stopping: epochs without a better validation accuracy.")
 @click.option("--augment/--no-augment", default=True, help="Random rotation, zoom and shift (never flips).")

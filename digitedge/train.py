@@ -39,7 +39,7 @@ class TrainConfig:
 # Per-preset defaults for the fields left as None; these reproduce the README's numbers.
 PRESETS = {
     "edge": dict(epochs=30, lr=3e-3, schedule="cosine", optimizer="adam"),
-    "seed": dict(epochs=30, lr=1e-3, schedule="plateau", optimizer="rmsprop"),
+    "seed": dict(epochs=15, lr=1e-3, schedule="cosine", optimizer="adam"),
     "quick": dict(epochs=2, lr=3e-3, schedule="cosine", optimizer="adam"),
 }
 
@@ -142,12 +142,20 @@ def train(cfg: TrainConfig, log=_log) -> Path:
         preset=cfg.preset, parameters=int(net.count_params()), macs=nets.macs(net),
         train_seconds=round(seconds, 1), epochs_run=best.epochs_seen, best_epoch=best.epoch,
         best_val_accuracy=best.val_accuracy, seconds_per_epoch=round(seconds / max(best.epochs_seen, 1), 2),
-        interrupted=interrupted, train_images=len(x_fit), val_images=len(x_val),
+        interrupted=interrupted, train_images=len(x_fit), val_images=len(x_val), peak_rss_mb=_peak_rss_mb(),
     )
     report.pictures(run, probs, mnist.x_test, mnist.y_test, metrics)
     atomic_write_text(run / "metrics.json", json.dumps(metrics, indent=2) + "\n")
     log(f"test accuracy {metrics['test_accuracy']:.2%} (best epoch {best.epoch}, {seconds:.0f}s); wrote {run}")
     return run
+
+
+def _peak_rss_mb() -> float | None:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux reports KiB
 
 
 def _optimizer(cfg: TrainConfig, steps_per_epoch: int):
