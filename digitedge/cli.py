@@ -129,13 +129,12 @@ def benchmark(paths, threads, runs, as_json):
         click.echo(json.dumps(row))
 
 
-MODEL_HELP = "Exported model (.onnx or .tflite)."
-DEFAULT_MODEL = "exports/digitedge_int8.onnx"
+MODEL_HELP = "Exported model (.onnx or .tflite) [default: exports/digitedge_int8.onnx here, else the one shipped with digitedge]."
 
 
 @cli.command()
 @click.option("--source", default="0", help="Camera index, video file, image file or folder of images.")
-@click.option("--model", type=click.Path(dir_okay=False), default=DEFAULT_MODEL, help=MODEL_HELP)
+@click.option("--model", type=click.Path(dir_okay=False), default=None, help=MODEL_HELP)
 @click.option("--record", type=click.Path(dir_okay=False), default=None, help="Write the annotated frames to this .mp4 or .avi.")
 @click.option("--no-display", is_flag=True, help="Run headless (also automatic when there is no display).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per frame.")
@@ -158,7 +157,7 @@ def camera(source, model, record, no_display, as_json, max_frames, steady, threa
 
 @cli.command()
 @click.argument("images", nargs=-1, required=True, type=click.Path())
-@click.option("--model", type=click.Path(dir_okay=False), default=DEFAULT_MODEL, help=MODEL_HELP)
+@click.option("--model", type=click.Path(dir_okay=False), default=None, help=MODEL_HELP)
 @click.option("--single", is_flag=True, help="Treat each image as one digit instead of finding the digits in it.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per image.")
 def predict(images, model, single, as_json):

@@ -165,3 +165,23 @@ def test_contract_mismatch_is_refused(exported, tmp_path):
 
     with pytest.raises(ModelError, match="its input contract differs \\(polarity: 'black-ink-on-white'"):
         Classifier(tmp_path / "m.onnx")
+
+
+def test_ctrl_c_keeps_the_best_model(tmp_path, monkeypatch):
+    """Ctrl-C after the first epoch: the run still ends with its best model, metrics and pictures."""
+    from digitedge import callbacks
+    from digitedge.train import TrainConfig, train
+
+    original = callbacks.Progress.on_epoch_end
+
+    def interrupt(self, epoch, logs=None):
+        original(self, epoch, logs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(callbacks.Progress, "on_epoch_end", interrupt)
+    lines = []
+    run = train(TrainConfig(preset="quick", epochs=3, train_limit=2000, val_size=500, out=str(tmp_path)), log=lines.append)
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["interrupted"] and metrics["epochs_run"] == 1 and metrics["best_epoch"] == 1
+    assert (run / "model.keras").is_file() and (run / "worst_errors.png").is_file()
+    assert "interrupted: keeping the best model so far" in lines

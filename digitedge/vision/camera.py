@@ -163,7 +163,7 @@ def open_writer(path: str, size: tuple[int, int], fps: float):
     return writer
 
 
-def run(source: str, model: str, record: str | None = None, display: bool | None = None, as_json: bool = False,
+def run(source: str, model: str | None = None, record: str | None = None, display: bool | None = None, as_json: bool = False,
         max_frames: int | None = None, steady: bool = True, threads: int | None = None,
         capture_factory=cv2.VideoCapture, log=None) -> dict:
     """The camera loop; returns a summary (frames, errors, mean ms). Ends cleanly on q, Ctrl-C or end of input."""

@@ -9,7 +9,7 @@ from digitedge.vision.camera import read_image
 from digitedge.vision.reader import DigitReader
 
 
-def predict(paths: list[str], model: str, single: bool = False, as_json: bool = False, log=None) -> int:
+def predict(paths: list[str], model: str | None = None, single: bool = False, as_json: bool = False, log=None) -> int:
     """Prints one line (or JSON object) per image; returns how many files could not be read."""
     reader = DigitReader(model)
     failed = 0

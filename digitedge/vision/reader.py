@@ -11,7 +11,14 @@ import numpy as np
 from digitedge.runtime import Classifier
 from digitedge.vision.segment import Blob, Candidate, Mask, SegmentConfig, segment
 
-DEFAULT_MODEL = Path("exports") / "digitedge_int8.onnx"
+SHIPPED = Path("exports") / "digitedge_int8.onnx"
+
+
+def default_model() -> Path:
+    """exports/digitedge_int8.onnx in the current folder, else the one shipped beside the package."""
+    here = SHIPPED
+    beside_package = Path(__file__).resolve().parents[2] / SHIPPED  # a source checkout or editable install
+    return here if here.is_file() or not beside_package.is_file() else beside_package
 
 
 @dataclass
@@ -37,9 +44,9 @@ class Reading:
 class DigitReader:
     """Reads the handwritten digits in frames with an exported model (.onnx or .tflite)."""
 
-    def __init__(self, model: str | Path = DEFAULT_MODEL, threads: int | None = None,
+    def __init__(self, model: str | Path | None = None, threads: int | None = None,
                  segment_cfg: SegmentConfig = SegmentConfig(), min_confidence: float = 0.6, min_margin: float = 0.3):
-        self.classifier = Classifier(model, threads=threads)
+        self.classifier = Classifier(model or default_model(), threads=threads)
         self.segment_cfg, self.min_confidence, self.min_margin = segment_cfg, min_confidence, min_margin
 
     def read(self, frame: np.ndarray) -> Reading:

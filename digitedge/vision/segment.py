@@ -136,15 +136,17 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     for x, y, w, h, ids in _components(keep, stats, labels.shape, cfg):
         sub = labels[y : y + h, x : x + w]
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
-        cut = lambda ranges: [c for c in (_candidate(shape, ink, x, y, a, b, scale) for a, b in ranges) if c]
+        region = ink[y : y + h, x : x + w]
+        cut = lambda pieces: [c for c in (_candidate(p, shape, region, x, y, scale) for p in pieces) if c]
         guess = cut(_split(shape, cfg.split_ratio))
         readings = [guess]
-        # near the split ratio the shape alone cannot tell one wide digit from two touching ones:
-        # offer the other reading and let the classifier's confidence choose (reader.classify)
-        if len(guess) == 1 and w > 0.8 * h:
-            readings.append(cut(_split(shape, 0.0, parts=2)))
-        elif len(guess) == 2 and w < 1.6 * h:
-            readings.append(cut([(0, w)]))
+        # the shape alone cannot tell one wide digit from two touching ones, or two from three:
+        # offer one digit fewer and one more, and let the classifier choose (reader.classify)
+        n = len(guess)
+        if n > 1:
+            readings.append(cut([shape]) if n == 2 else cut(_split(shape, 0.0, parts=n - 1)))
+        if n > 1 or w > 0.8 * h:
+            readings.append(cut(_split(shape, 0.0, parts=n + 1)))
         out.append(Blob((x, y, w, h), [r for r in readings if r]))
     return out, Mask(keep, labels)
 
@@ -160,16 +162,17 @@ class Mask:
         return self.keep[self.labels].astype(np.uint8) * 255
 
 
-def _candidate(shape, ink, x, y, a, b, scale) -> Candidate | None:
-    piece = shape[:, a:b]
+def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int, y: int, scale: float) -> Candidate | None:
+    """One digit's crop: its pixels of the blob, with their soft edges but none of its neighbours'."""
     cols = np.flatnonzero(piece.any(0))
     if len(cols) == 0:
         return None
     rows = np.flatnonzero(piece.any(1))
-    h = shape.shape[0]
-    support = cv2.dilate(piece, np.ones((3, 3), np.uint8))  # keep the strokes' soft edges
-    crop = cv2.bitwise_and(ink[y : y + h, x + a : x + b], support)
-    box = (x + a + cols[0], y + rows[0], cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1)
+    support = cv2.dilate(piece, np.ones((3, 3), np.uint8))
+    if piece is not shape:
+        support = cv2.bitwise_and(support, cv2.bitwise_not(cv2.subtract(shape, piece)))
+    crop = cv2.bitwise_and(region, support)
+    box = (x + cols[0], y + rows[0], cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1)
     return Candidate(tuple(int(round(v / scale)) for v in box), to_mnist(crop, support))
 
 
@@ -229,30 +232,55 @@ def _same_digit(a, b) -> bool:
     bh, sh = big[3] - big[1], small[3] - small[1]
     x_overlap = min(big[2], small[2]) - max(big[0], small[0])
     y_gap = max(big[1], small[1]) - min(big[3], small[3])
+    merged_h = max(big[3], small[3]) - min(big[1], small[1])
+    merged_w = max(big[2], small[2]) - min(big[0], small[0])
     if x_overlap >= 0.6 * min(bw, sw) and y_gap <= 0.25 * bh and sh < 0.8 * bh:
-        merged_h = max(big[3], small[3]) - min(big[1], small[1])
-        return merged_h <= 1.5 * bh and max(bw, sw) <= 1.2 * merged_h
-    return False
+        return merged_h <= 1.5 * bh and max(bw, sw) <= 1.2 * merged_h  # a broken stroke, one above the other
+    # a loop or tail that came off (a slanted 8's lower loop): small, touching, and the whole still digit-shaped
+    touching = x_overlap >= -2 and y_gap <= 2
+    return touching and sh < 0.6 * bh and merged_h <= 1.2 * bh and merged_w <= 0.9 * merged_h
 
 
-def _split(shape: np.ndarray, ratio: float, parts: int | None = None) -> list[tuple[int, int]]:
-    """Column ranges of the digits in a candidate: one, or several where it is too wide for one digit.
+def _split(shape: np.ndarray, ratio: float, parts: int | None = None) -> list[np.ndarray]:
+    """The digits in a blob, as masks: the blob itself, or pieces where it is too wide for one digit.
 
-    Cuts go at the column with the least ink near each even division."""
+    Each cut is the path from top to bottom that crosses the least ink near an even division,
+    so digits that overlap in x (a leaning 0 against the next) still come apart."""
     h, w = shape.shape
     if parts is None:
         if w <= ratio * h:
-            return [(0, w)]
+            return [shape]
         parts = int(np.clip(round(w / (0.75 * h)), 2, 8))
-    ink = (shape > 0).sum(0)
-    cuts, start = [], 0
+    ink = (shape > 0).astype(np.float32)
+    paths, start = [], 0
     for k in range(1, parts):
-        centre, reach = k * w // parts, max(1, int(0.3 * w / parts))
+        centre, reach = k * w // parts, max(2, int(0.3 * w / parts))
         lo, hi = max(start + 1, centre - reach), min(w - 1, centre + reach)
-        if lo >= hi:
+        if hi - lo < 2:
             continue
-        cut = lo + int(np.argmin(ink[lo:hi]))
-        cuts.append(cut)
-        start = cut
-    edges = [0, *cuts, w]
-    return [(a, b) for a, b in zip(edges, edges[1:]) if b > a]
+        path = lo + _cheapest_path(ink[:, lo:hi], centre - lo)
+        paths.append(path)
+        start = int(path.max())
+    if not paths:
+        return [shape]
+    side = sum((np.arange(w)[None, :] >= p[:, None]).astype(np.int32) for p in paths)  # piece index per pixel
+    return [np.where(side == i, shape, 0).astype(np.uint8) for i in range(len(paths) + 1)]
+
+
+def _cheapest_path(cost: np.ndarray, centre: int) -> np.ndarray:
+    """Column per row of the top-to-bottom path through `cost` (moves: down, down-left, down-right)."""
+    h, w = cost.shape
+    cost = cost + 0.02 * np.abs(np.arange(w) - centre)[None, :]  # prefer the middle on a tie
+    total = cost[0].copy()
+    step = np.zeros((h, w), np.int8)
+    for r in range(1, h):
+        left = np.concatenate(([np.inf], total[:-1]))
+        right = np.concatenate((total[1:], [np.inf]))
+        options = np.stack([left + 0.1, total, right + 0.1])  # slanting costs a little
+        step[r] = options.argmin(0) - 1
+        total = cost[r] + options.min(0)
+    path = np.empty(h, np.int64)
+    path[-1] = int(total.argmin())
+    for r in range(h - 1, 0, -1):
+        path[r - 1] = path[r] + step[r, path[r]]
+    return path
