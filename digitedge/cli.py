@@ -176,7 +176,7 @@ def _echo(message: str, err: bool = False) -> None:
 
 
 def main():
-    cli(prog_name="digitedge")
+    cli(prog_name="digitedge")  # click turns a Ctrl-C outside training into "Aborted!", exit 1
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from digitedge import contract, data, verify
-from digitedge.errors import DigitEdgeError, ModelError
+from digitedge.errors import DigitEdgeError, ModelError, VerificationError
 
 # The formats: file name, builder name. int8 ones are written only with --int8.
 FLOAT_FILES = {"digitedge_fp32.tflite": "_tflite_fp32", "digitedge_fp32.onnx": "_onnx_fp32"}
@@ -92,17 +92,35 @@ def export(cfg: ExportConfig, log=print) -> dict:
         np.savez_compressed(staging / verify.REFERENCE, probs=reference, labels=mnist.y_test)
         manifest = _manifest(cfg, source, net, staging, list(files), calib_idx)
         (staging / verify.MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-        results = verify.verify(staging, mnist=mnist, log=log)  # raises VerificationError on a failed gate
+        try:
+            results = verify.verify(staging, mnist=mnist, log=log)  # raises VerificationError on a failed gate
+        except VerificationError as e:
+            rejected = out / ".rejected"  # kept for a look: the files and the pictures of their disagreements
+            shutil.rmtree(rejected, ignore_errors=True)
+            staging.rename(rejected)
+            raise VerificationError(f"{e}; {out}/ is unchanged, the rejected files are in {rejected}/") from None
         manifest["verification"] = results
         (staging / verify.MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-        for path in sorted(staging.iterdir()):  # publish: each rename is atomic, the manifest last
-            if path.name != verify.MANIFEST:
-                path.replace(out / path.name)
-        (staging / verify.MANIFEST).replace(out / verify.MANIFEST)
+        _publish(staging, out, set(files))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     log(f"all {len(files)} files match the Keras model; wrote {out}/")
     return manifest
+
+
+def _publish(staging: Path, out: Path, names: set[str]) -> None:
+    """Move the verified files into `out` (each rename atomic, the manifest last), and remove what the
+    previous export left that this one does not replace (a float-only export drops stale int8 files)."""
+    stale = set()
+    if (out / verify.MANIFEST).is_file():
+        stale = set(verify.load_manifest(out).get("files", {})) - names
+    stale |= {p.name for p in out.glob("disagreements_*.png")} - {p.name for p in staging.iterdir()}
+    for path in sorted(staging.iterdir()):
+        if path.name != verify.MANIFEST:
+            path.replace(out / path.name)
+    (staging / verify.MANIFEST).replace(out / verify.MANIFEST)
+    for name in stale:
+        (out / name).unlink(missing_ok=True)
 
 
 def _serving_function(net):

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import math
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -133,7 +134,8 @@ def train(cfg: TrainConfig, log=_log) -> Path:
         log("interrupted: keeping the best model so far")
     seconds = time.perf_counter() - start
     if best.weights is None:
-        raise DigitEdgeError(f"stopped before the first epoch ended; nothing was saved in {run}")
+        shutil.rmtree(run, ignore_errors=True)  # no half-made run folder for 'export' to trip over
+        raise DigitEdgeError("stopped before the first epoch ended; nothing was saved")
     net.set_weights(best.weights)
 
     probs = net.predict(contract.to_input(mnist.x_test), batch_size=512, verbose=0)

@@ -120,9 +120,21 @@ def test_failed_export_leaves_the_good_one(exported, trained, tmp_path, monkeypa
         raise VerificationError("1 exported file(s) do not match the Keras model: simulated")
 
     monkeypatch.setattr(exporter.verify, "verify", broken)
-    with pytest.raises(VerificationError):
+    with pytest.raises(VerificationError, match=f"simulated; {folder}/ is unchanged, the rejected files are in {folder}/.rejected/"):
         exporter.export(exporter.ExportConfig(run=str(trained[0]), out=str(folder), int8=True, calib_count=50), log=lambda _: None)
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+    assert (folder / ".rejected" / "digitedge_int8.onnx").is_file()
+
+
+def test_float_only_export_drops_stale_int8_files(exported, trained, tmp_path):
+    from digitedge import export as exporter
+
+    folder = tmp_path / "e"
+    shutil.copytree(exported[0], folder)
+    exporter.export(exporter.ExportConfig(run=str(trained[0]), out=str(folder)), log=lambda _: None)
+    assert sorted(p.name for p in folder.glob("*.*")) == [
+        "digitedge_fp32.onnx", "digitedge_fp32.tflite", "manifest.json", "reference.npz"]
+    verify.verify(folder, log=lambda _: None)
 
 
 @pytest.mark.parametrize("damage, message", [

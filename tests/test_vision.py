@@ -107,8 +107,8 @@ def test_lines_are_read_top_to_bottom():
 ], ids=["black", "white", "noise", "empty", "tiny"])
 def test_degenerate_frames_read_nothing(reader, frame):
     reading = reader.read(frame)
-    assert reading.text == "" or frame.std() > 50  # noise may yield rejected candidates, never a crash
-    assert all(d.label is None for d in reading.digits) or frame.std() > 50
+    assert reading.text == ""
+    assert reading.digits == []
 
 
 def test_4k_frame(reader):

@@ -170,11 +170,14 @@ def run(source: str, model: str | None = None, record: str | None = None, displa
     log = log or _log
     reader = DigitReader(model, threads=threads)
     frames = open_source(source, capture_factory)
-    display = has_display() if display is None else (display and has_display())
+    wanted = display is not False
+    display = wanted and has_display()
+    if wanted and not display:
+        log("no display found; running headless (the text read is printed as it changes)", err=True)
     stabilizer = Stabilizer() if steady and not Path(source).is_dir() else None
     writer, size, show_mask, window = None, None, False, "digitedge"
     done, errors, total_ms, last, fps = 0, 0, 0.0, time.perf_counter(), None
-    snapshots = 0
+    snapshots, last_text = 0, None
     try:
         for frame in frames:
             if frame.image is None:
@@ -193,6 +196,9 @@ def run(source: str, model: str | None = None, record: str | None = None, displa
             if as_json:
                 log(json.dumps({"path": frame.path, "frame": frame.index, "text": reading.text,
                                 "digits": [d.as_json() for d in reading.digits]}))
+            elif not display and (reading.text != last_text or frame.index == 0):
+                log(f"{frame.path} frame {frame.index}: {reading.text or '(no digits)'}")
+                last_text = reading.text
             if record or display:
                 annotated = draw(frame.image, reading, fps, show_mask)
             if record:
