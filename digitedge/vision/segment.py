@@ -241,7 +241,7 @@ def _same_digit(a, b) -> bool:
         return merged_h <= 1.5 * bh and max(bw, sw) <= 1.2 * merged_h  # a broken stroke, one above the other
     # a loop or tail that came off (a slanted 8's lower loop): small, touching, and the whole still digit-shaped
     touching = x_overlap >= -2 and y_gap <= 2
-    return touching and sh < 0.6 * bh and merged_h <= 1.2 * bh and merged_w <= 0.9 * merged_h
+    return touching and sh < 0.6 * bh and merged_h <= 1.2 * bh and merged_w <= 1.2 * merged_h
 
 
 def _split(shape: np.ndarray, ratio: float, parts: int | None = None) -> list[np.ndarray]:
