@@ -33,6 +33,7 @@ class Blob:
 
     box: tuple[int, int, int, int]  # x, y, w, h at processing scale
     readings: list[list[Candidate]]
+    touches: list[int]  # per reading: places where its cuts go through ink (a touching pair: one per cut)
 
 
 
@@ -140,17 +141,24 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         sub = labels[y : y + h, x : x + w]
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
         region = ink[y : y + h, x : x + w]
-        cut = lambda pieces: [c for c in (_candidate(p, shape, region, x, y, scale) for p in pieces) if c]
-        guess = cut(_split(shape, cfg.split_ratio))
-        readings = [guess]
+        readings, touches = [], []
+
+        def cut(pieces):
+            digits = [c for c in (_candidate(p, shape, region, x, y, scale) for p in pieces) if c]
+            if digits:
+                readings.append(digits)
+                touches.append(sum(_touches(a, b) for a, b in zip(pieces, pieces[1:])))
+            return len(digits)
+
+        n = cut(_split(shape, cfg.split_ratio))
         # the shape alone cannot tell one wide digit from two touching ones, or two from three:
         # offer one digit fewer and one more, and let the classifier choose (reader.classify)
-        n = len(guess)
         if n > 1:
-            readings.append(cut([shape]) if n == 2 else cut(_split(shape, 0.0, parts=n - 1)))
+            cut([shape] if n == 2 else _split(shape, 0.0, parts=n - 1))
         if n > 1 or w > 0.8 * h:
-            readings.append(cut(_split(shape, 0.0, parts=n + 1)))
-        out.append(Blob((x, y, w, h), [r for r in readings if r]))
+            cut(_split(shape, 0.0, parts=n + 1))
+        if readings:
+            out.append(Blob((x, y, w, h), readings, touches))
     return out, Mask(keep, labels)
 
 
@@ -242,6 +250,13 @@ def _same_digit(a, b) -> bool:
     # a loop or tail that came off (a slanted 8's lower loop): small, touching, and the whole still digit-shaped
     touching = x_overlap >= -2 and y_gap <= 2
     return touching and sh < 0.6 * bh and merged_h <= 1.2 * bh and merged_w <= 1.2 * merged_h
+
+
+def _touches(left: np.ndarray, right: np.ndarray) -> int:
+    """Separate places where two neighbouring pieces touch: one for two digits written into each
+    other, two for a 0 cut in half, three for an 8."""
+    contact = cv2.bitwise_and(cv2.dilate(left, np.ones((3, 3), np.uint8)), right)
+    return cv2.connectedComponents(contact, connectivity=8)[0] - 1
 
 
 def _split(shape: np.ndarray, ratio: float, parts: int | None = None) -> list[np.ndarray]:
