@@ -88,7 +88,7 @@ class Stabilizer:
         steady = []
         for d in reading.digits:
             track = max(self.tracks, key=lambda t: _iou(t["box"], d.box), default=None)
-            if track is None or _iou(track["box"], d.box) < 0.3 or track["missed"] == 0:
+            if track is None or _iou(track["box"], d.box) < 0.5 or track["missed"] == 0:
                 track = {"box": d.box, "votes": deque(maxlen=self.history), "missed": 0}
                 self.tracks.append(track)
             track["box"], track["missed"] = d.box, 0
