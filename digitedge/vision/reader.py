@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from digitedge.runtime import Classifier
@@ -77,12 +78,17 @@ class DigitReader:
 
     def read_single(self, image: np.ndarray) -> Digit:
         """The whole image is one digit (the original notebooks' way of classifying new images)."""
-        from digitedge.vision.segment import ink_map, to_gray
         from digitedge.vision.normalize import to_mnist
+        from digitedge.vision.segment import ink_map, to_gray
 
-        ink = ink_map(to_gray(image), self.segment_cfg.polarity)
+        gray = to_gray(image)
+        if gray.size == 0:
+            return Digit(None, 0.0, (0, 0, 0, 0), 0, np.zeros((28, 28), np.uint8))
+        h, w = gray.shape
+        scale = min(1.0, 256 / max(h, w))  # a close-up's strokes must stay thinner than the paper window
+        small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+        ink = ink_map(small, self.segment_cfg.polarity)
         mask = (ink > max(self.segment_cfg.min_contrast, int(ink.max()) // 3)).astype(np.uint8) * 255
-        h, w = mask.shape
         return self.classify([Blob((0, 0, w, h), [[Candidate((0, 0, w, h), to_mnist(ink, mask))]], [0])])[0]
 
 

@@ -36,8 +36,6 @@ class Blob:
     touches: list[int]  # per reading: places where its cuts go through ink (a touching pair: one per cut)
 
 
-
-
 def to_gray(frame: np.ndarray) -> np.ndarray:
     """Any frame (BGR, BGRA, gray; uint8 or not) -> uint8 gray; an empty frame stays empty."""
     frame = np.asarray(frame)
@@ -55,6 +53,7 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
 
 
 def ink_map(gray: np.ndarray, polarity: str = "auto") -> np.ndarray:
+    """The ink alone, 0-255, with the lighting divided out (see flatten)."""
     return flatten(gray, polarity)[0]
 
 
