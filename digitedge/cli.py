@@ -27,8 +27,15 @@ def _user_errors():
         raise click.ClickException(str(e)) from None
 
 
-def _quiet_tensorflow() -> None:
+def _training_side(command: str) -> None:
+    """Quiet TensorFlow's start-up logs, or say how to install it where it is missing (a device)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        raise click.ClickException(
+            f"'digitedge {command}' needs TensorFlow; install the training extra: pip install 'digitedge[train]'"
+        ) from None
     import warnings
 
     warnings.filterwarnings("ignore", module="keras")
@@ -62,7 +69,7 @@ def cli():
 @click.option("--out", type=click.Path(file_okay=False), default="runs", help="Parent folder of run folders.")
 def train(**options):
     """Train a CNN on MNIST into a new run folder under --out."""
-    _quiet_tensorflow()
+    _training_side("train")
     from digitedge.train import TrainConfig, train as run_training
 
     with _user_errors():
@@ -87,7 +94,7 @@ def export(**options):
     """Export a trained model to TFLite and ONNX and verify every file against it."""
     if options["run"] and options["model"]:
         raise click.UsageError("pass --run or --model, not both")
-    _quiet_tensorflow()
+    _training_side("export")
     from digitedge.export import ExportConfig, export as run_export
 
     with _user_errors():

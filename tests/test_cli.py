@@ -88,3 +88,11 @@ def test_benchmark_empty_folder(runner, tmp_path):
     result = runner.invoke(cli, ["benchmark", str(tmp_path)])
     assert result.exit_code == 1
     assert f"Error: no .onnx or .tflite files in {tmp_path}/; run 'digitedge export' first" in result.output
+
+
+def test_training_without_tensorflow_says_what_to_install():
+    from tests.conftest import run_without_tensorflow
+
+    done = run_without_tensorflow("train", "--preset", "quick")
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: 'digitedge train' needs TensorFlow; install the training extra: pip install 'digitedge[train]'"
