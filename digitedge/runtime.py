@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -118,8 +117,3 @@ def _first_line(e: Exception) -> str:
 
 
 BACKENDS = {".onnx": _load_onnx, ".tflite": _load_tflite}
-
-
-def metadata_contract(info: dict) -> dict | None:
-    raw = info.get("metadata", {}).get("digitedge_contract")
-    return json.loads(raw) if raw else None
