@@ -96,3 +96,27 @@ def test_training_without_tensorflow_says_what_to_install():
     done = run_without_tensorflow("train", "--preset", "quick")
     assert done.returncode == 1
     assert done.stderr.strip() == "Error: 'digitedge train' needs TensorFlow; install the training extra: pip install 'digitedge[train]'"
+
+
+def test_shipped_exports_verify_without_tensorflow():
+    """The committed exports match their manifest and pass their gates, on an edge-only Python."""
+    from tests.conftest import run_without_tensorflow
+
+    done = run_without_tensorflow("verify", "exports", "--json")
+    assert done.returncode == 0, done.stderr
+    import json
+
+    results = json.loads(done.stdout.splitlines()[-1])
+    assert results["keras"]["accuracy"] >= 0.995
+    assert all(r["passed"] for name, r in results.items() if name != "keras")
+    assert set(results) == {"keras", "digitedge_fp32.tflite", "digitedge_fp32.onnx", "digitedge_int8.tflite", "digitedge_int8.onnx"}
+
+
+def test_benchmark_json(runner):
+    import json
+
+    result = runner.invoke(cli, ["benchmark", "exports/digitedge_int8.onnx", "--threads", "1", "--runs", "10", "--json"])
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in result.output.splitlines()]
+    assert row["threads"] == 1 and row["accuracy"] > 0.99 and row["bytes"] < 150 * 1024
+    assert 0 < row["latency_ms_median"] <= row["latency_ms_p99"] and row["throughput_per_s"] > 0
