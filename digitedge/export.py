@@ -200,7 +200,9 @@ def _onnx_int8(net, path: Path, calib, cfg, source) -> None:
 
 def _onnx_metadata(model, source: Path) -> None:
     del model.metadata_props[:]
-    for key, value in (("digitedge_contract", contract.dumps()), ("digitedge_source_sha256", data.sha256(source))):
+    dtype = "int8" if any(n.op_type == "QuantizeLinear" for n in model.graph.node) else "float32"
+    for key, value in (("digitedge_contract", contract.dumps()), ("digitedge_source_sha256", data.sha256(source)),
+                       ("digitedge_dtype", dtype)):
         prop = model.metadata_props.add()
         prop.key, prop.value = key, value
     model.producer_name = "digitedge"

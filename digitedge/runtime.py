@@ -59,12 +59,14 @@ def _load_onnx(path: Path, threads: int | None):
             f"{path}: not a digit model (input {inputs[0].shape if inputs else None}, "
             f"output {outputs[0].shape if outputs else None}; expected (N, 28, 28, 1) -> (N, 10))")
     name, out = inputs[0].name, outputs[0].name
-    quantized = any(n.op_type in ("QuantizeLinear", "QLinearConv") for n in _graph_nodes(path))
+    dtype = meta.get("digitedge_dtype")  # written by digitedge export; other files: look at the graph
+    if dtype is None:
+        dtype = "int8" if any(n.op_type in ("QuantizeLinear", "QLinearConv") for n in _graph_nodes(path)) else "float32"
 
     def run(images: np.ndarray) -> np.ndarray:
         return session.run([out], {name: contract.to_input(images)})[0]
 
-    return run, {"runtime": "onnxruntime", "dtype": "int8" if quantized else "float32", "metadata": dict(meta)}
+    return run, {"runtime": "onnxruntime", "dtype": dtype, "metadata": dict(meta)}
 
 
 def _graph_nodes(path: Path):
