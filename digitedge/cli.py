@@ -155,11 +155,11 @@ def camera(source, model, record, no_display, as_json, max_frames, steady, threa
     with _user_errors():
         summary = cam.run(source, model, record=record, display=not no_display, as_json=as_json,
                           max_frames=max_frames, steady=steady, threads=threads, log=_echo)
-    if not as_json:
-        _echo(f"{summary['frames']} frames, {summary['mean_ms']:.1f} ms of processing per frame"
-              + (f"; wrote {record}" if record and summary["frames"] else ""), err=True)
     if summary["frames"] == 0:
         raise click.ClickException(f"no frame could be read from {source}")
+    if not as_json:
+        _echo(f"{summary['frames']} frames, {summary['mean_ms']:.1f} ms of processing per frame"
+              + (f"; wrote {record}" if record else ""), err=True)
 
 
 @cli.command()

@@ -234,3 +234,11 @@ def test_edge_commands_run_without_tensorflow(tmp_path):
     done = run_without_tensorflow("camera", "--source", str(SAMPLES), "--no-display", "--max-frames", "2", "--json")
     assert done.returncode == 0, done.stderr
     assert len([l for l in done.stdout.splitlines() if l.startswith("{")]) == 2
+
+
+def test_camera_on_an_unreadable_image(runner, tmp_path):
+    bad = tmp_path / "x.jpg"
+    bad.write_text("not an image")
+    result = runner.invoke(cli, ["camera", "--source", str(bad), "--no-display"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"{bad}: not a readable image; skipped", f"Error: no frame could be read from {bad}"]

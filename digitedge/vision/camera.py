@@ -31,7 +31,7 @@ class Frame:
 def open_source(source: str, capture_factory=cv2.VideoCapture) -> Iterator[Frame]:
     """Frames from a camera index ("0"), a video file, an image file or a folder of images."""
     if source.isdigit():
-        return _capture(capture_factory(int(source)), source, live=True)
+        return _capture(_quietly(capture_factory, int(source)), source, live=True)
     path = Path(source)
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_TYPES)
@@ -42,7 +42,21 @@ def open_source(source: str, capture_factory=cv2.VideoCapture) -> Iterator[Frame
         raise SourceError(f"{path}: no such file or folder; pass a camera index, a video, an image or a folder")
     if path.suffix.lower() in IMAGE_TYPES:
         return iter([read_image(path)])
-    return _capture(capture_factory(str(path)), str(path), live=False)
+    return _capture(_quietly(capture_factory, str(path)), str(path), live=False)
+
+
+def _quietly(factory, source):
+    """Open a capture without OpenCV's own warnings: a missing camera gets our one-line error instead."""
+    try:
+        from cv2.utils import logging as cv_logging
+    except ImportError:
+        return factory(source)
+    level = cv_logging.getLogLevel()
+    cv_logging.setLogLevel(cv_logging.LOG_LEVEL_SILENT)
+    try:
+        return factory(source)
+    finally:
+        cv_logging.setLogLevel(level)
 
 
 def read_image(path: Path) -> Frame:
