@@ -17,6 +17,7 @@ import numpy as np
 
 from digitedge import contract, data, verify
 from digitedge.errors import DigitEdgeError, ModelError, VerificationError
+from digitedge.runtime import onnx_dtype
 
 # The formats: file name, builder name. int8 ones are written only with --int8.
 FLOAT_FILES = {"digitedge_fp32.tflite": "_tflite_fp32", "digitedge_fp32.onnx": "_onnx_fp32"}
@@ -200,9 +201,8 @@ def _onnx_int8(net, path: Path, calib, cfg, source) -> None:
 
 def _onnx_metadata(model, source: Path) -> None:
     del model.metadata_props[:]
-    dtype = "int8" if any(n.op_type == "QuantizeLinear" for n in model.graph.node) else "float32"
     for key, value in (("digitedge_contract", contract.dumps()), ("digitedge_source_sha256", data.sha256(source)),
-                       ("digitedge_dtype", dtype)):
+                       ("digitedge_dtype", onnx_dtype(model.graph.node))):
         prop = model.metadata_props.add()
         prop.key, prop.value = key, value
     model.producer_name = "digitedge"

@@ -59,14 +59,17 @@ def _load_onnx(path: Path, threads: int | None):
             f"{path}: not a digit model (input {inputs[0].shape if inputs else None}, "
             f"output {outputs[0].shape if outputs else None}; expected (N, 28, 28, 1) -> (N, 10))")
     name, out = inputs[0].name, outputs[0].name
-    dtype = meta.get("digitedge_dtype")  # written by digitedge export; other files: look at the graph
-    if dtype is None:
-        dtype = "int8" if any(n.op_type in ("QuantizeLinear", "QLinearConv") for n in _graph_nodes(path)) else "float32"
+    dtype = meta.get("digitedge_dtype") or onnx_dtype(_graph_nodes(path))  # written by export; else look
 
     def run(images: np.ndarray) -> np.ndarray:
         return session.run([out], {name: contract.to_input(images)})[0]
 
     return run, {"runtime": "onnxruntime", "dtype": dtype, "metadata": dict(meta)}
+
+
+def onnx_dtype(nodes) -> str:
+    """int8 for a quantised graph (QDQ or QOperator), float32 otherwise."""
+    return "int8" if any(n.op_type in ("QuantizeLinear", "QLinearConv") for n in nodes) else "float32"
 
 
 def _graph_nodes(path: Path):
