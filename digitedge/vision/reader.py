@@ -57,7 +57,7 @@ class DigitReader:
         return Reading(digits, text_of(digits), mask, (time.perf_counter() - start) * 1e3)
 
     def classify(self, blobs: list[Blob]) -> list[Digit]:
-        """Classify every reading of every blob in one batch; keep each blob's most confident reading."""
+        """Classify every reading of every blob in one batch; keep each blob's most plausible reading."""
         crops = [c for b in blobs for r in b.readings for c in r]
         if not crops:
             return []
