@@ -57,6 +57,8 @@ def cli():
               help=f"Peak learning rate {_per_preset('lr')}.")
 @click.option("--schedule", type=click.Choice(["cosine", "plateau"]), default=None,
               help=f"Learning-rate annealing: cosine (warm-up, then cosine to zero) or plateau (halve on a stalled validation accuracy) {_per_preset('schedule')}.")
+@click.option("--weight-decay", type=click.FloatRange(min=0), default=None,
+              help=f"Decoupled weight decay (AdamW) of the kernels; 0 is plain Adam {_per_preset('weight_decay')}.")
 @click.option("--val-size", type=click.IntRange(1), default=5000, help="Training images held out for validation.")
 @click.option("--patience", type=click.IntRange(1), default=10, help="Early stopping: epochs without a better validation accuracy.")
 @click.option("--augment/--no-augment", default=True, help="Random rotation, zoom and shift (never flips).")

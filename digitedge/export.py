@@ -68,6 +68,9 @@ def export(cfg: ExportConfig, log=print) -> dict:
     mnist = data.load(cfg.data)
 
     import keras
+    import tensorflow as tf
+
+    from digitedge.train import eval_batches
 
     try:
         net = keras.models.load_model(source, compile=False)
@@ -79,7 +82,7 @@ def export(cfg: ExportConfig, log=print) -> dict:
 
     calib_idx = np.sort(np.random.default_rng(cfg.calib_seed).choice(len(mnist.x_train), cfg.calib_count, replace=False))
     calib = contract.to_input(mnist.x_train[calib_idx])
-    reference = net.predict(contract.to_input(mnist.x_test), batch_size=512, verbose=0).astype(np.float32)
+    reference = net.predict(eval_batches(contract.to_input(mnist.x_test), None, tf), verbose=0).astype(np.float32)
 
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ class TrainConfig:
     batch_size: int = 128  # images per step
     lr: float | None = None  # peak learning rate; None: the preset's own
     schedule: str | None = None  # cosine (warm-up then cosine to zero) or plateau; None: the preset's
+    weight_decay: float | None = None  # decoupled (AdamW) decay of conv and dense kernels; None: the preset's
     val_size: int = 5000  # training images held out for validation (the test set is never used)
     patience: int = 10  # early stopping: epochs without a better validation accuracy
     augment: bool = True  # random rotation, zoom and shift (never flips)
@@ -39,9 +40,9 @@ class TrainConfig:
 
 # Per-preset defaults for the fields left as None; these reproduce the README's numbers.
 PRESETS = {
-    "edge": dict(epochs=30, lr=3e-3, schedule="cosine", optimizer="adam"),
-    "seed": dict(epochs=15, lr=1e-3, schedule="cosine", optimizer="adam"),
-    "quick": dict(epochs=2, lr=3e-3, schedule="cosine", optimizer="adam"),
+    "edge": dict(epochs=30, lr=3e-3, schedule="cosine", weight_decay=0.0),
+    "seed": dict(epochs=15, lr=1e-3, schedule="cosine", weight_decay=0.0),
+    "quick": dict(epochs=2, lr=3e-3, schedule="cosine", weight_decay=0.0),
 }
 
 
@@ -55,9 +56,12 @@ def resolve(cfg: TrainConfig) -> TrainConfig:
         epochs=cfg.epochs or p["epochs"],
         lr=cfg.lr or p["lr"],
         schedule=cfg.schedule or p["schedule"],
+        weight_decay=p["weight_decay"] if cfg.weight_decay is None else cfg.weight_decay,
     )
     if cfg.schedule not in ("cosine", "plateau"):
         raise DigitEdgeError(f"unknown schedule {cfg.schedule!r}; choose cosine or plateau")
+    if cfg.weight_decay < 0:
+        raise DigitEdgeError("--weight-decay must be at least 0")
     if cfg.epochs < 1 or cfg.batch_size < 1:
         raise DigitEdgeError("--epochs and --batch-size must be at least 1")
     return cfg
@@ -127,7 +131,7 @@ def train(cfg: TrainConfig, log=_log) -> Path:
     start = time.perf_counter()
     interrupted = False
     try:
-        net.fit(fit_ds, validation_data=(contract.to_input(x_val), y_val), epochs=cfg.epochs,
+        net.fit(fit_ds, validation_data=eval_batches(contract.to_input(x_val), y_val, tf), epochs=cfg.epochs,
                 callbacks=callbacks, verbose=0)
     except KeyboardInterrupt:
         interrupted = True
@@ -138,7 +142,7 @@ def train(cfg: TrainConfig, log=_log) -> Path:
         raise DigitEdgeError("stopped before the first epoch ended; nothing was saved")
     net.set_weights(best.weights)
 
-    probs = net.predict(contract.to_input(mnist.x_test), batch_size=512, verbose=0)
+    probs = net.predict(eval_batches(contract.to_input(mnist.x_test), None, tf), verbose=0)
     metrics = report.metrics(probs, mnist.y_test)
     metrics.update(
         preset=cfg.preset, parameters=int(net.count_params()), macs=nets.macs(net),
@@ -163,16 +167,32 @@ def _peak_rss_mb() -> float | None:
 def _optimizer(cfg: TrainConfig, steps_per_epoch: int):
     import keras
 
-    kind = PRESETS[cfg.preset]["optimizer"]
     lr = cfg.lr
     if cfg.schedule == "cosine":
         total = cfg.epochs * steps_per_epoch
         warmup = min(steps_per_epoch, total // 10)
         lr = keras.optimizers.schedules.CosineDecay(
             0.0, decay_steps=total - warmup, warmup_target=cfg.lr, warmup_steps=warmup)
-    if kind == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate=lr)
-    return keras.optimizers.Adam(learning_rate=lr)
+    if not cfg.weight_decay:
+        return keras.optimizers.Adam(learning_rate=lr)
+    optimizer = keras.optimizers.AdamW(learning_rate=lr, weight_decay=cfg.weight_decay)
+    optimizer.exclude_from_weight_decay(var_names=["gamma", "beta", "bias"])  # kernels only
+    return optimizer
+
+
+def _without_autotune(ds, tf):
+    """tf.data's autotuner stalls the whole process for seconds at a time on this project's 2-core
+    machine (every thread asleep; 24 of 59 s of one measured run): fixed parallelism instead.
+    BENCHMARKS.md has the measurement."""
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return ds.with_options(options)
+
+
+def eval_batches(x: np.ndarray, y: np.ndarray | None, tf, batch: int = 512):
+    """Evaluation batches in order (what fit and predict would build from arrays, minus the autotuner)."""
+    ds = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y.astype(np.int32)))
+    return _without_autotune(ds.batch(batch).prefetch(2), tf)
 
 
 def _dataset(cfg: TrainConfig, x: np.ndarray, y: np.ndarray, tf, keras):
@@ -186,5 +206,5 @@ def _dataset(cfg: TrainConfig, x: np.ndarray, y: np.ndarray, tf, keras):
             keras.layers.RandomZoom(cfg.zoom, fill_mode="constant", seed=cfg.seed + 1),
             keras.layers.RandomTranslation(cfg.shift, cfg.shift, fill_mode="constant", seed=cfg.seed + 2),
         ])
-        ds = ds.map(lambda a, b: (augment(a, training=True), b), num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.prefetch(tf.data.AUTOTUNE)
+        ds = ds.map(lambda a, b: (augment(a, training=True), b), num_parallel_calls=min(4, os.cpu_count() or 1))
+    return _without_autotune(ds.prefetch(2), tf)

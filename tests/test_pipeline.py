@@ -197,3 +197,19 @@ def test_ctrl_c_keeps_the_best_model(tmp_path, monkeypatch):
     assert metrics["interrupted"] and metrics["epochs_run"] == 1 and metrics["best_epoch"] == 1
     assert (run / "model.keras").is_file() and (run / "worst_errors.png").is_file()
     assert "interrupted: keeping the best model so far" in lines
+
+
+def test_weight_decay_reaches_kernels_only():
+    """--weight-decay switches Adam to AdamW, which leaves BatchNorm's scale and shift and the biases alone."""
+    import keras
+
+    from digitedge import model as nets
+    from digitedge.train import TrainConfig, _optimizer, resolve
+
+    assert isinstance(_optimizer(resolve(TrainConfig(preset="quick")), 10), keras.optimizers.Adam)
+    optimizer = _optimizer(resolve(TrainConfig(preset="quick", weight_decay=0.01)), 10)
+    assert isinstance(optimizer, keras.optimizers.AdamW)
+    net = nets.build("quick")
+    decayed = {v.path for v in net.trainable_variables if optimizer._use_weight_decay(v)}
+    assert decayed and all(v.endswith("kernel") for v in decayed)
+    assert any(v.path.endswith("gamma") for v in net.trainable_variables)  # there were others to skip
