@@ -57,17 +57,25 @@ class DigitReader:
         return Reading(digits, text_of(digits), mask, (time.perf_counter() - start) * 1e3)
 
     def classify(self, blobs: list[Blob]) -> list[Digit]:
-        """Classify every reading of every blob in one batch; keep each blob's most plausible reading."""
-        crops = [c for b in blobs for r in b.readings for c in r]
-        if not crops:
+        """Classify the readings of every blob; keep each blob's most plausible reading.
+
+        Two batches: every blob's own reading first, then only the alternatives that could still
+        beat it. A reading's plausibility is its log-probabilities (never above 0) plus a prior from
+        its digit count and cuts, so an alternative whose prior alone is no better than the first
+        reading's whole plausibility can never win, and is not classified at all."""
+        if not blobs:
             return []
-        probs = iter(self.classifier.predict(np.stack([c.image for c in crops])))
         unit = digit_width(blobs)
+        probs: dict[tuple[int, int], list[np.ndarray]] = {}  # (blob, reading) -> one row per digit
+        self._predict([(i, 0) for i in range(len(blobs))], blobs, probs)
+        first = [_plausibility(probs[i, 0], _prior(blob, 0, unit)) for i, blob in enumerate(blobs)]
+        self._predict([(i, j) for i, blob in enumerate(blobs) for j in range(1, len(blob.counts))
+                       if _prior(blob, j, unit, cut=False) > first[i]], blobs, probs)
         chosen: list[tuple[Candidate, np.ndarray]] = []
-        for blob in blobs:
-            scored = [[(c, next(probs)) for c in reading] for reading in blob.readings]
-            best = max(range(len(scored)), key=lambda i: _plausibility(scored[i], blob.touches[i], blob, unit))
-            chosen.extend(scored[best])
+        for i, blob in enumerate(blobs):
+            tried = [j for j in range(len(blob.counts)) if probs.get((i, j))]
+            best = max(tried, key=lambda j: _plausibility(probs[i, j], _prior(blob, j, unit)))
+            chosen.extend(zip(blob.reading(best)[0], probs[i, best]))
         lines = group_lines([c.box for c, _ in chosen])
         digits = []
         for (c, p), line in zip(chosen, lines):
@@ -76,9 +84,17 @@ class DigitReader:
             digits.append(Digit(label, float(top2[1]), c.box, line, c.image))
         return sorted(digits, key=lambda d: (d.line, d.box[0]))
 
+    def _predict(self, keys: list[tuple[int, int]], blobs: list[Blob], probs: dict) -> None:
+        """Classify the crops of these readings in one batch; store their rows in probs."""
+        crops = [c for i, j in keys for c in blobs[i].reading(j)[0]]
+        if not crops:
+            return
+        rows = iter(self.classifier.predict(np.stack([c.image for c in crops])))
+        for i, j in keys:
+            probs[i, j] = [next(rows) for _ in blobs[i].reading(j)[0]]
+
     def read_single(self, image: np.ndarray) -> Digit:
         """The whole image is one digit (the original notebooks' way of classifying new images)."""
-        from digitedge.vision.normalize import to_mnist
         from digitedge.vision.segment import ink_map, to_gray
 
         gray = to_gray(image)
@@ -89,7 +105,7 @@ class DigitReader:
         small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
         ink = ink_map(small, self.segment_cfg.polarity)
         mask = (ink > max(self.segment_cfg.min_contrast, int(ink.max()) // 3)).astype(np.uint8) * 255
-        return self.classify([Blob((0, 0, w, h), [[Candidate((0, 0, w, h), to_mnist(ink, mask))]], [0])])[0]
+        return self.classify([Blob.whole(Candidate((0, 0, w, h), ink, mask))])[0]
 
 
 def digit_width(blobs: list[Blob]) -> float | None:
@@ -98,16 +114,24 @@ def digit_width(blobs: list[Blob]) -> float | None:
     return float(np.median(widths)) if len(widths) >= 3 else None
 
 
-def _plausibility(reading: list, touches: int, blob: Blob, unit: float | None) -> float:
-    """How likely one way of cutting a blob is: the classifier's log-probabilities; how far its digit
-    count is from the blob's width over a typical digit's (a touching 28 is confidently one 8 to
-    the classifier); and cuts through ink more often than once each (a wide 0 cut in half
-    is a confident 6 and 7 to the classifier, but its cut crosses two strokes)."""
+def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True) -> float:
+    """What reading j's shape says before the classifier does (at most 0): how far its digit count
+    is from the blob's width over a typical digit's (a touching 28 is confidently one 8 to the
+    classifier), and cuts through ink more often than once each (a wide 0 cut in half is a
+    confident 6 and 7 to the classifier, but its cut crosses two strokes). With cut=False, from the
+    count it was cut for alone, without cutting it: a bound that the cut can only lower."""
     _, _, w, h = blob.box
     expected = w / unit if unit else w / (0.75 * h)
-    extra_touches = max(0, touches - (len(reading) - 1))
-    return (sum(float(np.log(max(p.max(), 1e-6))) for _, p in reading)
-            - 2.0 * abs(len(reading) - expected) - 1.0 * extra_touches)
+    if not cut:
+        return -2.0 * abs(blob.counts[j] - expected)
+    digits, touches = blob.reading(j)
+    n = len(digits)
+    return -2.0 * abs(n - expected) - 1.0 * max(0, touches - (n - 1))
+
+
+def _plausibility(probs: list[np.ndarray], prior: float) -> float:
+    """How likely one way of cutting a blob is: the classifier's log-probabilities plus the prior."""
+    return sum(float(np.log(max(p.max(), 1e-6))) for p in probs) + prior
 
 
 def group_lines(boxes: list[tuple[int, int, int, int]]) -> list[int]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -24,7 +26,14 @@ class SegmentConfig:
 @dataclass
 class Candidate:
     box: tuple[int, int, int, int]  # x, y, w, h in the original frame's pixels
-    image: np.ndarray  # (28, 28) uint8, white ink on black, MNIST-style
+    ink: np.ndarray = field(repr=False)  # (h, w) uint8 at processing scale: this digit's ink alone
+    support: np.ndarray = field(repr=False)  # (h, w) uint8 0/255: the pixels that are its ink
+
+    @cached_property
+    def image(self) -> np.ndarray:
+        """(28, 28) uint8, white ink on black, MNIST-style; made when first asked for (the reader
+        skips readings that cannot win)."""
+        return to_mnist(self.ink, self.support)
 
 
 @dataclass
@@ -32,8 +41,21 @@ class Blob:
     """One connected piece of ink and the ways to cut it into digits; the first is the shape's guess."""
 
     box: tuple[int, int, int, int]  # x, y, w, h at processing scale
-    readings: list[list[Candidate]]
-    touches: list[int]  # per reading: places where its cuts go through ink (a touching pair: one per cut)
+    counts: list[int]  # digits in each way of reading it: the shape's guess, then one fewer and/or one more
+    cut: Callable[[int], tuple[list[Candidate], int]] = field(repr=False)  # reading j -> (digits, touches)
+    made: dict[int, tuple[list[Candidate], int]] = field(default_factory=dict, repr=False)
+
+    def reading(self, j: int) -> tuple[list[Candidate], int]:
+        """Reading j's digits, and the places where its cuts go through ink (a touching pair: one per
+        cut); cut when first asked for, since the reader skips readings whose count cannot win."""
+        if j not in self.made:
+            self.made[j] = self.cut(j)
+        return self.made[j]
+
+    @classmethod
+    def whole(cls, candidate: Candidate) -> "Blob":
+        """A blob read only as the one digit it is."""
+        return cls(candidate.box, [1], lambda j: ([candidate], 0))
 
 
 def to_gray(frame: np.ndarray) -> np.ndarray:
@@ -140,24 +162,12 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         sub = labels[y : y + h, x : x + w]
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
         region = ink[y : y + h, x : x + w]
-        readings, touches = [], []
-
-        def cut(pieces):
-            digits = [c for c in (_candidate(p, shape, region, x, y, scale) for p in pieces) if c]
-            if digits:
-                readings.append(digits)
-                touches.append(sum(_touches(a, b) for a, b in zip(pieces, pieces[1:])))
-            return len(digits)
-
-        n = cut(_split(shape, cfg.split_ratio))
+        first = _cut(_split(shape, cfg.split_ratio), shape, region, x, y, scale)
+        n = len(first[0])
         # the shape alone cannot tell one wide digit from two touching ones, or two from three:
         # offer one digit fewer and one more, and let the classifier choose (reader.classify)
-        if n > 1:
-            cut([shape] if n == 2 else _split(shape, 0.0, parts=n - 1))
-        if n > 1 or w > 0.8 * h:
-            cut(_split(shape, 0.0, parts=n + 1))
-        if readings:
-            out.append(Blob((x, y, w, h), readings, touches))
+        counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
+        out.append(Blob((x, y, w, h), counts, partial(_cut_into, counts, shape, region, x, y, scale), {0: first}))
     return out, Mask(keep, labels)
 
 
@@ -172,6 +182,18 @@ class Mask:
         return self.keep[self.labels].astype(np.uint8) * 255
 
 
+def _cut(pieces: list[np.ndarray], shape: np.ndarray, region: np.ndarray, x: int, y: int, scale: float):
+    """(digits, touches) of one way of cutting a blob into pieces."""
+    digits = [c for c in (_candidate(p, shape, region, x, y, scale) for p in pieces) if c]
+    return digits, sum(_touches(a, b) for a, b in zip(pieces, pieces[1:]))
+
+
+def _cut_into(counts: list[int], shape: np.ndarray, region: np.ndarray, x: int, y: int, scale: float, j: int):
+    """Reading j of a blob: its shape cut into counts[j] digits along the least-ink paths."""
+    k = counts[j]
+    return _cut([shape] if k == 1 else _split(shape, 0.0, parts=k), shape, region, x, y, scale)
+
+
 def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int, y: int, scale: float) -> Candidate | None:
     """One digit's crop: its pixels of the blob, with their soft edges but none of its neighbours'."""
     cols = np.flatnonzero(piece.any(0))
@@ -183,7 +205,7 @@ def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int,
         support = cv2.bitwise_and(support, cv2.bitwise_not(cv2.subtract(shape, piece)))
     crop = cv2.bitwise_and(region, support)
     box = (x + cols[0], y + rows[0], cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1)
-    return Candidate(tuple(int(round(v / scale)) for v in box), to_mnist(crop, support))
+    return Candidate(tuple(int(round(v / scale)) for v in box), crop, support)
 
 
 def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg: SegmentConfig):
