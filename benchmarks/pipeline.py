@@ -36,7 +36,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="exports/digitedge_int8.onnx")
     ap.add_argument("--samples", default="camera_demo/samples")
-    ap.add_argument("--repeat", type=int, default=5, help="timing passes over the frames")
+    ap.add_argument("--repeat", type=int, default=5, help="timing passes over the frames (0: accuracy only)")
     ap.add_argument("--show-errors", action="store_true")
     args = ap.parse_args()
     cv2.setNumThreads(1)  # one core for OpenCV and for the runtime
@@ -67,8 +67,9 @@ def main() -> None:
     n = len(labels["frames"])
     print(f"frames: {n} (640x480, {digits} digits); digits read correctly: {correct}/{digits} = {correct / digits:.2%}; "
           f"frames read exactly: {exact}/{n} = {exact / n:.2%}; extra accepted marks: {extra}")
-    print(f"processing per frame, 1 core: median {np.median(ms):.2f} ms, p90 {np.percentile(ms, 90):.2f} ms, "
-          f"mean {ms.mean():.2f} ms ({reader.classifier.path.name})")
+    if len(ms):
+        print(f"processing per frame, 1 core: median {np.median(ms):.2f} ms, p90 {np.percentile(ms, 90):.2f} ms, "
+              f"mean {ms.mean():.2f} ms ({reader.classifier.path.name})")
 
     video = labels["video"]
     stab, texts, start, count = Stabilizer(), [], time.perf_counter(), 0
