@@ -116,6 +116,15 @@ def test_readings_skipped_unread_could_not_have_won(reader):
     assert skipped > 0  # the shortcut did skip readings on these frames
 
 
+@given(st.integers(1, 60), st.integers(1, 60), st.integers(1, 255), st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_histogram_percentiles_match_numpy(h, w, top, seed):
+    from digitedge.vision.segment import _percentiles
+
+    image = np.random.default_rng(seed).integers(0, top, (h, w), endpoint=True).astype(np.uint8)
+    assert np.allclose(_percentiles(image, (0, 50, 99.5, 100)), np.percentile(image, (0, 50, 99.5, 100)))
+
+
 def test_lines_are_read_top_to_bottom():
     boxes = [(200, 300, 30, 40), (10, 10, 30, 40), (60, 15, 30, 40), (20, 290, 30, 45)]
     assert group_lines(boxes) == [1, 0, 0, 1]

