@@ -119,7 +119,8 @@ def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True) -> float:
     is from the blob's width over a typical digit's (a touching 28 is confidently one 8 to the
     classifier), and cuts through ink more often than once each (a wide 0 cut in half is a
     confident 6 and 7 to the classifier, but its cut crosses two strokes). With cut=False, from the
-    count it was cut for alone, without cutting it: a bound that the cut can only lower."""
+    count asked for alone, without cutting: the touches can only lower it (and a cut yields that
+    count unless one of its pieces comes out empty, which the test on the samples would catch)."""
     _, _, w, h = blob.box
     expected = w / unit if unit else w / (0.75 * h)
     if not cut:
