@@ -182,8 +182,8 @@ def _optimizer(cfg: TrainConfig, steps_per_epoch: int):
 
 def _without_autotune(ds, tf):
     """tf.data's autotuner stalls the whole process for seconds at a time on this project's 2-core
-    machine (every thread asleep; 24 of 59 s of one measured run): fixed parallelism instead.
-    BENCHMARKS.md has the measurement."""
+    machine (every thread asleep, 8 s of a 21 s epoch): fixed parallelism instead.
+    benchmarks/data_stalls.py measures it; BENCHMARKS.md has the figures."""
     options = tf.data.Options()
     options.autotune.enabled = False
     return ds.with_options(options)
