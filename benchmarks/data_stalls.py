@@ -27,7 +27,7 @@ def main() -> None:
 
     from digitedge import contract, data
     from digitedge import model as nets
-    from digitedge.train import TrainConfig, _dataset, resolve
+    from digitedge.train import TrainConfig, _dataset, augmenter, resolve
 
     mnist = data.load()
     x, y = contract.to_input(mnist.x_train[: args.images]), mnist.y_train[: args.images]
@@ -35,12 +35,8 @@ def main() -> None:
     cores = os.cpu_count() or 1
     for mode in ("autotuned", "digitedge (autotuner off)"):
         if mode == "autotuned":
-            augment = keras.Sequential([
-                keras.layers.RandomRotation(cfg.rotation / 360, fill_mode="constant", seed=0),
-                keras.layers.RandomZoom(cfg.zoom, fill_mode="constant", seed=1),
-                keras.layers.RandomTranslation(cfg.shift, cfg.shift, fill_mode="constant", seed=2),
-            ])
-            ds = tf.data.Dataset.from_tensor_slices((x, y.astype("int32"))).shuffle(len(x), seed=0).batch(cfg.batch_size)
+            augment = augmenter(cfg, keras)  # the same augmentation, the tutorials' autotuned pipeline
+            ds = tf.data.Dataset.from_tensor_slices((x, y.astype("int32"))).shuffle(len(x), seed=cfg.seed).batch(cfg.batch_size)
             ds = ds.map(lambda a, b: (augment(a, training=True), b), num_parallel_calls=tf.data.AUTOTUNE)
             ds = ds.prefetch(tf.data.AUTOTUNE)
         else:

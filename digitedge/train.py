@@ -199,12 +199,16 @@ def _dataset(cfg: TrainConfig, x: np.ndarray, y: np.ndarray, tf, keras):
     ds = tf.data.Dataset.from_tensor_slices((x, y.astype(np.int32)))
     ds = ds.shuffle(len(x), seed=cfg.seed, reshuffle_each_iteration=True).batch(cfg.batch_size)
     if cfg.augment:
-        # fill with 0 (background): the default 'reflect' would mirror ink into the borders
-        turn = cfg.rotation / 360.0
-        augment = keras.Sequential([
-            keras.layers.RandomRotation(turn, fill_mode="constant", seed=cfg.seed),
-            keras.layers.RandomZoom(cfg.zoom, fill_mode="constant", seed=cfg.seed + 1),
-            keras.layers.RandomTranslation(cfg.shift, cfg.shift, fill_mode="constant", seed=cfg.seed + 2),
-        ])
+        augment = augmenter(cfg, keras)
         ds = ds.map(lambda a, b: (augment(a, training=True), b), num_parallel_calls=min(4, os.cpu_count() or 1))
     return _without_autotune(ds.prefetch(2), tf)
+
+
+def augmenter(cfg: TrainConfig, keras):
+    """Random rotation, zoom and shift of a batch (N, 28, 28, 1); never flips."""
+    # fill with 0 (background): the default 'reflect' would mirror ink into the borders
+    return keras.Sequential([
+        keras.layers.RandomRotation(cfg.rotation / 360.0, fill_mode="constant", seed=cfg.seed),
+        keras.layers.RandomZoom(cfg.zoom, fill_mode="constant", seed=cfg.seed + 1),
+        keras.layers.RandomTranslation(cfg.shift, cfg.shift, fill_mode="constant", seed=cfg.seed + 2),
+    ])
