@@ -116,6 +116,33 @@ def test_readings_skipped_unread_could_not_have_won(reader):
     assert skipped > 0  # the shortcut did skip readings on these frames
 
 
+@pytest.mark.parametrize("index", [1, 35])  # MNIST test images of a 2
+def test_a_short_wide_digit_is_read_as_one(reader, index):
+    """A 2 written flat (twice as wide as tall, half as tall as its neighbours): its own shape says
+    two or three digits, the line's typical digit width says one, and one is what is read."""
+    frame, labels, _ = paper_with_digits([0, 1, 3, 4])
+    gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY).astype(float)
+    flat = cv2.resize(data.load().x_test[index], (100, 46), interpolation=cv2.INTER_CUBIC).astype(float) / 255
+    gray[170:216, 366:466] *= 1 - 0.85 * flat
+    frame = np.clip(gray, 0, 255).astype(np.uint8)
+    assert reader.read(frame).text == "".join(map(str, labels)) + "2"
+
+
+def test_a_piece_far_shorter_than_its_neighbour_is_not_a_digit():
+    """A 7's crossbar cut off beside it reads as a confident 2; the prior weighs against the stub."""
+    from digitedge.vision.reader import _prior
+    from digitedge.vision.segment import Blob, Candidate
+
+    def piece(box):
+        return Candidate(box, np.zeros((box[3], box[2]), np.uint8), np.zeros((box[3], box[2]), np.uint8))
+
+    seven, bar = piece((0, 0, 26, 46)), piece((26, 18, 21, 10))
+    whole = Blob((0, 0, 45, 46), [1, 2], lambda k: ([piece((0, 0, 45, 46))], 0) if k == 1 else ([seven, bar], 1))
+    assert _prior(whole, 0, unit=26.5) > _prior(whole, 1, unit=26.5)  # one 7 beats a 7 and a stub
+    pair = Blob((0, 0, 45, 46), [1, 2], lambda k: ([piece((0, 0, 45, 46))], 0) if k == 1 else ([seven, piece((26, 6, 19, 40))], 1))
+    assert _prior(pair, 1, unit=26.5) > _prior(pair, 0, unit=26.5)  # two digits of a height: a pair
+
+
 @given(st.integers(1, 60), st.integers(1, 60), st.integers(1, 255), st.integers(0, 2**32 - 1))
 @settings(max_examples=60, deadline=None)
 def test_histogram_percentiles_match_numpy(h, w, top, seed):

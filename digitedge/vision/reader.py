@@ -66,6 +66,8 @@ class DigitReader:
         if not blobs:
             return []
         unit = digit_width(blobs)
+        for blob in blobs if unit else ():
+            blob.offer(max(1, round(blob.box[2] / unit)))  # a short, wide digit's shape says 3
         probs: dict[tuple[int, int], list[np.ndarray]] = {}  # (blob, reading) -> one row per digit
         self._predict([(i, 0) for i in range(len(blobs))], blobs, probs)
         first = [_plausibility(probs[i, 0], _prior(blob, 0, unit)) for i, blob in enumerate(blobs)]
@@ -117,17 +119,21 @@ def digit_width(blobs: list[Blob]) -> float | None:
 def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True) -> float:
     """What reading j's shape says before the classifier does (at most 0): how far its digit count
     is from the blob's width over a typical digit's (a touching 28 is confidently one 8 to the
-    classifier), and cuts through ink more often than once each (a wide 0 cut in half is a
-    confident 6 and 7 to the classifier, but its cut crosses two strokes). With cut=False, from the
-    count asked for alone, without cutting: the touches can only lower it (and a cut yields that
-    count unless one of its pieces comes out empty, which the test on the samples would catch)."""
+    classifier), cuts through ink more often than once each (a wide 0 cut in half is a confident
+    6 and 7 to the classifier, but its cut crosses two strokes), and pieces under half the height
+    of the reading's tallest (a 7's crossbar cut off reads as a 2, but digits written side by side
+    are of a height). With cut=False, from the count asked for alone, without cutting: the rest can
+    only lower it (and a cut yields that count unless one of its pieces comes out empty, which the
+    test on the samples would catch)."""
     _, _, w, h = blob.box
     expected = w / unit if unit else w / (0.75 * h)
     if not cut:
         return -2.0 * abs(blob.counts[j] - expected)
     digits, touches = blob.reading(j)
     n = len(digits)
-    return -2.0 * abs(n - expected) - 1.0 * max(0, touches - (n - 1))
+    tallest = max((d.box[3] for d in digits), default=0)
+    stubs = sum(d.box[3] < 0.5 * tallest for d in digits)
+    return -2.0 * abs(n - expected) - 1.0 * max(0, touches - (n - 1)) - 1.0 * stubs
 
 
 def _plausibility(probs: list[np.ndarray], prior: float) -> float:

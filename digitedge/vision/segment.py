@@ -42,20 +42,26 @@ class Blob:
 
     box: tuple[int, int, int, int]  # x, y, w, h at processing scale
     counts: list[int]  # digits in each way of reading it: the shape's guess, then one fewer and/or one more
-    cut: Callable[[int], tuple[list[Candidate], int]] = field(repr=False)  # reading j -> (digits, touches)
+    cut: Callable[[int], tuple[list[Candidate], int]] = field(repr=False)  # digit count -> (digits, touches)
     made: dict[int, tuple[list[Candidate], int]] = field(default_factory=dict, repr=False)
 
     def reading(self, j: int) -> tuple[list[Candidate], int]:
         """Reading j's digits, and the places where its cuts go through ink (a touching pair: one per
         cut); cut when first asked for, since the reader skips readings whose count cannot win."""
         if j not in self.made:
-            self.made[j] = self.cut(j)
+            self.made[j] = self.cut(self.counts[j])
         return self.made[j]
+
+    def offer(self, count: int) -> None:
+        """One more way to read it, if it is new: `count` digits (the reader's guess from the frame's
+        typical digit width, which a short wide digit's own shape gets wrong)."""
+        if count >= 1 and count not in self.counts:
+            self.counts.append(count)
 
     @classmethod
     def whole(cls, candidate: Candidate) -> "Blob":
-        """A blob read only as the one digit it is."""
-        return cls(candidate.box, [1], lambda j: ([candidate], 0))
+        """A blob read only as the one digit it is (other counts come out empty and are never chosen)."""
+        return cls(candidate.box, [1], lambda k: ([candidate] if k == 1 else [], 0))
 
 
 def to_gray(frame: np.ndarray) -> np.ndarray:
@@ -180,7 +186,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # the shape alone cannot tell one wide digit from two touching ones, or two from three:
         # offer one digit fewer and one more, and let the classifier choose (reader.classify)
         counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
-        out.append(Blob((x, y, w, h), counts, partial(_cut_into, counts, shape, region, x, y, scale), {0: first}))
+        out.append(Blob((x, y, w, h), counts, partial(_cut_into, shape, region, x, y, scale), {0: first}))
     return out, Mask(keep, labels)
 
 
@@ -201,9 +207,8 @@ def _cut(pieces: list[np.ndarray], shape: np.ndarray, region: np.ndarray, x: int
     return digits, sum(_touches(a, b) for a, b in zip(pieces, pieces[1:]))
 
 
-def _cut_into(counts: list[int], shape: np.ndarray, region: np.ndarray, x: int, y: int, scale: float, j: int):
-    """Reading j of a blob: its shape cut into counts[j] digits along the least-ink paths."""
-    k = counts[j]
+def _cut_into(shape: np.ndarray, region: np.ndarray, x: int, y: int, scale: float, k: int):
+    """A blob's shape cut into k digits along the least-ink paths."""
     return _cut([shape] if k == 1 else _split(shape, 0.0, parts=k), shape, region, x, y, scale)
 
 
