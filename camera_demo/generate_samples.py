@@ -22,7 +22,7 @@ W, H = 640, 480  # frame size
 SHEET = (900, 640)  # sheet canvas before perspective, pixels
 
 
-def sheet(rng, digits: np.ndarray, labels: np.ndarray, rows: list[int]):
+def sheet(rng, digits: np.ndarray, labels: np.ndarray, rows: list[int], sizes: tuple[int, int] = (70, 100)):
     """A paper canvas with the digits drawn on it; returns (canvas BGR float, ink boxes on canvas)."""
     sw, sh = SHEET
     tint = np.array([rng.uniform(225, 250), rng.uniform(232, 252), rng.uniform(238, 255)])
@@ -43,7 +43,7 @@ def sheet(rng, digits: np.ndarray, labels: np.ndarray, rows: list[int]):
     boxes, k = [], 0
     line_h = sh / (len(rows) + 1)
     for r, count in enumerate(rows):
-        size = int(rng.uniform(70, 100))  # the 28x28 cell; the ink is about 20/28 of it
+        size = int(rng.uniform(*sizes))  # the 28x28 cell; the ink is about 20/28 of it
         x = rng.uniform(40, 120)
         y0 = line_h * (r + 1) - size / 2
         for _ in range(count):
@@ -129,6 +129,8 @@ def main() -> None:
     ap.add_argument("--video-sheets", type=int, default=3, help="sheets in the video (default: %(default)s)")
     ap.add_argument("--video-seconds", type=float, default=4.0, help="seconds per sheet (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    ap.add_argument("--big", action="store_true",
+                    help="close-ups: 3 or 4 digits a sheet, written 3x as large (thick strokes, digits up to half the frame)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -140,9 +142,12 @@ def main() -> None:
 
     def next_sheet():
         nonlocal used
-        rows = [5, 5] if rng.random() < 0.7 else [4, 3, 3]
+        if args.big:
+            rows, sizes = ([3], (200, 280)) if rng.random() < 0.5 else ([2, 2], (170, 220))
+        else:
+            rows, sizes = [5, 5] if rng.random() < 0.7 else [4, 3, 3], (70, 100)
         idx = order[used : used + sum(rows)]
-        canvas, boxes, n = sheet(rng, mnist.x_test[idx], mnist.y_test[idx], rows)
+        canvas, boxes, n = sheet(rng, mnist.x_test[idx], mnist.y_test[idx], rows, sizes)
         ids = idx[:n].tolist()
         used += n
         return canvas, boxes, ids

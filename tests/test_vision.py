@@ -128,6 +128,26 @@ def test_a_short_wide_digit_is_read_as_one(reader, index):
     assert reader.read(frame).text == "".join(map(str, labels)) + "2"
 
 
+@pytest.mark.parametrize("indices", [[0, 1], [2, 3], [4, 5]])
+def test_big_thick_handwriting_is_read(reader, indices):
+    """Two digits 185 pixels tall in a 640x480 frame (strokes over 20 pixels wide): the frame is
+    shrunk until the strokes are as wide as the pipeline's windows expect, not read as noise."""
+    frame, labels, _ = paper_with_digits(indices, cell=260)
+    assert segment_scale(frame) < 0.5
+    assert reader.read(frame).text == "".join(map(str, labels))
+
+
+def test_ordinary_frames_are_not_shrunk():
+    for path in sorted(SAMPLES.glob("frame_*.jpg"))[:10]:
+        assert segment_scale(cv2.imread(str(path))) == 1.0
+
+
+def segment_scale(frame) -> float:
+    from digitedge.vision.segment import _quarter, stroke_scale, to_gray
+
+    return stroke_scale(_quarter(to_gray(frame)), 4)
+
+
 def test_a_piece_far_shorter_than_its_neighbour_is_not_a_digit():
     """A 7's crossbar cut off beside it reads as a confident 2; the prior weighs against the stub."""
     from digitedge.vision.reader import _prior

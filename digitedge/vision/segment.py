@@ -85,7 +85,52 @@ def ink_map(gray: np.ndarray, polarity: str = "auto") -> np.ndarray:
     return flatten(gray, polarity)[0]
 
 
-def flatten(gray: np.ndarray, polarity: str = "auto") -> tuple[np.ndarray, np.ndarray]:
+def _quarter(gray: np.ndarray) -> np.ndarray:
+    h, w = gray.shape
+    return cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+
+
+STROKE = 4.0  # stroke width, in processing pixels, that segmentation's windows are sized for
+
+
+def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> float:
+    """How much to shrink a frame so its handwriting's strokes are about STROKE pixels wide (at most 1).
+
+    `small` is the frame shrunk `factor` times. Its ink is found against a closing (dark ink) or
+    opening (light ink) a quarter of its size across, which lighting cannot fool, and a stroke's
+    width is twice its area over its perimeter. The desk, the sheet's edges and anything touching
+    the border are left out, and the median mark's width counts. Strokes at most 2.5 pixels wide at
+    this size (10 in a 640x480 frame) tell nothing and change nothing: only thick handwriting
+    shrinks the frame."""
+    h, w = small.shape
+    if min(h, w) < 16:
+        return 1.0
+    if polarity == "auto":
+        mid, top = _percentiles(small, (50, 99.5))
+        polarity = "light-on-dark" if mid < 0.4 * top else "dark-on-light"
+    if polarity == "light-on-dark":
+        small = 255 - small
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (max(h, w) // 4 | 1,) * 2)
+    contrast = cv2.subtract(cv2.morphologyEx(small, cv2.MORPH_CLOSE, k), small)
+    peak = _percentiles(contrast, (99.5,))[0]
+    if peak < 40:
+        return 1.0
+    _, mask = cv2.threshold(contrast, 0.5 * peak, 255, cv2.THRESH_BINARY)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    x, y, bw, bh, area = stats.T
+    strokes = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h) & (bh < 0.8 * h) & (area >= 4)
+    strokes[0] = False
+    if not strokes.any():
+        return 1.0
+    # each mark's own width (as normalize.stroke_width), and the median mark's: one soft shadow
+    # that the closing picks up as a fat blob is outvoted by the digits
+    boundary = np.bincount(labels[cv2.subtract(mask, cv2.erode(mask, np.ones((3, 3), np.uint8))) > 0], minlength=n)
+    width = float(np.median(2.0 * area[strokes] / np.maximum(boundary[strokes], 1)))
+    return 1.0 if width <= 2.5 else min(1.0, STROKE / (width * factor))
+
+
+def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None = None,
+            window: int = 5) -> tuple[np.ndarray, np.ndarray]:
     """How much the ink stands out from the local paper at each pixel, 0-255, relative to the paper.
 
     The paper is estimated by a median at quarter resolution (ink is a minority of any window),
@@ -94,9 +139,9 @@ def flatten(gray: np.ndarray, polarity: str = "auto") -> tuple[np.ndarray, np.nd
     negative); anything else, shadows included, is dark ink on light paper.
     """
     h, w = gray.shape
-    sw, sh = max(1, w // 4), max(1, h // 4)
-    small = cv2.resize(gray, (sw, sh), interpolation=cv2.INTER_AREA)
-    k = max(5, (max(sw, sh) // 10) | 1)
+    small = _quarter(gray) if small is None else small  # the caller's, if it already shrank the frame
+    sh, sw = small.shape
+    k = max(window, (max(sw, sh) // 10) | 1)
     paper = cv2.medianBlur(small, k)
     # hard steps in the paper estimate are the sheet's edges (or hard shadows): no handwriting there
     step = cv2.morphologyEx(paper, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
@@ -129,17 +174,18 @@ def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     return out
 
 
-def remove_lines(ink: np.ndarray) -> np.ndarray:
-    """Subtract ruled and squared paper lines and the sheet's edges: straight runs far longer than a stroke."""
+def remove_lines(ink: np.ndarray, shortest: int = 15) -> np.ndarray:
+    """Subtract ruled and squared paper lines and the sheet's edges: straight runs far longer than a stroke
+    (a sixth of the frame's width, a fifth of its height, and at least `shortest` pixels)."""
     h, w = ink.shape
     # thicken across the line and bridge small gaps along it, so a line tilted by perspective or
     # broken by noise still makes one long straight run
     horizontal = cv2.dilate(ink, np.ones((5, 1), np.uint8))
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, np.ones((1, 9), np.uint8))
-    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, max(15, w // 6)), np.uint8))
+    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, max(shortest, w // 6)), np.uint8))
     vertical = cv2.dilate(ink, np.ones((1, 5), np.uint8))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((9, 1), np.uint8))
-    vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((max(15, h // 5), 1), np.uint8))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((max(shortest, h // 5), 1), np.uint8))
     return cv2.subtract(ink, cv2.add(horizontal, vertical))  # add: crossings are darker
 
 
@@ -173,8 +219,18 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     if max(gray.shape) > cfg.max_side:
         scale = cfg.max_side / max(gray.shape)
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    ink, edges = flatten(gray, cfg.polarity)
-    ink = cv2.subtract(remove_lines(ink), edges)  # nothing counts as ink on the sheet's edges
+    small = _quarter(gray)
+    window, shortest = 5, 15
+    shrink = stroke_scale(small, 4, cfg.polarity)
+    if shrink < 1:  # big, thick handwriting (a close-up): bring its strokes to the width this pipeline is built for
+        scale *= shrink
+        gray = cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+        small = _quarter(gray)
+        # the frame is now small for its digits: the paper window (about 17 strokes across, as in a
+        # 640x480 frame of digits a tenth of its height) and the shortest line go by the strokes
+        window, shortest = int(17 * STROKE / 4) | 1, int(16 * STROKE)
+    ink, edges = flatten(gray, cfg.polarity, small, window)
+    ink = cv2.subtract(remove_lines(ink, shortest), edges)  # nothing counts as ink on the sheet's edges
     keep, labels, stats = threshold(ink, cfg.min_contrast)
     out = []
     for x, y, w, h, ids in _components(keep, stats, labels.shape, cfg):
