@@ -105,9 +105,7 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> floa
     h, w = small.shape
     if min(h, w) < 16:
         return 1.0
-    if polarity == "auto":
-        mid, top = _percentiles(small, (50, 99.5))
-        polarity = "light-on-dark" if mid < 0.4 * top else "dark-on-light"
+    polarity = _polarity(small, polarity)
     if polarity == "light-on-dark":
         small = 255 - small
     k = cv2.getStructuringElement(cv2.MORPH_RECT, (max(h, w) // 4 | 1,) * 2)
@@ -147,9 +145,7 @@ def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None =
     step = cv2.morphologyEx(paper, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     edges = (step > np.maximum(0.25 * paper, 20)).astype(np.uint8) * 255
     edges = cv2.resize(cv2.dilate(edges, np.ones((3, 3), np.uint8)), (w, h), interpolation=cv2.INTER_NEAREST)
-    if polarity == "auto":
-        mid, top = _percentiles(small, (50, 99.5))
-        polarity = "light-on-dark" if mid < 0.4 * top else "dark-on-light"
+    polarity = _polarity(small, polarity)
     paper = cv2.resize(cv2.blur(paper, (5, 5)), (w, h), interpolation=cv2.INTER_LINEAR)
     if polarity == "light-on-dark":
         gray, paper = 255 - gray, 255 - paper
@@ -159,6 +155,15 @@ def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None =
     paper = cv2.min(paper, cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))))
     flat = cv2.divide(gray, cv2.max(paper, 1), scale=255)  # paper -> 255, ink darker
     return 255 - flat, edges
+
+
+def _polarity(small: np.ndarray, polarity: str) -> str:
+    """"auto" decided: a frame whose median is far darker than its brightest part is a dark board
+    with light ink (chalk, a negative); anything else, shadows included, is dark ink on light paper."""
+    if polarity != "auto":
+        return polarity
+    mid, top = _percentiles(small, (50, 99.5))
+    return "light-on-dark" if mid < 0.4 * top else "dark-on-light"
 
 
 def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:
