@@ -270,6 +270,14 @@ def test_predict_single_digit(runner, tmp_path):
     assert json.loads(result.output)["text"] == str(m.y_test[0])
 
 
+def test_predict_suggests_single_for_a_close_up(runner, tmp_path):
+    m = data.load()
+    cv2.imwrite(str(tmp_path / "seven.png"), 255 - cv2.resize(m.x_test[0], (140, 140)))  # one digit, edge to edge
+    result = runner.invoke(cli, ["predict", str(tmp_path / "seven.png")])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("(no digits; if the image is one digit filling the frame, add --single)")
+
+
 def test_predict_unreadable_file_continues(runner, tmp_path):
     (tmp_path / "notes.txt").write_text("not an image")
     result = runner.invoke(cli, ["predict", str(tmp_path / "notes.txt"), str(SAMPLES / "frame_000.jpg")])
