@@ -29,7 +29,7 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
             log(json.dumps({"path": path, "frame": 0, "text": text, "digits": [d.as_json() for d in digits]}))
         else:
             detail = ", ".join(f"{d.label if d.label is not None else '?'} ({d.confidence:.0%})" for d in digits)
-            if not digits and not single:  # nothing found at all: a close-up of one digit is too big for a page
-                text = "(no digits; if the image is one digit filling the frame, add --single)"
-            log(f"{path}: {text or '(no digits)'}" + (f"   [{detail}]" if detail else ""))
+            # nothing found at all: a close-up of one digit is too big to be read as a page
+            none = "(no digits)" if digits or single else "(no digits; if the image is one digit filling the frame, add --single)"
+            log(f"{path}: {text or none}" + (f"   [{detail}]" if detail else ""))
     return failed
