@@ -34,7 +34,7 @@ def exported(trained, tmp_path_factory):
     from click.testing import CliRunner
 
     out = tmp_path_factory.mktemp("exports")
-    result = CliRunner().invoke(cli, ["export", "--int8", "--run", str(trained[0]), "--out", str(out), "--calib-count", "300"])
+    result = CliRunner().invoke(cli, ["export", "--int8", "--run", str(trained[0]), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out, result.output
 
@@ -68,7 +68,7 @@ def test_export_writes_four_verified_files(exported):
         assert data.sha256(out / name) == entry["sha256"]
         assert manifest["verification"][name]["passed"]
     assert manifest["verification"]["digitedge_fp32.onnx"]["disagreements"] == 0
-    assert manifest["calibration"]["count"] == 300 and len(manifest["calibration"]["indices_sha256"]) == 64
+    assert manifest["calibration"]["count"] == 1000 and len(manifest["calibration"]["indices_sha256"]) == 64
     assert manifest["contract"]["polarity"] == "white-ink-on-black"
     assert "all 4 files match the Keras model" in output
     assert not list(out.glob(".staging-*"))
