@@ -28,7 +28,7 @@ def reader():
     return DigitReader(MODEL, threads=1)
 
 
-def paper_with_digits(indices, size=(480, 640), cell=84, seed=0):
+def paper_with_digits(indices, size=(480, 640), cell=84, seed=0, top=150):
     """Dark MNIST test digits on light paper with a lighting gradient; returns frame, labels, boxes."""
     m = data.load()
     rng = np.random.default_rng(seed)
@@ -37,7 +37,7 @@ def paper_with_digits(indices, size=(480, 640), cell=84, seed=0):
     labels, boxes, x = [], [], 40
     for i in indices:
         digit = cv2.resize(m.x_test[i], (cell, cell), interpolation=cv2.INTER_CUBIC).astype(float) / 255
-        y = 150
+        y = top
         frame[y : y + cell, x : x + cell] *= 1 - 0.85 * digit
         ys, xs = np.nonzero(digit > 0.25)
         boxes.append((x + xs.min(), y + ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1))
@@ -135,6 +135,14 @@ def test_big_thick_handwriting_is_read(reader, indices):
     frame, labels, _ = paper_with_digits(indices, cell=260)
     assert segment_scale(frame) < 0.5
     assert reader.read(frame).text == "".join(map(str, labels))
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_one_digit_filling_most_of_the_frame_is_read(reader, index):
+    """A close-up of one digit, its ink about three quarters of the frame's height and strokes 40
+    pixels wide: neither dropped as too big nor hollowed out (ink the majority of the paper window)."""
+    frame, labels, _ = paper_with_digits([index], cell=460, top=10)
+    assert reader.read(frame).text == str(labels[0])
 
 
 def test_ordinary_frames_are_not_shrunk():

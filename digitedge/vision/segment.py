@@ -18,7 +18,7 @@ class SegmentConfig:
     polarity: str = "auto"  # ink vs paper: auto, dark-on-light, light-on-dark
     min_contrast: int = 40  # ink must be this much darker than the local paper, out of 255 (relative)
     min_height: float = 0.02  # digits are at least this fraction of the frame height
-    max_height: float = 0.7  # and at most this fraction (bigger: the desk, a hand, the sheet's edge)
+    max_height: float = 0.95  # and at most this fraction (bigger: the desk, a hand, the sheet's edge)
     min_relative_height: float = 0.45  # drop marks shorter than this times the median digit (dots, commas)
     split_ratio: float = 1.15  # a candidate wider than this times its height is split into touching digits
 
@@ -91,6 +91,8 @@ def _quarter(gray: np.ndarray) -> np.ndarray:
 
 
 STROKE = 4.0  # stroke width, in processing pixels, that segmentation's windows are sized for
+SPAN = 0.35  # in a close-up, a paper line spans at least this fraction of the frame
+MIN_SIDE = 240  # a close-up is shrunk no smaller than this, its short side in pixels
 
 
 def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> float:
@@ -116,7 +118,7 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> floa
     _, mask = cv2.threshold(contrast, 0.5 * peak, 255, cv2.THRESH_BINARY)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     x, y, bw, bh, area = stats.T
-    strokes = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h) & (bh < 0.8 * h) & (area >= 4)
+    strokes = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h) & (bh < 0.95 * h) & (area >= 4)
     strokes[0] = False
     if not strokes.any():
         return 1.0
@@ -128,7 +130,7 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> floa
 
 
 def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None = None,
-            window: int = 5) -> tuple[np.ndarray, np.ndarray]:
+            window: int = 5, stroke: float = STROKE) -> tuple[np.ndarray, np.ndarray]:
     """How much the ink stands out from the local paper at each pixel, 0-255, relative to the paper.
 
     The paper is estimated by a median at quarter resolution (ink is a minority of any window),
@@ -139,20 +141,25 @@ def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None =
     h, w = gray.shape
     small = _quarter(gray) if small is None else small  # the caller's, if it already shrank the frame
     sh, sw = small.shape
-    k = max(window, (max(sw, sh) // 10) | 1)
-    paper = cv2.medianBlur(small, k)
+    paper = cv2.medianBlur(small, max(window, (max(sw, sh) // 10) | 1))
+    polarity = _polarity(small, polarity)
+    if stroke > 1.5 * STROKE:  # strokes too thick for the median's window, where ink can be the majority:
+        # a closing (an opening for light ink) two strokes wide erases them, whatever their share
+        wipe = cv2.morphologyEx(small, cv2.MORPH_CLOSE if polarity == "dark-on-light" else cv2.MORPH_OPEN,
+                                np.ones((int(stroke / 2 + 3) | 1,) * 2, np.uint8))
+        paper = cv2.max(paper, wipe) if polarity == "dark-on-light" else cv2.min(paper, wipe)
     # hard steps in the paper estimate are the sheet's edges (or hard shadows): no handwriting there
     step = cv2.morphologyEx(paper, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     edges = (step > np.maximum(0.25 * paper, 20)).astype(np.uint8) * 255
     edges = cv2.resize(cv2.dilate(edges, np.ones((3, 3), np.uint8)), (w, h), interpolation=cv2.INTER_NEAREST)
-    polarity = _polarity(small, polarity)
     paper = cv2.resize(cv2.blur(paper, (5, 5)), (w, h), interpolation=cv2.INTER_LINEAR)
     if polarity == "light-on-dark":
         gray, paper = 255 - gray, 255 - paper
     # the paper is never brighter than the brightest pixel near it: this keeps the blurred estimate
     # from spilling over the sheet's edge onto the desk (a false "ink" band), while strokes
     # narrower than the window still see the paper beside them
-    paper = cv2.min(paper, cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))))
+    reach = max(11, int(2 * stroke + 3) | 1)  # wider than a stroke, or a thick stroke's middle reads as paper
+    paper = cv2.min(paper, cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach))))
     flat = cv2.divide(gray, cv2.max(paper, 1), scale=255)  # paper -> 255, ink darker
     return 255 - flat, edges
 
@@ -179,9 +186,10 @@ def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     return out
 
 
-def remove_lines(ink: np.ndarray, shortest: int = 15) -> np.ndarray:
+def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0) -> np.ndarray:
     """Subtract ruled and squared paper lines and the sheet's edges: straight runs far longer than a stroke
-    (a sixth of the frame's width, a fifth of its height, and at least `shortest` pixels)."""
+    (a sixth of the frame's width, a fifth of its height, and at least `shortest` pixels), and
+    spanning at least `span` of the frame (a close-up, where a digit's own stroke is that long)."""
     h, w = ink.shape
     # thicken across the line and bridge small gaps along it, so a line tilted by perspective or
     # broken by noise still makes one long straight run
@@ -191,7 +199,18 @@ def remove_lines(ink: np.ndarray, shortest: int = 15) -> np.ndarray:
     vertical = cv2.dilate(ink, np.ones((1, 5), np.uint8))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((9, 1), np.uint8))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((max(shortest, h // 5), 1), np.uint8))
+    if span:  # a close-up's 1 also passes the opening; a paper line runs on across the sheet
+        horizontal = _spanning(horizontal, 0, span * w)
+        vertical = _spanning(vertical, 1, span * h)
     return cv2.subtract(ink, cv2.add(horizontal, vertical))  # add: crossings are darker
+
+
+def _spanning(lines: np.ndarray, axis: int, length: float) -> np.ndarray:
+    """The runs in `lines` whose extent along `axis` (0: x, 1: y) is at least `length`."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((lines > 10).astype(np.uint8), connectivity=8)
+    keep = stats[:, cv2.CC_STAT_WIDTH if axis == 0 else cv2.CC_STAT_HEIGHT] >= length
+    keep[0] = False
+    return cv2.bitwise_and(lines, lines, mask=keep[labels].astype(np.uint8))
 
 
 def threshold(ink: np.ndarray, min_contrast: int):
@@ -225,17 +244,21 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         scale = cfg.max_side / max(gray.shape)
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     small = _quarter(gray)
-    window, shortest = 5, 15
-    shrink = stroke_scale(small, 4, cfg.polarity)
-    if shrink < 1:  # big, thick handwriting (a close-up): bring its strokes to the width this pipeline is built for
+    window, shortest, stroke, span = 5, 15, STROKE, 0.0
+    wanted = stroke_scale(small, 4, cfg.polarity)
+    if wanted < 1:  # big, thick handwriting (a close-up): bring its strokes to the width this pipeline is built for
+        # but keep MIN_SIDE pixels across: the paper and the sheet's edges are estimated at a quarter of that
+        shrink = min(1.0, max(wanted, MIN_SIDE / min(gray.shape)))
+        stroke = STROKE * shrink / wanted  # the strokes' width once shrunk
         scale *= shrink
         gray = cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
         small = _quarter(gray)
         # the frame is now small for its digits: the paper window (about 17 strokes across, as in a
         # 640x480 frame of digits a tenth of its height) and the shortest line go by the strokes
-        window, shortest = int(17 * STROKE / 4) | 1, int(16 * STROKE)
-    ink, edges = flatten(gray, cfg.polarity, small, window)
-    ink = cv2.subtract(remove_lines(ink, shortest), edges)  # nothing counts as ink on the sheet's edges
+        # (but at most a third of the frame: a median over most of it takes the desk around the sheet for paper)
+        window, shortest, span = min(int(17 * stroke / 4), min(small.shape) // 3) | 1, int(16 * stroke), SPAN
+    ink, edges = flatten(gray, cfg.polarity, small, window, stroke)
+    ink = cv2.subtract(remove_lines(ink, shortest, span), edges)  # nothing counts as ink on the sheet's edges
     keep, labels, stats = threshold(ink, cfg.min_contrast)
     out = []
     for x, y, w, h, ids in _components(keep, stats, labels.shape, cfg):
