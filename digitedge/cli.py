@@ -59,6 +59,8 @@ def cli():
               help=f"Learning-rate annealing: cosine (warm-up, then cosine to zero) or plateau (halve on a stalled validation accuracy) {_per_preset('schedule')}.")
 @click.option("--weight-decay", type=click.FloatRange(min=0), default=None,
               help=f"Decoupled weight decay (AdamW) of the kernels; 0 is plain Adam {_per_preset('weight_decay')}.")
+@click.option("--label-smoothing", type=click.FloatRange(0, 1, max_open=True), default=None,
+              help=f"Smooth the training targets towards uniform by this much {_per_preset('label_smoothing')}.")
 @click.option("--val-size", type=click.IntRange(1), default=5000, help="Training images held out for validation.")
 @click.option("--patience", type=click.IntRange(1), default=10, help="Early stopping: epochs without a better validation accuracy.")
 @click.option("--augment/--no-augment", default=True, help="Random rotation, zoom and shift (never flips).")

@@ -52,6 +52,28 @@ def _conv_bn(x, filters: int, padding: str):
     return layers.ReLU()(x)
 
 
+@keras.saving.register_keras_serializable("digitedge")
+class SmoothedCrossentropy(keras.losses.Loss):
+    """Cross-entropy against integer labels smoothed towards uniform: the target is 1 - s + s/10 for
+    the true class and s/10 for the others (Keras's sparse loss has no smoothing)."""
+
+    def __init__(self, smoothing: float = 0.1, name: str = "smoothed_crossentropy", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.smoothing = smoothing
+
+    def call(self, y_true, y_pred):
+        y = keras.ops.one_hot(keras.ops.cast(keras.ops.reshape(y_true, (-1,)), "int32"), y_pred.shape[-1])
+        return keras.losses.categorical_crossentropy(y, y_pred, label_smoothing=self.smoothing)
+
+    def get_config(self):
+        return {**super().get_config(), "smoothing": self.smoothing}
+
+
+def loss(smoothing: float):
+    """The training loss: plain sparse cross-entropy, or smoothed labels."""
+    return SmoothedCrossentropy(smoothing) if smoothing else "sparse_categorical_crossentropy"
+
+
 BUILDERS = {
     "edge": lambda: edge_net((24, 48, 64), "flatten", "edge"),
     "quick": lambda: edge_net((16, 32, 48), "gap", "quick"),

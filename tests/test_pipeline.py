@@ -213,3 +213,23 @@ def test_weight_decay_reaches_kernels_only():
     decayed = {v.path for v in net.trainable_variables if optimizer._use_weight_decay(v)}
     assert decayed and all(v.endswith("kernel") for v in decayed)
     assert any(v.path.endswith("gamma") for v in net.trainable_variables)  # there were others to skip
+
+
+def test_label_smoothing_is_cross_entropy_against_smoothed_targets():
+    """--label-smoothing s: the target is 1 - s + s/10 for the true class and s/10 elsewhere; 0 is the plain loss."""
+    import keras
+
+    from digitedge import model as nets
+    from digitedge.train import TrainConfig, resolve
+
+    probs = np.random.default_rng(0).dirichlet(np.ones(10), size=4).astype(np.float32)
+    labels = np.array([3, 0, 9, 3])
+    target = np.full((4, 10), 0.01)
+    target[np.arange(4), labels] = 0.91
+    expected = float(np.mean(-(target * np.log(probs)).sum(1)))
+    assert float(nets.loss(0.1)(labels, probs)) == pytest.approx(expected, rel=1e-5)
+    assert nets.loss(0.0) == "sparse_categorical_crossentropy"
+    assert resolve(TrainConfig()).label_smoothing == 0.0
+    net = nets.build("quick")
+    net.compile(loss=nets.loss(0.1))
+    assert keras.losses.deserialize(keras.losses.serialize(net.loss)).smoothing == 0.1  # a saved run reloads
