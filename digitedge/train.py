@@ -41,7 +41,7 @@ class TrainConfig:
 
 # Per-preset defaults for the fields left as None; these reproduce the README's numbers.
 PRESETS = {
-    "edge": dict(epochs=30, lr=3e-3, schedule="cosine", weight_decay=0.0, label_smoothing=0.0),
+    "edge": dict(epochs=30, lr=3e-3, schedule="cosine", weight_decay=0.0, label_smoothing=0.1),
     "seed": dict(epochs=15, lr=1e-3, schedule="cosine", weight_decay=0.0, label_smoothing=0.0),
     "quick": dict(epochs=2, lr=3e-3, schedule="cosine", weight_decay=0.0, label_smoothing=0.0),
 }

@@ -229,7 +229,7 @@ def test_label_smoothing_is_cross_entropy_against_smoothed_targets():
     expected = float(np.mean(-(target * np.log(probs)).sum(1)))
     assert float(nets.loss(0.1)(labels, probs)) == pytest.approx(expected, rel=1e-5)
     assert nets.loss(0.0) == "sparse_categorical_crossentropy"
-    assert resolve(TrainConfig()).label_smoothing == 0.0
+    assert resolve(TrainConfig()).label_smoothing == 0.1 and resolve(TrainConfig(preset="quick")).label_smoothing == 0.0
     net = nets.build("quick")
     net.compile(loss=nets.loss(0.1))
     assert keras.losses.deserialize(keras.losses.serialize(net.loss)).smoothing == 0.1  # a saved run reloads
