@@ -1,0 +1,60 @@
+"""Where the camera pipeline's time goes: each step of segment() and of classification, one core.
+
+    python benchmarks/pipeline_stages.py [--model exports/digitedge_int8.onnx] [--samples camera_demo/samples]
+
+Medians over 5 passes of the sample frames. The steps are called as segment() calls them, on an
+ordinary frame (no close-up shrinking); "segment()" and "read()" time the real calls for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from digitedge.vision import segment as S
+from digitedge.vision.normalize import to_mnist
+from digitedge.vision.reader import DigitReader
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
+    ap.add_argument("--samples", default="camera_demo/samples")
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    cv2.setNumThreads(1)
+    frames = [cv2.imread(str(p)) for p in sorted(Path(args.samples).glob("frame_*.jpg"))]
+    reader = DigitReader(args.model, threads=1)
+    cfg = S.SegmentConfig()
+    times: dict[str, list[float]] = {}
+
+    def timed(name, f, *a):
+        start = time.perf_counter()
+        out = f(*a)
+        times.setdefault(name, []).append(time.perf_counter() - start)
+        return out
+
+    for _ in range(args.repeat):
+        for frame in frames:
+            gray = timed("gray", S.to_gray, frame)
+            small = timed("quarter size", S._quarter, gray)
+            timed("close-up check", S.stroke_scale, small, 4, cfg.polarity)
+            ink, edges = timed("paper and lighting", S.flatten, gray, cfg.polarity, small)
+            ink = timed("line removal", lambda: cv2.subtract(S.remove_lines(ink), edges))
+            keep, labels, stats = timed("threshold, labelling", S.threshold, ink, cfg.min_contrast)
+            timed("merging, filtering", S._components, keep, stats, labels.shape, cfg)
+            blobs, _ = timed("segment()", S.segment, frame)
+            crops = [c for b in blobs for c in b.reading(0)[0]]
+            images = timed("normalise crops", lambda: np.stack([to_mnist(c.ink, c.support) for c in crops]))
+            timed("model, one batch", reader.classifier.predict, images)
+            timed("read()", reader.read, frame)
+    for name, values in times.items():
+        print(f"{name:<22} median {np.median(values) * 1e3:6.3f} ms   mean {np.mean(values) * 1e3:6.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
