@@ -145,6 +145,18 @@ def test_one_digit_filling_most_of_the_frame_is_read(reader, index):
     assert reader.read(frame).text == str(labels[0])
 
 
+def test_a_thick_marker_stroke_is_not_hollow():
+    """A stroke 14 pixels wide (a marker, not thick enough for the frame to be shrunk) keeps its
+    middle: the paper estimate must not take the stroke's own dark middle for paper."""
+    from digitedge.vision.segment import ink_map
+
+    frame = np.full((480, 640), 220, np.uint8)
+    frame[200:280, 300:314] = 40
+    frame = cv2.GaussianBlur(frame, (5, 5), 0)
+    across = ink_map(frame)[240, 296:318].astype(int)
+    assert across[6:16].min() >= 0.9 * across.max()  # the middle, past the blurred edges
+
+
 def test_ordinary_frames_are_not_shrunk():
     for path in sorted(SAMPLES.glob("frame_*.jpg"))[:10]:
         assert segment_scale(cv2.imread(str(path))) == 1.0

@@ -91,6 +91,7 @@ def _quarter(gray: np.ndarray) -> np.ndarray:
 
 
 STROKE = 4.0  # stroke width, in processing pixels, that segmentation's windows are sized for
+THICKEST = 10.0  # strokes up to this wide, in frame pixels, are left as they are (the close-up check can't measure them)
 SPAN = 0.35  # in a close-up, a paper line spans at least this fraction of the frame
 MIN_SIDE = 240  # a close-up is shrunk no smaller than this, its short side in pixels
 
@@ -101,9 +102,9 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> floa
     `small` is the frame shrunk `factor` times. Its ink is found against a closing (dark ink) or
     opening (light ink) a quarter of its size across, which lighting cannot fool, and a stroke's
     width is twice its area over its perimeter. The desk, the sheet's edges and anything touching
-    the border are left out, and the median mark's width counts. Strokes at most 2.5 pixels wide at
-    this size (10 in a 640x480 frame) tell nothing and change nothing: only thick handwriting
-    shrinks the frame."""
+    the border are left out, and the median mark's width counts. Strokes at most THICKEST pixels
+    wide in the frame (2.5 at a quarter of its size) tell nothing and change nothing: only thick
+    handwriting shrinks the frame."""
     h, w = small.shape
     if min(h, w) < 16:
         return 1.0
@@ -126,7 +127,7 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> floa
     # that the closing picks up as a fat blob is outvoted by the digits
     boundary = np.bincount(labels[cv2.subtract(mask, cv2.erode(mask, np.ones((3, 3), np.uint8))) > 0], minlength=n)
     width = float(np.median(2.0 * area[strokes] / np.maximum(boundary[strokes], 1)))
-    return 1.0 if width <= 2.5 else min(1.0, STROKE / (width * factor))
+    return 1.0 if width * factor <= THICKEST else min(1.0, STROKE / (width * factor))
 
 
 def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None = None,
@@ -158,7 +159,9 @@ def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None =
     # the paper is never brighter than the brightest pixel near it: this keeps the blurred estimate
     # from spilling over the sheet's edge onto the desk (a false "ink" band), while strokes
     # narrower than the window still see the paper beside them
-    reach = max(11, int(2 * stroke + 3) | 1)  # wider than a stroke, or a thick stroke's middle reads as paper
+    # wider than two strokes, or a thick stroke's middle reads as paper (a hollow marker stroke):
+    # a frame that is not shrunk may hold strokes up to THICKEST pixels wide
+    reach = max(int(2 * THICKEST) + 1, int(2 * stroke + 3) | 1)
     paper = cv2.min(paper, cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach))))
     flat = cv2.divide(gray, cv2.max(paper, 1), scale=255)  # paper -> 255, ink darker
     return 255 - flat, edges
