@@ -157,6 +157,15 @@ def test_a_thick_marker_stroke_is_not_hollow():
     assert across[6:16].min() >= 0.9 * across.max()  # the middle, past the blurred edges
 
 
+def test_thick_digits_among_thin_marks_are_shrunk():
+    """Two big thick digits and five thin pen ticks: the ticks are more marks, but the digits hold
+    most of the ink, and it is their strokes the frame is shrunk for (the median mark was a tick)."""
+    frame, _, _ = paper_with_digits([2, 3], cell=260)
+    for x in range(40, 600, 120):
+        cv2.line(frame, (x, 60), (x + 30, 90), (90, 90, 90), 2)
+    assert segment_scale(frame) < 0.5
+
+
 def test_ordinary_frames_are_not_shrunk():
     for path in sorted(SAMPLES.glob("frame_*.jpg"))[:10]:
         assert segment_scale(cv2.imread(str(path))) == 1.0

@@ -126,7 +126,9 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> floa
     # each mark's own width (as normalize.stroke_width), and the median mark's: one soft shadow
     # that the closing picks up as a fat blob is outvoted by the digits
     boundary = np.bincount(labels[cv2.subtract(mask, cv2.erode(mask, np.ones((3, 3), np.uint8))) > 0], minlength=n)
-    width = float(np.median(2.0 * area[strokes] / np.maximum(boundary[strokes], 1)))
+    widths = 2.0 * area[strokes] / np.maximum(boundary[strokes], 1)
+    order = np.argsort(widths)  # the width of the mark holding the median pixel of ink
+    width = float(widths[order][np.searchsorted(np.cumsum(area[strokes][order]), area[strokes].sum() / 2)])
     return 1.0 if width * factor <= THICKEST else min(1.0, STROKE / (width * factor))
 
 
