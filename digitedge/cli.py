@@ -10,6 +10,7 @@ import click
 
 from digitedge.errors import DigitEdgeError
 from digitedge.train import PRESETS  # a plain dict: no TensorFlow at import time
+from digitedge.vision import MIN_CONFIDENCE, MIN_MARGIN  # plain numbers: no OpenCV at import time
 
 
 def _per_preset(key: str) -> str:
@@ -143,6 +144,14 @@ def benchmark(paths, threads, runs, as_json):
 MODEL_HELP = "Exported model (.onnx or .tflite) [default: exports/digitedge_int8.onnx here, else the one shipped with digitedge]."
 
 
+def _rejection(command):
+    """--min-confidence and --min-margin: when a crop is shown as '?' instead of read."""
+    command = click.option("--min-margin", type=click.FloatRange(0, 1), default=MIN_MARGIN,
+                           help="Read a digit only this far ahead of the runner-up; else '?', left out of the text.")(command)
+    return click.option("--min-confidence", type=click.FloatRange(0, 1), default=MIN_CONFIDENCE,
+                        help="Read a digit only at this top probability or more; else '?', left out of the text.")(command)
+
+
 @cli.command()
 @click.option("--source", default="0", help="Camera index, video file, image file or folder of images.")
 @click.option("--model", type=click.Path(dir_okay=False), default=None, help=MODEL_HELP)
@@ -152,13 +161,15 @@ MODEL_HELP = "Exported model (.onnx or .tflite) [default: exports/digitedge_int8
 @click.option("--max-frames", type=click.IntRange(1), default=None, help="Stop after this many frames [default: until the source ends or q].")
 @click.option("--steady/--no-steady", default=True, help="Vote over recent frames so a still sheet's reading does not flicker.")
 @click.option("--threads", type=click.IntRange(1), default=None, help="Inference threads [default: the runtime's choice].")
-def camera(source, model, record, no_display, as_json, max_frames, steady, threads):
+@_rejection
+def camera(source, model, record, no_display, as_json, max_frames, steady, threads, min_confidence, min_margin):
     """Live recognition from a webcam, a video, an image or a folder. Keys: q quit, s snapshot, m mask."""
     from digitedge.vision import camera as cam
 
     with _user_errors():
         summary = cam.run(source, model, record=record, display=not no_display, as_json=as_json,
-                          max_frames=max_frames, steady=steady, threads=threads, log=_echo)
+                          max_frames=max_frames, steady=steady, threads=threads,
+                          min_confidence=min_confidence, min_margin=min_margin, log=_echo)
     if summary["frames"] == 0:
         raise click.ClickException(f"no frame could be read from {source}")
     if not as_json:
@@ -171,12 +182,14 @@ def camera(source, model, record, no_display, as_json, max_frames, steady, threa
 @click.option("--model", type=click.Path(dir_okay=False), default=None, help=MODEL_HELP)
 @click.option("--single", is_flag=True, help="Treat each image as one digit instead of finding the digits in it.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per image.")
-def predict(images, model, single, as_json):
+@_rejection
+def predict(images, model, single, as_json, min_confidence, min_margin):
     """Read the handwritten digits in image files."""
     from digitedge.vision.predict import predict as run_predict
 
     with _user_errors():
-        failed = run_predict(list(images), model, single=single, as_json=as_json, log=_echo)
+        failed = run_predict(list(images), model, single=single, as_json=as_json,
+                             min_confidence=min_confidence, min_margin=min_margin, log=_echo)
     if failed:
         raise click.ClickException(f"{failed} of {len(images)} file(s) could not be read")
 

@@ -291,6 +291,16 @@ def test_predict_json_shape(runner):
         assert (d["label"] is None) or str(d["label"]) in obj["text"]
 
 
+def test_predict_rejection_thresholds(runner):
+    """--min-confidence above anything the model gives: every crop is found, shown, and left unread."""
+    frame = str(SAMPLES / "frame_000.jpg")
+    read = json.loads(runner.invoke(cli, ["predict", frame, "--json"]).output)
+    strict = json.loads(runner.invoke(cli, ["predict", frame, "--json", "--min-confidence", "1"]).output)
+    assert read["text"] and not strict["text"]
+    assert [d["box"] for d in strict["digits"]] == [d["box"] for d in read["digits"]]
+    assert all(d["label"] is None for d in strict["digits"])
+
+
 def test_predict_single_digit(runner, tmp_path):
     m = data.load()
     cv2.imwrite(str(tmp_path / "seven.png"), 255 - cv2.resize(m.x_test[0], (140, 140)))  # dark ink on white

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from digitedge.vision import MIN_CONFIDENCE, MIN_MARGIN
 from digitedge.vision.camera import read_image
 from digitedge.vision.reader import DigitReader
 
 
-def predict(paths: list[str], model: str | None = None, single: bool = False, as_json: bool = False, log=None) -> int:
+def predict(paths: list[str], model: str | None = None, single: bool = False, as_json: bool = False,
+            min_confidence: float = MIN_CONFIDENCE, min_margin: float = MIN_MARGIN, log=None) -> int:
     """Prints one line (or JSON object) per image; returns how many files could not be read."""
-    reader = DigitReader(model)
+    reader = DigitReader(model, min_confidence=min_confidence, min_margin=min_margin)
     failed = 0
     for path in paths:
         frame = read_image(Path(path)) if Path(path).is_file() else None
