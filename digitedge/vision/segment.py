@@ -102,7 +102,7 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> floa
     `small` is the frame shrunk `factor` times. Its ink is found against a closing (dark ink) or
     opening (light ink) a quarter of its size across, which lighting cannot fool, and a stroke's
     width is twice its area over its perimeter. The desk, the sheet's edges and anything touching
-    the border are left out, and the median mark's width counts. Strokes at most THICKEST pixels
+    the border are left out (see below for which width counts). Strokes at most THICKEST pixels
     wide in the frame (2.5 at a quarter of its size) tell nothing and change nothing: only thick
     handwriting shrinks the frame."""
     h, w = small.shape
@@ -123,12 +123,16 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> floa
     strokes[0] = False
     if not strokes.any():
         return 1.0
-    # each mark's own width (as normalize.stroke_width), and the median mark's: one soft shadow
-    # that the closing picks up as a fat blob is outvoted by the digits
+    # each mark's own width (as normalize.stroke_width); the width of the mark holding the median
+    # pixel of ink, so two thick digits count for more than five thin ticks; but never more than the
+    # second-widest mark's, so one soft shadow that the closing picks up as a fat blob cannot shrink
+    # a frame of thin handwriting by itself
     boundary = np.bincount(labels[cv2.subtract(mask, cv2.erode(mask, np.ones((3, 3), np.uint8))) > 0], minlength=n)
-    widths = 2.0 * area[strokes] / np.maximum(boundary[strokes], 1)
-    order = np.argsort(widths)  # the width of the mark holding the median pixel of ink
-    width = float(widths[order][np.searchsorted(np.cumsum(area[strokes][order]), area[strokes].sum() / 2)])
+    widths, areas = 2.0 * area[strokes] / np.maximum(boundary[strokes], 1), area[strokes]
+    order = np.argsort(widths)
+    width = float(widths[order][np.searchsorted(np.cumsum(areas[order]), areas.sum() / 2)])
+    if len(widths) > 1:
+        width = min(width, float(widths[order][-2]))
     return 1.0 if width * factor <= THICKEST else min(1.0, STROKE / (width * factor))
 
 
