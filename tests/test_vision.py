@@ -166,6 +166,21 @@ def test_thick_digits_among_thin_marks_are_shrunk():
     assert segment_scale(frame) < 0.5
 
 
+def test_a_patterned_desk_around_the_sheet_is_not_read(reader):
+    """A sheet on a grey desk printed with rings (each a perfect 0): only the sheet is read."""
+    m = data.load()
+    rng = np.random.default_rng(3)
+    frame = np.full((480, 640), 170, np.uint8)
+    for _ in range(80):
+        cv2.circle(frame, (int(rng.integers(0, 640)), int(rng.integers(0, 480))), int(rng.integers(4, 12)), 40, 2)
+    frame[110:370, 140:500] = 235
+    for k, i in enumerate([0, 1, 2, 4]):
+        cell = cv2.resize(m.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(float) / 255
+        frame[200:270, 170 + 75 * k : 240 + 75 * k] = (235 * (1 - 0.85 * cell)).astype(np.uint8)
+    frame = cv2.GaussianBlur(frame, (3, 3), 0)
+    assert reader.read(frame).text == "".join(str(m.y_test[i]) for i in [0, 1, 2, 4])
+
+
 def test_ordinary_frames_are_not_shrunk():
     for path in sorted(SAMPLES.glob("frame_*.jpg"))[:10]:
         assert segment_scale(cv2.imread(str(path))) == 1.0

@@ -137,8 +137,9 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> floa
 
 
 def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None = None,
-            window: int = 5, stroke: float = STROKE) -> tuple[np.ndarray, np.ndarray]:
-    """How much the ink stands out from the local paper at each pixel, 0-255, relative to the paper.
+            window: int = 5, stroke: float = STROKE) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """How much the ink stands out from the local paper at each pixel, 0-255, relative to the paper;
+    the sheet's edges (0/255, same size) and where the sheet lies (bool, quarter size, or None).
 
     The paper is estimated by a median at quarter resolution (ink is a minority of any window),
     so lighting gradients, shadows and vignetting divide out. With polarity "auto", a frame whose
@@ -157,8 +158,9 @@ def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None =
         paper = cv2.max(paper, wipe) if polarity == "dark-on-light" else cv2.min(paper, wipe)
     # hard steps in the paper estimate are the sheet's edges (or hard shadows): no handwriting there
     step = cv2.morphologyEx(paper, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
-    edges = (step > np.maximum(0.25 * paper, 20)).astype(np.uint8) * 255
-    edges = cv2.resize(cv2.dilate(edges, np.ones((3, 3), np.uint8)), (w, h), interpolation=cv2.INTER_NEAREST)
+    edges = cv2.dilate((step > np.maximum(0.25 * paper, 20)).astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
+    sheet = _sheet(paper, edges) if polarity == "dark-on-light" else None
+    edges = cv2.resize(edges, (w, h), interpolation=cv2.INTER_NEAREST)
     paper = cv2.resize(cv2.blur(paper, (5, 5)), (w, h), interpolation=cv2.INTER_LINEAR)
     if polarity == "light-on-dark":
         gray, paper = 255 - gray, 255 - paper
@@ -170,7 +172,41 @@ def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None =
     reach = max(int(2 * THICKEST) + 1, int(2 * stroke + 3) | 1)
     paper = cv2.min(paper, cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach))))
     flat = cv2.divide(gray, cv2.max(paper, 1), scale=255)  # paper -> 255, ink darker
-    return 255 - flat, edges
+    return 255 - flat, edges, sheet
+
+
+def _sheet(paper: np.ndarray, edges: np.ndarray) -> np.ndarray | None:
+    """Where the sheet of paper lies, when the view shows one on a darker desk: the regions between
+    the hard edges whose paper is nearly as bright as the brightest region's (a soft or hard shadow
+    on the sheet is still sheet). None, and nothing is ruled out, when no such sheet stands out
+    (a view of paper alone, a white desk). `paper` is the quarter-size paper estimate."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(edges), connectivity=4, ltype=cv2.CV_16U)
+    if n < 3:
+        return None
+    area = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
+    total = np.bincount(labels.ravel(), weights=paper.ravel(), minlength=n)
+    mean = total / np.maximum(area, 1)
+    big = area >= 0.02 * paper.size  # a region of its own, not a sliver between edges
+    big[0] = False  # the edges themselves
+    inside = big & (mean >= 0.8 * mean[big].max(initial=0))
+    outside = ~inside
+    outside[0] = False
+    share = area[inside].sum() / paper.size
+    if not 0.1 <= share <= 0.9 or not outside.any():
+        return None
+    if total[outside].sum() / area[outside].sum() > 0.8 * total[inside].sum() / area[inside].sum():
+        return None  # the rest is nearly as bright: no desk to rule out
+    return cv2.dilate(inside[labels].view(np.uint8), np.ones((5, 5), np.uint8)).view(bool)  # and the edges around it
+
+
+def _on_sheet(sheet: np.ndarray | None, x: float, y: float) -> bool:
+    """Whether a point (quarter-size pixels) lies on the sheet, or between two parts of it on its row
+    (a thick 0 can ring its own middle with edges, which then looks like a hole in the sheet)."""
+    if sheet is None:
+        return True
+    row = sheet[min(int(y), sheet.shape[0] - 1)]
+    x = min(int(x), len(row) - 1)
+    return bool(row[x] or (row[:x].any() and row[x + 1 :].any()))
 
 
 def _polarity(small: np.ndarray, polarity: str) -> str:
@@ -266,11 +302,13 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # 640x480 frame of digits a tenth of its height) and the shortest line go by the strokes
         # (but at most a third of the frame: a median over most of it takes the desk around the sheet for paper)
         window, shortest, span = min(int(17 * stroke / 4), min(small.shape) // 3) | 1, int(16 * stroke), SPAN
-    ink, edges = flatten(gray, cfg.polarity, small, window, stroke)
+    ink, edges, sheet = flatten(gray, cfg.polarity, small, window, stroke)
     ink = cv2.subtract(remove_lines(ink, shortest, span), edges)  # nothing counts as ink on the sheet's edges
     keep, labels, stats = threshold(ink, cfg.min_contrast)
     out = []
     for x, y, w, h, ids in _components(keep, stats, labels.shape, cfg):
+        if not _on_sheet(sheet, (x + w / 2) / 4, (y + h / 2) / 4):
+            continue  # on the desk around the sheet: its pattern is not handwriting
         sub = labels[y : y + h, x : x + w]
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
         region = ink[y : y + h, x : x + w]
