@@ -44,7 +44,7 @@ def main() -> None:
             small = timed("quarter size", S._quarter, gray)
             timed("close-up check", S.stroke_scale, small, 4, cfg.polarity)
             ink, edges, _ = timed("paper and lighting", S.flatten, gray, cfg.polarity, small)
-            ink = timed("line removal", lambda: cv2.subtract(S.remove_lines(ink), edges))
+            ink = timed("line removal", lambda: cv2.subtract(S.remove_lines(ink)[0], edges))
             keep, labels, stats = timed("threshold, labelling", S.threshold, ink, cfg.min_contrast)
             timed("merging, filtering", S._components, keep, stats, labels.shape, cfg)
             blobs, _ = timed("segment()", S.segment, frame)

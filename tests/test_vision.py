@@ -181,6 +181,17 @@ def test_a_patterned_desk_around_the_sheet_is_not_read(reader):
     assert reader.read(frame).text == "".join(str(m.y_test[i]) for i in [0, 1, 2, 4])
 
 
+@pytest.mark.parametrize("line", [2, 3])
+def test_a_forms_printed_boxes_are_not_read_as_ones(reader, line):
+    """Five digits in a row of printed boxes sharing their sides: the sides run ruler-straight from
+    one printed line to the other, as thin as them, and are not read as 1s."""
+    from benchmarks.forms import form
+
+    m = data.load()
+    digits = [0, 1, 2, 3, 4]
+    assert reader.read(form(m, digits, 80, line)).text == "".join(str(m.y_test[i]) for i in digits)
+
+
 def test_ordinary_frames_are_not_shrunk():
     for path in sorted(SAMPLES.glob("frame_*.jpg"))[:10]:
         assert segment_scale(cv2.imread(str(path))) == 1.0

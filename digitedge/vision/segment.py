@@ -235,10 +235,11 @@ def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     return out
 
 
-def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0) -> np.ndarray:
+def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Subtract ruled and squared paper lines and the sheet's edges: straight runs far longer than a stroke
     (a sixth of the frame's width, a fifth of its height, and at least `shortest` pixels), and
-    spanning at least `span` of the frame (a close-up, where a digit's own stroke is that long)."""
+    spanning at least `span` of the frame (a close-up, where a digit's own stroke is that long).
+    Returns the ink without them, and the lines."""
     h, w = ink.shape
     # thicken across the line and bridge small gaps along it, so a line tilted by perspective or
     # broken by noise still makes one long straight run
@@ -251,7 +252,8 @@ def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0) -> np.n
     if span:  # a close-up's 1 also passes the opening; a paper line runs on across the sheet
         horizontal = _spanning(horizontal, 0, span * w)
         vertical = _spanning(vertical, 1, span * h)
-    return cv2.subtract(ink, cv2.add(horizontal, vertical))  # add: crossings are darker
+    lines = cv2.add(horizontal, vertical)  # add: crossings are darker
+    return cv2.subtract(ink, lines), lines
 
 
 def _spanning(lines: np.ndarray, axis: int, length: float) -> np.ndarray:
@@ -307,7 +309,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # (but at most a third of the frame: a median over most of it takes the desk around the sheet for paper)
         window, shortest, span = min(int(17 * stroke / 4), min(small.shape) // 3) | 1, int(16 * stroke), SPAN
     ink, edges, sheet = flatten(gray, cfg.polarity, small, window, stroke)
-    ink = cv2.subtract(remove_lines(ink, shortest, span), edges)  # nothing counts as ink on the sheet's edges
+    ink, lines = remove_lines(ink, shortest, span)
+    ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
     keep, labels, stats = threshold(ink, cfg.min_contrast)
     out = []
     for x, y, w, h, ids in _components(keep, stats, labels.shape, cfg):
@@ -315,6 +318,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
             continue  # on the desk around the sheet: its pattern is not handwriting
         sub = labels[y : y + h, x : x + w]
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
+        if not span and _is_rule(shape, lines, x, y):  # (a close-up's lines are as thick as a pen's)
+            continue  # the side of a printed box, or a table's rule, not a 1
         region = ink[y : y + h, x : x + w]
         first = _cut(_split(shape, cfg.split_ratio), shape, region, x, y, scale)
         n = len(first[0])
@@ -323,6 +328,31 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
         out.append(Blob((x, y, w, h), counts, partial(_cut_into, shape, region, x, y, scale), {0: first}))
     return out, Mask(keep, labels)
+
+
+def _is_rule(shape: np.ndarray, lines: np.ndarray, x: int, y: int) -> bool:
+    """A ruler-straight bar no thicker than the paper lines it runs between: the side of a printed
+    box (a form's digit boxes) or a table's rule. A handwritten 1 is a pen stroke, thicker than a
+    printed line, or bent, or not ending on lines."""
+    h, w = shape.shape
+    bar = shape
+    if h < w:  # lying down: look at it standing up
+        bar, lines, x, y, h, w = shape.T, lines.T, y, x, w, h
+    if w > max(6, h // 5):
+        return False
+    col = x + w // 2
+    # a line within 4 pixels of each end, and how thick it is (remove_lines thickened lines by 4 across)
+    above, below = lines[max(0, y - 12) : y + 6, col] > 10, lines[y + h - 6 : y + h + 12, col] > 10
+    if not (above[-10:].any() and below[:10].any()):
+        return False
+    top, bottom = np.count_nonzero(above) - 4, np.count_nonzero(below) - 4
+    weight = bar.sum(1, dtype=np.float64)
+    rows = np.flatnonzero(weight)
+    rows = rows[len(rows) // 10 : len(rows) - len(rows) // 10]  # not the ends, where what is left of a corner may cling
+    width = np.count_nonzero(bar[rows], axis=1).mean()
+    centre = (bar[rows] * np.arange(w)).sum(1) / weight[rows]
+    bend = centre - np.polyval(np.polyfit(rows, centre, 1), rows)  # straight, at any slant
+    return width <= 1.5 * min(top, bottom) + 1 and float(np.abs(bend).max()) <= 0.7
 
 
 class Mask:
