@@ -192,6 +192,19 @@ def test_a_forms_printed_boxes_are_not_read_as_ones(reader, line):
     assert reader.read(form(m, digits, 80, line)).text == "".join(str(m.y_test[i]) for i in digits)
 
 
+def test_a_dark_note_on_a_white_table_is_read(reader):
+    """A blue sticky note at the frame's edge on a white table: the table is the bright "sheet", but
+    nothing is written on it, so the note's digits are read all the same."""
+    m = data.load()
+    frame = np.full((480, 640, 3), 245, np.float32)
+    frame[140:340, 0:300] = (230, 160, 120)
+    for k in range(3):
+        cell = cv2.resize(m.x_test[k], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32)[..., None] / 255
+        frame[200:270, 30 + 80 * k : 100 + 80 * k] *= 1 - 0.85 * cell
+    frame = cv2.GaussianBlur(np.clip(frame, 0, 255).astype(np.uint8), (3, 3), 0)
+    assert reader.read(frame).text == "".join(str(m.y_test[k]) for k in range(3))
+
+
 def test_ordinary_frames_are_not_shrunk():
     for path in sorted(SAMPLES.glob("frame_*.jpg"))[:10]:
         assert segment_scale(cv2.imread(str(path))) == 1.0

@@ -313,8 +313,12 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
     keep, labels, stats = threshold(ink, cfg.min_contrast)
     out = []
-    for x, y, w, h, ids in _components(keep, stats, labels.shape, cfg):
-        if not _on_sheet(sheet, x + w / 2, y + h / 2, labels.shape):
+    found = _components(keep, stats, labels.shape, cfg)
+    on = [_on_sheet(sheet, x + w / 2, y + h / 2, labels.shape) for x, y, w, h, _ in found]
+    if not any(on):  # nothing on the bright sheet: the writing is on what looked like desk (a dark note on a white table)
+        on = [True] * len(found)
+    for (x, y, w, h, ids), on_sheet in zip(found, on):
+        if not on_sheet:
             continue  # on the desk around the sheet: its pattern is not handwriting
         sub = labels[y : y + h, x : x + w]
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
