@@ -18,11 +18,13 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    """The quick preset trained for 2 epochs on 20k images (about half a minute on 2 cores)."""
+    """The quick preset trained for 2 epochs on 50k images (30-70 s on 2 cores). With 20k the model
+    (98.3%) was rough enough for its int8 ONNX to lose 0.07-0.11 points on the Intel machine (the
+    gate allows 0.1), though it had passed on the AMD one; at 50k (99.2%) int8 moves it by 0.01."""
     from click.testing import CliRunner
 
     runs = tmp_path_factory.mktemp("runs")
-    result = CliRunner().invoke(cli, ["train", "--preset", "quick", "--epochs", "2", "--train-limit", "20000",
+    result = CliRunner().invoke(cli, ["train", "--preset", "quick", "--epochs", "2", "--train-limit", "50000",
                                       "--val-size", "2000", "--out", str(runs)])
     assert result.exit_code == 0, result.output
     (run,) = list(runs.iterdir())
@@ -55,7 +57,7 @@ def test_run_folder_has_everything(trained):
     assert set(m["per_class_accuracy"]) == set("0123456789")
     for key in ("parameters", "macs", "train_seconds", "test_accuracy", "best_epoch", "train_images"):
         assert key in m
-    assert m["train_images"] == 20000 and m["val_images"] == 2000
+    assert m["train_images"] == 50000 and m["val_images"] == 2000
     config = json.loads((run / "config.json").read_text())
     assert config["preset"] == "quick" and config["epochs"] == 2
 
