@@ -353,6 +353,8 @@ def _is_rule(shape: np.ndarray, lines: np.ndarray, x: int, y: int) -> bool:
     weight = bar.sum(1, dtype=np.float64)
     rows = np.flatnonzero(weight)
     rows = rows[len(rows) // 10 : len(rows) - len(rows) // 10]  # not the ends, where what is left of a corner may cling
+    if len(rows) < 3:
+        return False
     width = np.count_nonzero(bar[rows], axis=1).mean()
     centre = (bar[rows] * np.arange(w)).sum(1) / weight[rows]
     bend = centre - np.polyval(np.polyfit(rows, centre, 1), rows)  # straight, at any slant
