@@ -306,6 +306,19 @@ def test_camera_disconnect_keeps_the_recording(tmp_path, capsys):
     assert int(video.get(cv2.CAP_PROP_FRAME_COUNT)) == 4
 
 
+def test_recording_keeps_the_videos_frame_rate(tmp_path):
+    """A 25 fps video is recorded at 25 fps (it was written at 10 whatever the source)."""
+    frame, _, _ = paper_with_digits([0, 1, 2])
+    clip = tmp_path / "clip.mp4"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"mp4v"), 25.0, (frame.shape[1], frame.shape[0]))
+    for _ in range(5):
+        writer.write(frame)
+    writer.release()
+    out = tmp_path / "rec.mp4"
+    assert camera.run(str(clip), str(MODEL), record=str(out), display=False, log=lambda *a, **k: None)["frames"] == 5
+    assert cv2.VideoCapture(str(out)).get(cv2.CAP_PROP_FPS) == pytest.approx(25.0)
+
+
 def test_no_camera():
     with pytest.raises(SourceError, match="no camera at index 3; check it is connected"):
         camera.run("3", str(MODEL), display=False, capture_factory=lambda _: FakeCapture([], opened=False))

@@ -27,6 +27,8 @@ class Frame:
     index: int  # frame number within the source
     image: np.ndarray | None  # None: this file could not be read (error says why)
     error: str | None = None
+    fps: float | None = None  # a video's or camera's frame rate, where it reports one; None for images
+    live: bool = False  # from a camera, not a file
 
 
 def open_source(source: str, capture_factory=cv2.VideoCapture) -> Iterator[Frame]:
@@ -73,6 +75,12 @@ def _capture(cap, name: str, live: bool) -> Iterator[Frame]:
             else f"{name}: not a readable video; pass a video OpenCV can decode, an image or a folder"
         raise SourceError(what)
 
+    try:
+        fps = float(cap.get(cv2.CAP_PROP_FPS)) or None
+    except (AttributeError, cv2.error, TypeError, ValueError):  # a stand-in capture without it
+        fps = None
+    fps = fps if fps and 1 <= fps <= 240 else None  # some backends report 0 or nonsense
+
     def frames():
         index = 0
         try:
@@ -82,7 +90,7 @@ def _capture(cap, name: str, live: bool) -> Iterator[Frame]:
                     if live:
                         print(f"camera {name} stopped sending frames (disconnected?); stopping", file=sys.stderr)
                     return
-                yield Frame(name, index, image)
+                yield Frame(name, index, image, fps=fps, live=live)
                 index += 1
         finally:
             cap.release()
@@ -193,9 +201,10 @@ def run(source: str, model: str | None = None, record: str | None = None, displa
     stabilizer = Stabilizer() if steady and not Path(source).is_dir() else None
     writer, size, show_mask, window = None, None, False, "digitedge"
     done, errors, total_ms, last, fps = 0, 0, 0.0, time.perf_counter(), None
-    snapshots, last_text = 0, None
+    snapshots, last_text, hinted = 0, None, False
     try:
         for frame in frames:
+            shown = time.perf_counter()
             if frame.image is None:
                 errors += 1
                 log(frame.error, err=True)
@@ -220,13 +229,22 @@ def run(source: str, model: str | None = None, record: str | None = None, displa
             if record:
                 if writer is None:
                     size = (annotated.shape[1], annotated.shape[0])  # a folder's images may differ: fit them
-                    writer = open_writer(record, size, 15.0 if source.isdigit() else 10.0)
+                    writer = open_writer(record, size, frame.fps or (15.0 if frame.live else 10.0))
                 if (annotated.shape[1], annotated.shape[0]) != size:
                     annotated = cv2.resize(annotated, size)
                 writer.write(annotated)
             if display:
                 cv2.imshow(window, annotated)
-                key = cv2.waitKey(1) & 0xFF
+                if frame.live:
+                    wait = 1
+                elif frame.fps:  # a video plays at its own speed, not as fast as it can be read
+                    wait = max(1, round(1000 / frame.fps - (time.perf_counter() - shown) * 1000))
+                else:  # an image stays up until a key
+                    wait = 0
+                    if not hinted:
+                        log("showing each image until a key is pressed (q quits)", err=True)
+                        hinted = True
+                key = cv2.waitKey(wait) & 0xFF
                 if key in (ord("q"), 27):
                     break
                 if key == ord("m"):
