@@ -177,6 +177,12 @@ def has_display() -> bool:
     return True
 
 
+def _show(window: str, image: np.ndarray, wait: int) -> int:
+    """Show a frame; the key pressed within `wait` ms (0: until one is), or 255 for none."""
+    cv2.imshow(window, image)
+    return cv2.waitKey(wait) & 0xFF
+
+
 def open_writer(path: str, size: tuple[int, int], fps: float):
     fourcc = "MJPG" if path.lower().endswith(".avi") else "mp4v"  # avc1/H264 never opens on many builds
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -234,26 +240,28 @@ def run(source: str, model: str | None = None, record: str | None = None, displa
                     annotated = cv2.resize(annotated, size)
                 writer.write(annotated)
             if display:
-                cv2.imshow(window, annotated)
                 if frame.live:
                     wait = 1
                 elif frame.fps:  # a video plays at its own speed, not as fast as it can be read
                     wait = max(1, round(1000 / frame.fps - (time.perf_counter() - shown) * 1000))
-                else:  # an image stays up until a key
+                else:  # an image stays up until a key; m and s act on it without moving on
                     wait = 0
                     if not hinted:
-                        log("showing each image until a key is pressed (q quits)", err=True)
+                        log("showing each image until a key is pressed (q quits, m mask, s snapshot)", err=True)
                         hinted = True
-                key = cv2.waitKey(wait) & 0xFF
+                key = _show(window, annotated, wait)
+                while key in (ord("m"), ord("s")):
+                    if key == ord("m"):
+                        show_mask = not show_mask
+                        annotated = draw(frame.image, reading, fps, show_mask)
+                    else:
+                        snapshots += 1
+                        name = f"snapshot_{time.strftime('%Y%m%d-%H%M%S')}_{snapshots}.png"
+                        cv2.imwrite(name, annotated)
+                        log(f"saved {name}")
+                    key = _show(window, annotated, wait) if wait == 0 else None
                 if key in (ord("q"), 27):
                     break
-                if key == ord("m"):
-                    show_mask = not show_mask
-                if key == ord("s"):
-                    snapshots += 1
-                    name = f"snapshot_{time.strftime('%Y%m%d-%H%M%S')}_{snapshots}.png"
-                    cv2.imwrite(name, annotated)
-                    log(f"saved {name}")
             if max_frames and done >= max_frames:
                 break
     except KeyboardInterrupt:
