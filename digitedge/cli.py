@@ -178,20 +178,20 @@ def camera(source, model, record, no_display, as_json, max_frames, steady, threa
 
 
 @cli.command()
-@click.argument("images", nargs=-1, required=True, type=click.Path())
+@click.argument("images", nargs=-1, required=True, type=click.Path())  # files or folders of images
 @click.option("--model", type=click.Path(dir_okay=False), default=None, help=MODEL_HELP)
 @click.option("--single", is_flag=True, help="Treat each image as one digit instead of finding the digits in it.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per image.")
 @_rejection
 def predict(images, model, single, as_json, min_confidence, min_margin):
-    """Read the handwritten digits in image files."""
+    """Read the handwritten digits in image files (a folder stands for the images in it)."""
     from digitedge.vision.predict import predict as run_predict
 
     with _user_errors():
-        failed = run_predict(list(images), model, single=single, as_json=as_json,
-                             min_confidence=min_confidence, min_margin=min_margin, log=_echo)
+        failed, tried = run_predict(list(images), model, single=single, as_json=as_json,
+                                    min_confidence=min_confidence, min_margin=min_margin, log=_echo)
     if failed:
-        raise click.ClickException(f"{failed} of {len(images)} file(s) could not be read")
+        raise click.ClickException(f"{failed} of {tried} file(s) could not be read")
 
 
 def _echo(message: str, err: bool = False) -> None:

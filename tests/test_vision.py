@@ -369,6 +369,24 @@ def test_predict_suggests_single_for_a_close_up(runner, tmp_path):
     assert result.output.strip().endswith("(no digits; if the image is one digit filling the frame, add --single)")
 
 
+def test_predict_reads_a_folders_images(runner, tmp_path):
+    import shutil
+
+    for name in ("frame_000.jpg", "frame_001.jpg"):
+        shutil.copy(SAMPLES / name, tmp_path / name)
+    (tmp_path / "notes.txt").write_text("not an image, not listed")
+    result = runner.invoke(cli, ["predict", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["path"] for line in result.output.splitlines()] == [
+        str(tmp_path / "frame_000.jpg"), str(tmp_path / "frame_001.jpg")]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(cli, ["predict", str(empty)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "Error: 1 of 1 file(s) could not be read"
+    assert f"{empty}/: no images" in result.output
+
+
 def test_predict_unreadable_file_continues(runner, tmp_path):
     (tmp_path / "notes.txt").write_text("not an image")
     result = runner.invoke(cli, ["predict", str(tmp_path / "notes.txt"), str(SAMPLES / "frame_000.jpg")])

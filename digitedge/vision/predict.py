@@ -6,20 +6,24 @@ import json
 from pathlib import Path
 
 from digitedge.vision import MIN_CONFIDENCE, MIN_MARGIN
-from digitedge.vision.camera import read_image
+from digitedge.vision.camera import IMAGE_TYPES, read_image
 from digitedge.vision.reader import DigitReader
 
 
 def predict(paths: list[str], model: str | None = None, single: bool = False, as_json: bool = False,
-            min_confidence: float = MIN_CONFIDENCE, min_margin: float = MIN_MARGIN, log=None) -> int:
-    """Prints one line (or JSON object) per image; returns how many files could not be read."""
+            min_confidence: float = MIN_CONFIDENCE, min_margin: float = MIN_MARGIN, log=None) -> tuple[int, int]:
+    """Prints one line (or JSON object) per image; a folder stands for its images. Returns how many
+    files could not be read, and how many were tried."""
     reader = DigitReader(model, min_confidence=min_confidence, min_margin=min_margin)
-    failed = 0
-    for path in paths:
+    failed = tried = 0
+    for path in _expand(paths):
+        tried += 1
         frame = read_image(Path(path)) if Path(path).is_file() else None
         if frame is None or frame.image is None:
             failed += 1
-            log(frame.error if frame else f"{path}: no such file; skipped", err=True)
+            why = f"{path}/: no images ({', '.join(sorted(IMAGE_TYPES))}) in this folder" if Path(path).is_dir() \
+                else f"{path}: no such file"
+            log(frame.error if frame else f"{why}; skipped", err=True)
             continue
         if single:
             digit = reader.read_single(frame.image)
@@ -34,4 +38,13 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
             # nothing found at all: a close-up of one digit is too big to be read as a page
             none = "(no digits)" if digits or single else "(no digits; if the image is one digit filling the frame, add --single)"
             log(f"{path}: {text or none}" + (f"   [{detail}]" if detail else ""))
-    return failed
+    return failed, tried
+
+
+def _expand(paths: list[str]) -> list[str]:
+    """Each folder replaced by its images, in name order (a folder with none stays, to be reported)."""
+    out = []
+    for path in paths:
+        images = sorted(str(p) for p in Path(path).iterdir() if p.suffix.lower() in IMAGE_TYPES) if Path(path).is_dir() else []
+        out.extend(images or [path])
+    return out
