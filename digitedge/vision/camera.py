@@ -37,7 +37,7 @@ def open_source(source: str, capture_factory=cv2.VideoCapture) -> Iterator[Frame
         return _capture(_quietly(capture_factory, int(source)), source, live=True)
     path = Path(source)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_TYPES)
+        files = images_in(path)
         if not files:
             raise SourceError(f"{path}/: no images ({', '.join(sorted(IMAGE_TYPES))}) in this folder")
         return (read_image(p) for p in files)
@@ -46,6 +46,11 @@ def open_source(source: str, capture_factory=cv2.VideoCapture) -> Iterator[Frame
     if path.suffix.lower() in IMAGE_TYPES:
         return iter([read_image(path)])
     return _capture(_quietly(capture_factory, str(path)), str(path), live=False)
+
+
+def images_in(folder: Path) -> list[Path]:
+    """The image files in a folder, in name order."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_TYPES)
 
 
 def _quietly(factory, source):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from digitedge.vision import MIN_CONFIDENCE, MIN_MARGIN
-from digitedge.vision.camera import IMAGE_TYPES, read_image
+from digitedge.vision.camera import IMAGE_TYPES, images_in, read_image
 from digitedge.vision.reader import DigitReader
 
 
@@ -45,6 +45,6 @@ def _expand(paths: list[str]) -> list[str]:
     """Each folder replaced by its images, in name order (a folder with none stays, to be reported)."""
     out = []
     for path in paths:
-        images = sorted(str(p) for p in Path(path).iterdir() if p.suffix.lower() in IMAGE_TYPES) if Path(path).is_dir() else []
+        images = [str(p) for p in images_in(Path(path))] if Path(path).is_dir() else []
         out.extend(images or [path])
     return out
