@@ -36,6 +36,17 @@ def desk(kind: str, rng) -> np.ndarray:
     return out
 
 
+def sheet_on_desk(surface: np.ndarray, digits, mnist) -> np.ndarray:
+    """(480, 640) uint8: a plain sheet holding these MNIST test digits in a row, on this desk."""
+    x0, y0, x1, y1 = SHEET
+    frame = np.clip(surface, 0, 255)
+    frame[y0:y1, x0:x1] = 235
+    for k, i in enumerate(digits):
+        cell = cv2.resize(mnist.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        frame[y0 + 90 : y0 + 160, x0 + 30 + 75 * k : x0 + 100 + 75 * k] *= 1 - 0.85 * cell
+    return cv2.GaussianBlur(np.clip(frame, 0, 255).astype(np.uint8), (3, 3), 0)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="exports/digitedge_int8.onnx")
@@ -47,14 +58,9 @@ def main() -> None:
     exact, on_desk = 0, {k: 0 for k in KINDS}
     for n in range(args.frames):
         kind = KINDS[n % len(KINDS)]
-        frame = np.clip(desk(kind, rng), 0, 255)
-        frame[y0:y1, x0:x1] = 235
+        surface = desk(kind, rng)
         digits = rng.choice(len(mnist.x_test), 4, replace=False)
-        for k, i in enumerate(digits):
-            cell = cv2.resize(mnist.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
-            frame[y0 + 90 : y0 + 160, x0 + 30 + 75 * k : x0 + 100 + 75 * k] *= 1 - 0.85 * cell
-        frame = cv2.GaussianBlur(np.clip(frame, 0, 255).astype(np.uint8), (3, 3), 0)
-        reading = reader.read(frame)
+        reading = reader.read(sheet_on_desk(surface, digits, mnist))
         exact += reading.text == "".join(str(mnist.y_test[i]) for i in digits)
         on_desk[kind] += sum(1 for d in reading.digits if d.label is not None and not (
             x0 <= d.box[0] and d.box[0] + d.box[2] <= x1 and y0 <= d.box[1] and d.box[1] + d.box[3] <= y1))

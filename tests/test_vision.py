@@ -168,16 +168,10 @@ def test_thick_digits_among_thin_marks_are_shrunk():
 
 def test_a_patterned_desk_around_the_sheet_is_not_read(reader):
     """A sheet on a grey desk printed with rings (each a perfect 0): only the sheet is read."""
+    from benchmarks.desks import desk, sheet_on_desk
+
     m = data.load()
-    rng = np.random.default_rng(3)
-    frame = np.full((480, 640), 170, np.uint8)
-    for _ in range(80):
-        cv2.circle(frame, (int(rng.integers(0, 640)), int(rng.integers(0, 480))), int(rng.integers(4, 12)), 40, 2)
-    frame[110:370, 140:500] = 235
-    for k, i in enumerate([0, 1, 2, 4]):
-        cell = cv2.resize(m.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(float) / 255
-        frame[200:270, 170 + 75 * k : 240 + 75 * k] = (235 * (1 - 0.85 * cell)).astype(np.uint8)
-    frame = cv2.GaussianBlur(frame, (3, 3), 0)
+    frame = sheet_on_desk(desk("rings", np.random.default_rng(3)), [0, 1, 2, 4], m)
     assert reader.read(frame).text == "".join(str(m.y_test[i]) for i in [0, 1, 2, 4])
 
 

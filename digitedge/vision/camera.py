@@ -39,7 +39,7 @@ def open_source(source: str, capture_factory=cv2.VideoCapture) -> Iterator[Frame
     if path.is_dir():
         files = images_in(path)
         if not files:
-            raise SourceError(f"{path}/: no images ({', '.join(sorted(IMAGE_TYPES))}) in this folder")
+            raise SourceError(no_images(path))
         return (read_image(p) for p in files)
     if not path.is_file():
         raise SourceError(f"{path}: no such file or folder; pass a camera index, a video, an image or a folder")
@@ -51,6 +51,10 @@ def open_source(source: str, capture_factory=cv2.VideoCapture) -> Iterator[Frame
 def images_in(folder: Path) -> list[Path]:
     """The image files in a folder, in name order."""
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_TYPES)
+
+
+def no_images(folder: Path) -> str:
+    return f"{folder}/: no images ({', '.join(sorted(IMAGE_TYPES))}) in this folder"
 
 
 def _quietly(factory, source):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from digitedge.vision import MIN_CONFIDENCE, MIN_MARGIN
-from digitedge.vision.camera import IMAGE_TYPES, images_in, read_image
+from digitedge.vision.camera import images_in, no_images, read_image
 from digitedge.vision.reader import DigitReader
 
 
@@ -21,8 +21,7 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
         frame = read_image(Path(path)) if Path(path).is_file() else None
         if frame is None or frame.image is None:
             failed += 1
-            why = f"{path}/: no images ({', '.join(sorted(IMAGE_TYPES))}) in this folder" if Path(path).is_dir() \
-                else f"{path}: no such file"
+            why = no_images(Path(path)) if Path(path).is_dir() else f"{path}: no such file"
             log(frame.error if frame else f"{why}; skipped", err=True)
             continue
         if single:
