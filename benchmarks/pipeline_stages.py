@@ -3,7 +3,8 @@
     python benchmarks/pipeline_stages.py [--model exports/digitedge_int8.onnx] [--samples camera_demo/samples]
 
 Medians over 5 passes of the sample frames. The steps are called as segment() calls them, on an
-ordinary frame (no close-up shrinking); "segment()" and "read()" time the real calls for comparison.
+ordinary frame (no close-up shrinking; the whole-frame steps at half size); "segment()" and
+"read()" time the real calls for comparison.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ def main() -> None:
     cfg = S.SegmentConfig()
     times: dict[str, list[float]] = {}
 
-    def timed(name, f, *a):
+    def timed(name, f, *a, **k):
         start = time.perf_counter()
-        out = f(*a)
+        out = f(*a, **k)
         times.setdefault(name, []).append(time.perf_counter() - start)
         return out
 
@@ -43,9 +44,12 @@ def main() -> None:
             gray = timed("gray", S.to_gray, frame)
             small = timed("quarter size", S._quarter, gray)
             timed("close-up check", S.stroke_scale, small, 4, cfg.polarity)
-            ink, edges, _ = timed("paper and lighting", S.flatten, gray, cfg.polarity, small)
-            ink = timed("line removal", lambda: cv2.subtract(S.remove_lines(ink)[0], edges))
-            keep, labels, stats = timed("threshold, labelling", S.threshold, ink, cfg.min_contrast)
+            h, w = gray.shape
+            find = timed("half size", cv2.resize, gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+            paper, edges, _, polarity = timed("paper and lighting", S._paper, find, cfg.polarity, small, 5, S.STROKE, 0.5)
+            ink = timed("line removal", lambda: cv2.subtract(S.remove_lines(S._ink(find, paper, polarity), 7, 0.0, 0.5)[0], edges))
+            keep, labels, stats, _ = timed("threshold, labelling", S.threshold, ink, cfg.min_contrast)
+            timed("full-size ink", lambda: S._ink(gray, cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR), polarity))
             timed("merging, filtering", S._components, keep, stats, labels.shape, cfg)
             blobs, _ = timed("segment()", S.segment, frame)
             crops = [c for b in blobs for c in b.reading(0)[0]]

@@ -137,15 +137,29 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> floa
 
 
 def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None = None,
-            window: int = 5, stroke: float = STROKE) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+            window: int = 5, stroke: float = STROKE, px: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """How much the ink stands out from the local paper at each pixel, 0-255, relative to the paper;
     the sheet's edges (0/255, same size) and where the sheet lies (bool, an eighth of the size, or None).
 
     The paper is estimated by a median at quarter resolution (ink is a minority of any window),
     so lighting gradients, shadows and vignetting divide out. With polarity "auto", a frame whose
     median is far darker than its brightest part is a dark board with light ink (chalk, a
-    negative); anything else, shadows included, is dark ink on light paper.
+    negative); anything else, shadows included, is dark ink on light paper. `small` is the frame
+    at a quarter of the processing scale; `gray` may be smaller than the processing scale by `px`.
     """
+    paper, edges, sheet, polarity = _paper(gray, polarity, small, window, stroke, px)
+    return _ink(gray, paper, polarity), edges, sheet
+
+
+def _ink(gray: np.ndarray, paper: np.ndarray, polarity: str) -> np.ndarray:
+    """The ink's contrast against the paper estimate (same size), 0-255."""
+    if polarity == "light-on-dark":
+        gray = 255 - gray
+    return 255 - cv2.divide(gray, cv2.max(paper, 1), scale=255)  # paper -> 0, ink brighter
+
+
+def _paper(gray: np.ndarray, polarity: str, small: np.ndarray | None, window: int, stroke: float, px: float):
+    """flatten's paper estimate at gray's size (inverted for light ink), the edges, the sheet, the polarity."""
     h, w = gray.shape
     small = _quarter(gray) if small is None else small  # the caller's, if it already shrank the frame
     sh, sw = small.shape
@@ -173,10 +187,9 @@ def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None =
     # narrower than the window still see the paper beside them
     # wider than two strokes, or a thick stroke's middle reads as paper (a hollow marker stroke):
     # a frame that is not shrunk may hold strokes up to THICKEST pixels wide
-    reach = max(int(2 * THICKEST) + 1, int(2 * stroke + 3) | 1)
+    reach = max(int(2 * THICKEST * px) + 1, int((2 * stroke + 3) * px) | 1)
     paper = cv2.min(paper, cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach))))
-    flat = cv2.divide(gray, cv2.max(paper, 1), scale=255)  # paper -> 255, ink darker
-    return 255 - flat, edges, sheet
+    return paper, edges, sheet, polarity
 
 
 def _sheet(paper: np.ndarray, edges: np.ndarray) -> np.ndarray | None:
@@ -235,19 +248,20 @@ def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     return out
 
 
-def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0, px: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Subtract ruled and squared paper lines and the sheet's edges: straight runs far longer than a stroke
     (a sixth of the frame's width, a fifth of its height, and at least `shortest` pixels), and
     spanning at least `span` of the frame (a close-up, where a digit's own stroke is that long).
-    Returns the ink without them, and the lines."""
+    `px`: the size of ink's pixels, in the processing scale's. Returns the ink without them, and the lines."""
     h, w = ink.shape
     # thicken across the line and bridge small gaps along it, so a line tilted by perspective or
     # broken by noise still makes one long straight run
-    horizontal = cv2.dilate(ink, np.ones((5, 1), np.uint8))
-    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, np.ones((1, 9), np.uint8))
+    across, gap = int(5 * px) | 1, int(9 * px) | 1
+    horizontal = cv2.dilate(ink, np.ones((across, 1), np.uint8))
+    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, max(shortest, w // 6)), np.uint8))
-    vertical = cv2.dilate(ink, np.ones((1, 5), np.uint8))
-    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((9, 1), np.uint8))
+    vertical = cv2.dilate(ink, np.ones((1, across), np.uint8))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((max(shortest, h // 5), 1), np.uint8))
     if span:  # a close-up's 1 also passes the opening; a paper line runs on across the sheet
         horizontal = _spanning(horizontal, 0, span * w)
@@ -267,10 +281,10 @@ def _spanning(lines: np.ndarray, axis: int, length: float) -> np.ndarray:
 def threshold(ink: np.ndarray, min_contrast: int):
     """Hysteresis: strokes must reach a high level somewhere and are followed down to a low one.
 
-    Returns (keep, labels, stats): the connected components of the low mask, and which reach high."""
-    sample = ink[::2, ::2]
-    cdf = np.cumsum(np.bincount(sample.ravel(), minlength=256))
-    peak = float(np.searchsorted(cdf, 0.997 * cdf[-1]))  # the darkest ink in the frame, if there is any
+    Returns (keep, labels, stats, low): the connected components of the low mask, which reach high,
+    and the low level."""
+    hist = cv2.calcHist([ink], [0], None, [256], [0, 256]).ravel()
+    peak = float(np.searchsorted(np.cumsum(hist), 0.997 * hist.sum()))  # the darkest ink in the frame, if there is any
     high = max(1.5 * min_contrast, 0.5 * peak)
     low = max(min_contrast, 0.25 * peak)
     _, weak = cv2.threshold(ink, low, 255, cv2.THRESH_BINARY)
@@ -282,11 +296,14 @@ def threshold(ink: np.ndarray, min_contrast: int):
     keep = np.zeros(n, bool)
     keep[labels[ink > high]] = True
     keep[0] = False
-    return keep, labels, stats
+    return keep, labels, stats, low
+
+
+FIND = 2  # frames at least FIND * MIN_SIDE across are searched for ink at 1/FIND of the size; crops are cut at full
 
 
 def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[list[Blob], "Mask"]:
-    """Returns the blobs of ink that may be digits, in no order, and the threshold mask (processing scale)."""
+    """Returns the blobs of ink that may be digits, in no order, and the threshold mask (search scale)."""
     gray = to_gray(frame)
     if gray.size == 0 or min(gray.shape) < 8:
         return [], Mask(np.zeros(2, bool), np.zeros((8, 8), np.int32))
@@ -308,10 +325,18 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # 640x480 frame of digits a tenth of its height) and the shortest line go by the strokes
         # (but at most a third of the frame: a median over most of it takes the desk around the sheet for paper)
         window, shortest, span = min(int(17 * stroke / 4), min(small.shape) // 3) | 1, int(16 * stroke), SPAN
-    ink, edges, sheet = flatten(gray, cfg.polarity, small, window, stroke)
-    ink, lines = remove_lines(ink, shortest, span)
+    f = FIND if min(gray.shape) >= FIND * MIN_SIDE else 1
+    H, W = gray.shape
+    find = cv2.resize(gray, (W // f, H // f), interpolation=cv2.INTER_AREA) if f > 1 else gray
+    paper, edges, sheet, polarity = _paper(find, cfg.polarity, small, window, stroke, 1 / f)
+    ink, lines = remove_lines(_ink(find, paper, polarity), max(1, shortest // f), span, 1 / f)
     ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
-    keep, labels, stats = threshold(ink, cfg.min_contrast)
+    keep, labels, stats, low = threshold(ink, cfg.min_contrast)
+    if f > 1:  # the same ink at full size, for the crops
+        up = (W, H)
+        lines = cv2.resize(lines, up, interpolation=cv2.INTER_NEAREST)
+        full = _ink(gray, cv2.resize(paper, up, interpolation=cv2.INTER_LINEAR), polarity)
+        full = cv2.subtract(cv2.subtract(full, lines), cv2.resize(edges, up, interpolation=cv2.INTER_NEAREST))
     out = []
     found = _components(keep, stats, labels.shape, cfg)
     on = [_on_sheet(sheet, x + w / 2, y + h / 2, labels.shape) for x, y, w, h, _ in found]
@@ -322,9 +347,16 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
             continue  # on the desk around the sheet: its pattern is not handwriting
         sub = labels[y : y + h, x : x + w]
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
+        if f > 1:
+            shape, x, y = _at_full(shape, x, y, f, full, low)
+            if shape is None:
+                continue
+            h, w = shape.shape
+            region = full[y : y + h, x : x + w]
+        else:
+            region = ink[y : y + h, x : x + w]
         if not span and _is_rule(shape, lines, x, y):  # (a close-up's lines are as thick as a pen's)
             continue  # the side of a printed box, or a table's rule, not a 1
-        region = ink[y : y + h, x : x + w]
         first = _cut(_split(shape, cfg.split_ratio), shape, region, x, y, scale)
         n = len(first[0])
         # the shape alone cannot tell one wide digit from two touching ones, or two from three:
@@ -332,6 +364,26 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
         out.append(Blob((x, y, w, h), counts, partial(_cut_into, shape, region, x, y, scale), {0: first}))
     return out, Mask(keep, labels)
+
+
+def _at_full(shape: np.ndarray, x: int, y: int, f: int, full: np.ndarray, low: float):
+    """A blob found at 1/f of the size, cut at full size: the full-size ink above `low` within a pixel
+    of the blob's pixels (so none of a neighbour's). Returns (shape, x, y) of its tight box, or None."""
+    H, W = full.shape
+    h, w = shape.shape
+    x0, y0 = max(0, x * f - 1), max(0, y * f - 1)
+    x1, y1 = min(W, (x + w) * f + 1), min(H, (y + h) * f + 1)
+    near = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    big = cv2.resize(shape, (w * f, h * f), interpolation=cv2.INTER_NEAREST)
+    near[y * f - y0 : y * f - y0 + h * f, x * f - x0 : x * f - x0 + w * f] = big[: y1 - y * f, : x1 - x * f]
+    near = cv2.dilate(near, np.ones((3, 3), np.uint8))
+    _, ink = cv2.threshold(full[y0:y1, x0:x1], low, 255, cv2.THRESH_BINARY)
+    shape = cv2.bitwise_and(ink, near)
+    cols, rows = np.flatnonzero(shape.any(0)), np.flatnonzero(shape.any(1))
+    if len(cols) == 0:
+        return None, x, y
+    shape = shape[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    return shape, x0 + int(cols[0]), y0 + int(rows[0])
 
 
 def _is_rule(shape: np.ndarray, lines: np.ndarray, x: int, y: int) -> bool:
