@@ -315,7 +315,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     half = _half(gray)
     small = _half(half)
     window, shortest, stroke, span = 5, 15, STROKE, 0.0
-    wanted = stroke_scale(small, 4, cfg.polarity)
+    polarity = _polarity(small, cfg.polarity)
+    wanted = stroke_scale(small, 4, polarity)
     if wanted < 1:  # big, thick handwriting (a close-up): bring its strokes to the width this pipeline is built for
         # but keep MIN_SIDE pixels across: the paper and the sheet's edges are estimated at a quarter of that
         shrink = min(1.0, max(wanted, MIN_SIDE / min(gray.shape)))
@@ -333,7 +334,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     f = 2 if min(gray.shape) >= 2 * MIN_SIDE else 1
     H, W = gray.shape
     find = half if f > 1 else gray
-    paper, edges, sheet, polarity = _paper(find, cfg.polarity, small, window, stroke, 1 / f)
+    paper, edges, sheet, _ = _paper(find, polarity, small, window, stroke, 1 / f)
     ink, lines = remove_lines(_ink(find, paper, polarity), max(1, shortest // f), span, 1 / f)
     ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
     keep, labels, stats, low = threshold(ink, cfg.min_contrast)
@@ -341,7 +342,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         full = _ink(gray, cv2.resize(paper, (W, H), interpolation=cv2.INTER_LINEAR), polarity)
         full = cv2.subtract(full, cv2.resize(cv2.add(lines, edges), (W, H), interpolation=cv2.INTER_NEAREST))
     out = []
-    found = _components(keep, stats, labels.shape, cfg)
+    found = _components(keep, stats, labels.shape, cfg, 1 / f)
     on = [_on_sheet(sheet, x + w / 2, y + h / 2, labels.shape) for x, y, w, h, _ in found]
     if not any(on):  # nothing on the bright sheet: the writing is on what looked like desk (a dark note on a white table)
         on = [True] * len(found)
@@ -382,11 +383,10 @@ def _at_full(shape: np.ndarray, x: int, y: int, f: int, full: np.ndarray, low: f
     near = cv2.dilate(near, np.ones((3, 3), np.uint8))
     _, ink = cv2.threshold(full[y0:y1, x0:x1], low, 255, cv2.THRESH_BINARY)
     shape = cv2.bitwise_and(ink, near)
-    cols, rows = np.flatnonzero(shape.any(0)), np.flatnonzero(shape.any(1))
-    if len(cols) == 0:
+    bx, by, bw, bh = cv2.boundingRect(shape)
+    if bw == 0:
         return None, x, y
-    shape = shape[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-    return shape, x0 + int(cols[0]), y0 + int(rows[0])
+    return shape[by : by + bh, bx : bx + bw], x0 + bx, y0 + by
 
 
 def _is_rule(shape: np.ndarray, lines: np.ndarray, x: int, y: int, f: int = 1) -> bool:
@@ -444,28 +444,27 @@ def _cut_into(shape: np.ndarray, region: np.ndarray, x: int, y: int, scale: floa
 
 def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int, y: int, scale: float) -> Candidate | None:
     """One digit's crop: its pixels of the blob, with their soft edges but none of its neighbours'."""
-    cols = np.flatnonzero(piece.any(0))
-    if len(cols) == 0:
+    bx, by, bw, bh = cv2.boundingRect(piece)
+    if bw == 0:
         return None
-    rows = np.flatnonzero(piece.any(1))
     support = cv2.dilate(piece, np.ones((3, 3), np.uint8))
     if piece is not shape:
         support = cv2.bitwise_and(support, cv2.bitwise_not(cv2.subtract(shape, piece)))
     crop = cv2.bitwise_and(region, support)
-    box = (x + cols[0], y + rows[0], cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1)
+    box = (x + bx, y + by, bw, bh)
     return Candidate(tuple(int(round(v / scale)) for v in box), crop, support)
 
 
-def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg: SegmentConfig):
-    """Kept components, merged where a stroke broke, filtered to digit-like sizes: (x, y, w, h, ids)."""
+def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg: SegmentConfig, px: float = 1.0):
+    """Kept components, merged where a stroke broke, filtered to digit-like sizes: (x, y, w, h, ids).
+    `px`: the size of shape's pixels, in the processing scale's."""
     H, W = shape
-    min_h = max(6, cfg.min_height * H)
-    groups = []  # [x0, y0, x1, y1, [ids]]
-    for i in np.flatnonzero(keep):
-        x, y, w, h, area = stats[i]
-        if area < 6 or max(w, h) < min_h * 0.5:
-            continue  # specks and noise
-        groups.append([x, y, x + w, y + h, [int(i)]])
+    min_h = max(6 * px, cfg.min_height * H)
+    ids = np.flatnonzero(keep)
+    x, y, w, h, area = stats[ids].T
+    ids = ids[(area >= 6 * px * px) & (np.maximum(w, h) >= min_h * 0.5)]  # not specks and noise
+    areas = dict(zip(ids.tolist(), stats[ids, cv2.CC_STAT_AREA].tolist()))
+    groups = [[x, y, x + w, y + h, [i]] for i, (x, y, w, h, _) in zip(ids.tolist(), stats[ids].tolist())]  # [x0, y0, x1, y1, [ids]]
     groups = _merge_fragments(groups)
     kept = []
     for x0, y0, x1, y1, ids in groups:
@@ -474,12 +473,12 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
             continue
         if x0 == 0 or y0 == 0 or x1 == W or y1 == H:
             continue  # cut by the frame edge: not a whole digit
-        area = sum(int(stats[i][4]) for i in ids)
+        area = sum(areas[i] for i in ids)
         if area > 0.85 * w * h and w > 0.35 * h:
             continue  # a solid blob, not a pen stroke
         if w > 2.5 * h and area < 0.12 * w * h:
             continue  # a long thin line (a tilted rule, a table edge), not a row of touching digits
-        kept.append((int(x0), int(y0), int(w), int(h), ids))
+        kept.append((x0, y0, w, h, ids))
     if not kept:
         return []
     median_h = float(np.median([k[3] for k in kept]))
@@ -489,36 +488,38 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
 
 
 def _merge_fragments(groups: list) -> list:
-    """Join pieces of one digit: boxes that overlap, or sit one above the other with a small gap."""
+    """Join pieces of one digit: boxes that overlap, or sit one above the other with a small gap.
+    The first joinable pair, biggest boxes first, is joined, and the pairs looked at again."""
     groups = sorted(groups, key=lambda g: -(g[2] - g[0]) * (g[3] - g[1]))
-    merged = True
-    while merged:
-        merged = False
-        for a in range(len(groups)):
-            for b in range(a + 1, len(groups)):
-                if _same_digit(groups[a], groups[b]):
-                    ga, gb = groups[a], groups.pop(b)
-                    groups[a] = [min(ga[0], gb[0]), min(ga[1], gb[1]), max(ga[2], gb[2]), max(ga[3], gb[3]), ga[4] + gb[4]]
-                    merged = True
-                    break
-            if merged:
-                break
+    while len(groups) > 1:
+        pairs = np.argwhere(np.triu(_same_digit(np.array([g[:4] for g in groups], np.int64)), 1))
+        if not len(pairs):
+            break
+        a, b = pairs[0]  # row-major: the first a, then its first b
+        ga, gb = groups[a], groups.pop(b)
+        groups[a] = [min(ga[0], gb[0]), min(ga[1], gb[1]), max(ga[2], gb[2]), max(ga[3], gb[3]), ga[4] + gb[4]]
     return groups
 
 
-def _same_digit(a, b) -> bool:
-    big, small = (a, b) if (a[3] - a[1]) >= (b[3] - b[1]) else (b, a)
-    bw, sw = big[2] - big[0], small[2] - small[0]
-    bh, sh = big[3] - big[1], small[3] - small[1]
-    x_overlap = min(big[2], small[2]) - max(big[0], small[0])
-    y_gap = max(big[1], small[1]) - min(big[3], small[3])
-    merged_h = max(big[3], small[3]) - min(big[1], small[1])
-    merged_w = max(big[2], small[2]) - min(big[0], small[0])
-    if x_overlap >= 0.6 * min(bw, sw) and y_gap <= 0.25 * bh and sh < 0.8 * bh:
-        return merged_h <= 1.5 * bh and max(bw, sw) <= 1.2 * merged_h  # a broken stroke, one above the other
+def _same_digit(boxes: np.ndarray) -> np.ndarray:
+    """(n, n) bool: whether boxes i and j (x0, y0, x1, y1 rows) are pieces of one digit."""
+    one, other = boxes[:, None, :], boxes[None, :, :]
+    height = boxes[:, 3] - boxes[:, 1]
+    first_bigger = (height[:, None] >= height[None, :])[..., None]
+    big, small = np.where(first_bigger, one, other), np.where(first_bigger, other, one)
+    bw, sw = big[..., 2] - big[..., 0], small[..., 2] - small[..., 0]
+    bh, sh = big[..., 3] - big[..., 1], small[..., 3] - small[..., 1]
+    x_overlap = np.minimum(big[..., 2], small[..., 2]) - np.maximum(big[..., 0], small[..., 0])
+    y_gap = np.maximum(big[..., 1], small[..., 1]) - np.minimum(big[..., 3], small[..., 3])
+    merged_h = np.maximum(big[..., 3], small[..., 3]) - np.minimum(big[..., 1], small[..., 1])
+    merged_w = np.maximum(big[..., 2], small[..., 2]) - np.minimum(big[..., 0], small[..., 0])
+    stacked = (x_overlap >= 0.6 * np.minimum(bw, sw)) & (y_gap <= 0.25 * bh) & (sh < 0.8 * bh)
+    # a broken stroke, one above the other
+    broken = (merged_h <= 1.5 * bh) & (np.maximum(bw, sw) <= 1.2 * merged_h)
     # a loop or tail that came off (a slanted 8's lower loop): small, touching, and the whole still digit-shaped
-    touching = x_overlap >= -2 and y_gap <= 2
-    return touching and sh < 0.6 * bh and merged_h <= 1.2 * bh and merged_w <= 1.2 * merged_h
+    loop = ((x_overlap >= -2) & (y_gap <= 2) & (sh < 0.6 * bh) & (merged_h <= 1.2 * bh)
+            & (merged_w <= 1.2 * merged_h))
+    return np.where(stacked, broken, loop)
 
 
 def _touches(left: np.ndarray, right: np.ndarray) -> int:
