@@ -357,10 +357,29 @@ def test_predict_single_digit(runner, tmp_path):
 
 def test_predict_suggests_single_for_a_close_up(runner, tmp_path):
     m = data.load()
-    cv2.imwrite(str(tmp_path / "seven.png"), 255 - cv2.resize(m.x_test[0], (140, 140)))  # one digit, edge to edge
+    x, y, w, h = cv2.boundingRect(m.x_test[0])
+    seven = 255 - cv2.resize(m.x_test[0][y : y + h, x : x + w], (140, 140))  # one digit, edge to edge
+    cv2.imwrite(str(tmp_path / "seven.png"), seven)
     result = runner.invoke(cli, ["predict", str(tmp_path / "seven.png")])
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith("(no digits; if the image is one digit filling the frame, add --single)")
+    result = runner.invoke(cli, ["predict", str(tmp_path / "seven.png"), "--single"])
+    assert result.output.split()[1] == "7", result.output
+
+
+def test_predict_reads_mnist_sized_images(runner, tmp_path):
+    """A 28x28 MNIST image as it is (white on black), and enlarged as dark ink on white: small
+    images are enlarged before segmentation."""
+    m = data.load()
+    paths = []
+    for i in range(5):
+        cv2.imwrite(str(tmp_path / f"{i}_raw.png"), m.x_test[i])
+        cv2.imwrite(str(tmp_path / f"{i}_ink.png"), 255 - cv2.resize(m.x_test[i], (84, 84)))
+        paths += [str(tmp_path / f"{i}_raw.png"), str(tmp_path / f"{i}_ink.png")]
+    result = runner.invoke(cli, ["predict", *paths, "--json"])
+    assert result.exit_code == 0, result.output
+    texts = [json.loads(line)["text"] for line in result.output.splitlines()]
+    assert texts == [str(m.y_test[i]) for i in range(5) for _ in range(2)]
 
 
 def test_predict_reads_a_folders_images(runner, tmp_path):

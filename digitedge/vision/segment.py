@@ -312,6 +312,11 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     if max(gray.shape) > cfg.max_side:
         scale = cfg.max_side / max(gray.shape)
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    elif min(gray.shape) < MIN_SIDE and max(gray.shape) < cfg.max_side:
+        # a small image (an MNIST digit itself, a cropped number) is enlarged: this pipeline's
+        # windows need a few pixels of paper around strokes a few pixels wide
+        scale = min(MIN_SIDE / min(gray.shape), cfg.max_side / max(gray.shape))
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     half = _half(gray)
     small = _half(half)
     window, shortest, stroke, span = 5, 15, STROKE, 0.0
