@@ -186,6 +186,18 @@ def test_a_forms_printed_boxes_are_not_read_as_ones(reader, line):
     assert reader.read(form(m, digits, 80, line)).text == "".join(str(m.y_test[i]) for i in digits)
 
 
+@pytest.mark.parametrize("digits, size, text", [
+    ([8272, 9809, 9572, 147, 823], 77, "30822"),  # 822 touching: one blob
+    ([5623, 6700, 1049, 1412, 8603], 67, "34223"),  # 34 and 22 touching: two blobs
+])
+def test_a_row_of_touching_pairs_is_cut_into_digits(reader, digits, size, text):
+    """When most blobs in a row are touching pairs, the row's typical digit width comes from the
+    blobs shaped like one digit, not from the pairs (which read each pair as one wide digit)."""
+    from benchmarks.touching import row
+
+    assert reader.read(row(data.load(), digits, size, 0.6)).text == text
+
+
 def test_a_dark_note_on_a_white_table_is_read(reader):
     """A blue sticky note at the frame's edge on a white table: the table is the bright "sheet", but
     nothing is written on it, so the note's digits are read all the same."""

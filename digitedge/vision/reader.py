@@ -14,6 +14,7 @@ from digitedge.vision import MIN_CONFIDENCE, MIN_MARGIN
 from digitedge.vision.segment import Blob, Candidate, Mask, SegmentConfig, segment
 
 SHIPPED = Path("exports") / "digitedge_int8.onnx"
+COUNT = 1.0  # a reading's prior loses this much per digit its count is off the blob's width over a typical digit's
 
 
 def default_model() -> Path:
@@ -113,8 +114,9 @@ class DigitReader:
 
 
 def digit_width(blobs: list[Blob]) -> float | None:
-    """The frame's typical digit width, from blobs that are neither a narrow 1 nor too few to tell."""
-    widths = [b.box[2] for b in blobs if b.box[2] > 0.4 * b.box[3]]
+    """The frame's typical digit width, from blobs whose shape says one digit, neither a narrow 1 nor
+    too few to tell (in a row of touching pairs, the pairs would make the typical digit a pair)."""
+    widths = [b.box[2] for b in blobs if b.counts[0] == 1 and b.box[2] > 0.4 * b.box[3]]
     return float(np.median(widths)) if len(widths) >= 3 else None
 
 
@@ -130,12 +132,12 @@ def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True) -> float:
     _, _, w, h = blob.box
     expected = w / unit if unit else w / (0.75 * h)
     if not cut:
-        return -2.0 * abs(blob.counts[j] - expected)
+        return -COUNT * abs(blob.counts[j] - expected)
     digits, touches = blob.reading(j)
     n = len(digits)
     tallest = max((d.box[3] for d in digits), default=0)
     stubs = sum(d.box[3] < 0.5 * tallest for d in digits)
-    return -2.0 * abs(n - expected) - 1.0 * max(0, touches - (n - 1)) - 1.0 * stubs
+    return -COUNT * abs(n - expected) - 1.0 * max(0, touches - (n - 1)) - 1.0 * stubs
 
 
 def _plausibility(probs: list[np.ndarray], prior: float) -> float:

@@ -40,7 +40,7 @@ class Candidate:
 class Blob:
     """One connected piece of ink and the ways to cut it into digits; the first is the shape's guess."""
 
-    box: tuple[int, int, int, int]  # x, y, w, h at processing scale
+    box: tuple[int, int, int, int]  # x, y, w, h in the original frame's pixels
     counts: list[int]  # digits in each way of reading it: the shape's guess, then one fewer and/or one more
     cut: Callable[[int], tuple[list[Candidate], int]] = field(repr=False)  # digit count -> (digits, touches)
     made: dict[int, tuple[list[Candidate], int]] = field(default_factory=dict, repr=False)
@@ -371,7 +371,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # the shape alone cannot tell one wide digit from two touching ones, or two from three:
         # offer one digit fewer and one more, and let the classifier choose (reader.classify)
         counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
-        out.append(Blob((x, y, w, h), counts, partial(_cut_into, shape, region, x, y, scale), {0: first}))
+        box = tuple(int(round(v / scale)) for v in (x, y, w, h))
+        out.append(Blob(box, counts, partial(_cut_into, shape, region, x, y, scale), {0: first}))
     return out, Mask(keep, labels)
 
 

@@ -1,0 +1,53 @@
+"""Digits written close enough to touch: does the camera pipeline cut them into the right digits?
+
+    python benchmarks/touching.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 40] [--advance 0.6]
+
+Each frame holds a row of five MNIST test digits in 60-80 pixel cells on plain paper, each cell
+`--advance` of a cell after the last (MNIST's ink fills about 0.7 of its cell: at 0.7 neighbours
+just meet, at 0.6 they overlap by a few pixels, as in quick handwriting). Prints the rows read
+exactly, and the digits read, matched in order (a missing or extra digit costs only itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+
+import cv2
+import numpy as np
+
+from digitedge import data
+from digitedge.vision.reader import DigitReader
+
+
+def row(mnist, digits, size: int, advance: float) -> np.ndarray:
+    canvas = np.full((480, 640), 235, np.float32)
+    x = 60.0
+    for i in digits:
+        cell = cv2.resize(mnist.x_test[i], (size, size), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        region = canvas[200 : 200 + size, int(x) : int(x) + size]
+        region *= 1 - 0.9 * np.clip(cell, 0, 1)
+        x += size * advance
+    return cv2.GaussianBlur(canvas.astype(np.uint8), (3, 3), 0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--frames", type=int, default=40)
+    ap.add_argument("--advance", type=float, default=0.6)
+    args = ap.parse_args()
+    mnist, reader, rng = data.load(), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
+    exact = matched = 0
+    for _ in range(args.frames):
+        digits = rng.choice(len(mnist.x_test), 5, replace=False)
+        text = "".join(str(mnist.y_test[i]) for i in digits)
+        read = reader.read(row(mnist, digits, int(rng.uniform(60, 80)), args.advance)).text
+        exact += read == text
+        matched += sum(b.size for b in difflib.SequenceMatcher(None, text, read).get_matching_blocks())
+    print(f"advance {args.advance}: rows read exactly {exact}/{args.frames}; digits read {matched}/{5 * args.frames}")
+
+
+if __name__ == "__main__":
+    main()
