@@ -252,11 +252,13 @@ def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     return out
 
 
-def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0, px: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0,
+                 px: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Subtract ruled and squared paper lines and the sheet's edges: straight runs far longer than a stroke
     (a sixth of the frame's width, a fifth of its height, and at least `shortest` pixels), and
     spanning at least `span` of the frame (a close-up, where a digit's own stroke is that long).
-    `px`: the size of ink's pixels, in the processing scale's. Returns the ink without them, and the lines."""
+    `px`: the size of ink's pixels, in the processing scale's. Returns the ink without them, and the
+    horizontal and the vertical lines."""
     h, w = ink.shape
     # thicken across the line and bridge small gaps along it, so a line tilted by perspective or
     # broken by noise still makes one long straight run
@@ -271,7 +273,7 @@ def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0, px: flo
         horizontal = _spanning(horizontal, 0, span * w)
         vertical = _spanning(vertical, 1, span * h)
     lines = cv2.add(horizontal, vertical)  # add: crossings are darker
-    return cv2.subtract(ink, lines), lines
+    return cv2.subtract(ink, lines), horizontal, vertical
 
 
 def _spanning(lines: np.ndarray, axis: int, length: float) -> np.ndarray:
@@ -340,12 +342,13 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     H, W = gray.shape
     find = half if f > 1 else gray
     paper, edges, sheet, _ = _paper(find, polarity, small, window, stroke, 1 / f)
-    ink, lines = remove_lines(_ink(find, paper, polarity), max(1, shortest // f), span, 1 / f)
+    ink, horizontal, vertical = remove_lines(_ink(find, paper, polarity), max(1, shortest // f), span, 1 / f)
     ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
     keep, labels, stats, low = threshold(ink, cfg.min_contrast)
     if f > 1:  # the same ink at full size, for the crops
         full = _ink(gray, cv2.resize(paper, (W, H), interpolation=cv2.INTER_LINEAR), polarity)
-        full = cv2.subtract(full, cv2.resize(cv2.add(lines, edges), (W, H), interpolation=cv2.INTER_NEAREST))
+        wiped = cv2.add(cv2.add(horizontal, vertical), edges)
+        full = cv2.subtract(full, cv2.resize(wiped, (W, H), interpolation=cv2.INTER_NEAREST))
     out = []
     found = _components(keep, stats, labels.shape, cfg, 1 / f)
     on = [_on_sheet(sheet, x + w / 2, y + h / 2, labels.shape) for x, y, w, h, _ in found]
@@ -356,6 +359,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
             continue  # on the desk around the sheet: its pattern is not handwriting
         sub = labels[y : y + h, x : x + w]
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
+        if not span and _is_rule(shape, horizontal, vertical, x, y, 1 / f):  # (a close-up's lines are as thick as a pen's)
+            continue  # the side of a printed box, or a table's rule, not a 1
         if f > 1:
             shape, x, y = _at_full(shape, x, y, f, full, low)
             if shape is None:
@@ -364,8 +369,6 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
             region = full[y : y + h, x : x + w]
         else:
             region = ink[y : y + h, x : x + w]
-        if not span and _is_rule(shape, lines, x, y, f):  # (a close-up's lines are as thick as a pen's)
-            continue  # the side of a printed box, or a table's rule, not a 1
         first = _cut(_split(shape, cfg.split_ratio), shape, region, x, y, scale)
         n = len(first[0])
         # the shape alone cannot tell one wide digit from two touching ones, or two from three:
@@ -395,26 +398,26 @@ def _at_full(shape: np.ndarray, x: int, y: int, f: int, full: np.ndarray, low: f
     return shape[by : by + bh, bx : bx + bw], x0 + bx, y0 + by
 
 
-def _is_rule(shape: np.ndarray, lines: np.ndarray, x: int, y: int, f: int = 1) -> bool:
+def _is_rule(shape: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray, x: int, y: int, px: float = 1.0) -> bool:
     """A ruler-straight bar no thicker than the paper lines it runs between: the side of a printed
     box (a form's digit boxes) or a table's rule. A handwritten 1 is a pen stroke, thicker than a
-    printed line, or bent, or not ending on lines. `lines` may be 1/f of the shape's scale."""
+    printed line, or bent, or not ending on lines. Both are measured at one scale, the lines' (as
+    remove_lines made them with this `px`): a line one pixel thick is as thick as the bar only there."""
     h, w = shape.shape
-    bar = shape
+    bar, lines = shape, horizontal  # a bar standing up runs between lines lying down
     if h < w:  # lying down: look at it standing up
-        bar, lines, x, y, h, w = shape.T, lines.T, y, x, w, h
-    if w > max(6, h // 5):
+        bar, lines, x, y, h, w = shape.T, vertical.T, y, x, w, h
+    if w > max(6 * px, h // 5):
         return False
     col = x + w // 2
-    # a line within 4 pixels of each end, and how thick it is (remove_lines thickened lines by 4 across)
-    def on_line(start: int, stop: int) -> np.ndarray:  # rows start..stop of the column, at the shape's scale
-        rows = np.arange(max(0, start), stop) // f
-        return lines[rows[rows < lines.shape[0]], min(col // f, lines.shape[1] - 1)] > 10
-
-    above, below = on_line(y - 12, y + 6), on_line(y + h - 6, y + h + 12)
-    if not (above[-10:].any() and below[:10].any()):
+    # a line within 4 pixels of each end, and how thick it is (less what remove_lines thickened it by)
+    reach, overlap, near = int(12 * px), int(6 * px), int(10 * px)
+    above = lines[max(0, y - reach) : y + overlap, col] > 10
+    below = lines[y + h - overlap : y + h + reach, col] > 10
+    if not (above[-near:].any() and below[:near].any()):
         return False
-    top, bottom = np.count_nonzero(above) - 4, np.count_nonzero(below) - 4
+    thickened = (int(5 * px) | 1) - 1
+    top, bottom = np.count_nonzero(above) - thickened, np.count_nonzero(below) - thickened
     weight = bar.sum(1, dtype=np.float64)
     rows = np.flatnonzero(weight)
     rows = rows[len(rows) // 10 : len(rows) - len(rows) // 10]  # not the ends, where what is left of a corner may cling
@@ -423,7 +426,7 @@ def _is_rule(shape: np.ndarray, lines: np.ndarray, x: int, y: int, f: int = 1) -
     width = np.count_nonzero(bar[rows], axis=1).mean()
     centre = (bar[rows] * np.arange(w)).sum(1) / weight[rows]
     bend = centre - np.polyval(np.polyfit(rows, centre, 1), rows)  # straight, at any slant
-    return width <= 1.5 * min(top, bottom) + 1 and float(np.abs(bend).max()) <= 0.7
+    return width <= 1.5 * min(top, bottom) + 1 and float(np.abs(bend).max()) <= 0.7 * px
 
 
 class Mask:
