@@ -16,7 +16,7 @@ from digitedge.errors import SourceError
 from digitedge.vision import camera
 from digitedge.vision.normalize import to_mnist
 from digitedge.vision.reader import DigitReader, group_lines
-from digitedge.vision.segment import segment
+from digitedge.vision.segment import SegmentConfig, segment
 from tests.conftest import ROOT, run_without_tensorflow
 
 MODEL = ROOT / "exports" / "digitedge_int8.onnx"
@@ -91,6 +91,17 @@ def test_reader_reads_the_line(reader):
 def test_light_ink_on_dark_board(reader):
     frame, labels, _ = paper_with_digits([11, 12, 13, 14])  # chalk on a board: the negative of ink on paper
     assert reader.read(255 - frame).text == "".join(map(str, labels))
+
+
+@pytest.mark.parametrize("name", ["frame_001.jpg", "frame_005.jpg", "frame_007.jpg"])
+def test_a_photos_negative_reads_as_the_photo(name):
+    """Light ink on a dark ground with the same lighting, shadows and sheet edges as a photo of
+    paper: read as light-on-dark, the sheet's edges are found against the dark ground's own level,
+    so its shadows' soft steps are not taken for edges (which erased ink from digits)."""
+    frame = cv2.imread(str(SAMPLES / name))
+    positive = DigitReader(MODEL, threads=1).read(frame).text
+    negative = DigitReader(MODEL, threads=1, segment_cfg=SegmentConfig(polarity="light-on-dark")).read(255 - frame)
+    assert negative.text == positive
 
 
 def test_readings_skipped_unread_could_not_have_won(reader):

@@ -176,7 +176,8 @@ def _paper(gray: np.ndarray, polarity: str, small: np.ndarray | None, window: in
         paper = cv2.max(paper, wipe) if polarity == "dark-on-light" else cv2.min(paper, wipe)
     # hard steps in the paper estimate are the sheet's edges (or hard shadows): no handwriting there
     step = cv2.morphologyEx(paper, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
-    edges = cv2.dilate((step > np.maximum(0.25 * paper, 20)).astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
+    bright = paper if polarity == "dark-on-light" else 255 - paper  # the paper's own level: a dark board's is 255 - it
+    edges = cv2.dilate((step > np.maximum(0.25 * bright, 20)).astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
     sheet = None
     if polarity == "dark-on-light":  # at an eighth of the size: a sheet is big, and it costs a quarter as much
         eighth = (max(1, sw // 2), max(1, sh // 2))
