@@ -209,6 +209,26 @@ def test_a_row_of_touching_pairs_is_cut_into_digits(reader, digits, size, text):
     assert reader.read(row(data.load(), digits, size, 0.6)).text == text
 
 
+def test_a_thin_pale_pen_is_searched_for_in_pooled_pixels(reader):
+    """A pencil line one pixel wide fades to a third of its contrast in an averaged half-size copy,
+    and digits went missing; such a frame is searched in a copy where each 2x2 block's darkest
+    pixel counts half. The shipped samples (strokes 4-6 pixels wide) are searched as before."""
+    from benchmarks.thin_pens import page
+    from digitedge.vision.segment import _half, _thin_pen
+
+    m = data.load()
+    rng = np.random.default_rng(0)
+    digits = rng.choice(len(m.x_test), 10, replace=False)
+    frame = page(m, digits, int(rng.uniform(45, 60)), 1, 0.5, rng)
+    half = _half(frame)
+    assert _thin_pen(frame, half, "dark-on-light") is not half
+    assert reader.read(frame).text == "25779 15454" == "".join(str(m.y_test[i]) for i in digits[:5]) + " " + "".join(
+        str(m.y_test[i]) for i in digits[5:])
+    sample = cv2.cvtColor(cv2.imread(str(SAMPLES / "frame_000.jpg")), cv2.COLOR_BGR2GRAY)
+    half = _half(sample)
+    assert _thin_pen(sample, half, "dark-on-light") is half
+
+
 def test_a_dark_note_on_a_white_table_is_read(reader):
     """A blue sticky note at the frame's edge on a white table: the table is the bright "sheet", but
     nothing is written on it, so the note's digits are read all the same."""
