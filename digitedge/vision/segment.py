@@ -178,15 +178,25 @@ def _paper(gray: np.ndarray, polarity: str, small: np.ndarray | None, window: in
     step = cv2.morphologyEx(paper, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     bright = paper if polarity == "dark-on-light" else 255 - paper  # the paper's own level: a dark board's is 255 - it
     edges = cv2.dilate((step > np.maximum(0.25 * bright, 20)).astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
-    sheet = None
+    sheet, shadowed = None, False
     if polarity == "dark-on-light":  # at an eighth of the size: a sheet is big, and it costs a quarter as much
         eighth = (max(1, sw // 2), max(1, sh // 2))
-        sheet = _sheet(cv2.resize(paper, eighth, interpolation=cv2.INTER_AREA),
-                       (cv2.resize(edges, eighth, interpolation=cv2.INTER_AREA) > 0).view(np.uint8) * 255)
+        sheet, shadowed = _sheet(cv2.resize(paper, eighth, interpolation=cv2.INTER_AREA),
+                                 (cv2.resize(edges, eighth, interpolation=cv2.INTER_AREA) > 0).view(np.uint8) * 255)
+    zone = None
+    if shadowed:  # the steps are a hard shadow's across the page: there the median blurs the step over its
+        # window, so a band of shadowed paper beside it would read as ink; a closing follows the step
+        # (the handwriting crossing it stays), and nothing is subtracted
+        zone = cv2.resize(cv2.dilate(edges, np.ones((max(window, (max(sw, sh) // 10) | 1),) * 2, np.uint8)), (w, h),
+                          interpolation=cv2.INTER_NEAREST) > 0
+        edges = np.zeros_like(edges)
     edges = cv2.resize(edges, (w, h), interpolation=cv2.INTER_NEAREST)
     paper = cv2.resize(cv2.blur(paper, (5, 5)), (w, h), interpolation=cv2.INTER_LINEAR)
     if polarity == "light-on-dark":
         gray, paper = 255 - gray, 255 - paper
+    if zone is not None:
+        closing = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, np.ones((int((2 * stroke + 3) * px) | 1,) * 2, np.uint8))
+        paper = np.where(zone, closing, paper)
     # the paper is never brighter than the brightest pixel near it: this keeps the blurred estimate
     # from spilling over the sheet's edge onto the desk (a false "ink" band), while strokes
     # narrower than the window still see the paper beside them
@@ -197,14 +207,16 @@ def _paper(gray: np.ndarray, polarity: str, small: np.ndarray | None, window: in
     return paper, edges, sheet, polarity
 
 
-def _sheet(paper: np.ndarray, edges: np.ndarray) -> np.ndarray | None:
+def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, bool]:
     """Where the sheet of paper lies, when the view shows one on a darker desk: the regions between
     the hard edges whose paper is nearly as bright as the brightest region's (a soft or hard shadow
     on the sheet is still sheet). None, and nothing is ruled out, when no such sheet stands out
-    (a view of paper alone, a white desk). `paper` is the paper estimate, shrunk."""
+    (a view of paper alone, a white desk). `paper` is the paper estimate, shrunk. And whether the
+    edges are a hard shadow's across a page that fills the view (its bright part reaching three of
+    the view's sides)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(edges), connectivity=4, ltype=cv2.CV_16U)
     if n < 3:
-        return None
+        return None, False
     area = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
     total = np.bincount(labels.ravel(), weights=paper.ravel(), minlength=n)
     mean = total / np.maximum(area, 1)
@@ -215,10 +227,13 @@ def _sheet(paper: np.ndarray, edges: np.ndarray) -> np.ndarray | None:
     outside[0] = False
     share = area[inside].sum() / paper.size
     if not 0.1 <= share <= 0.9 or not outside.any():
-        return None
+        return None, False
     if total[outside].sum() / area[outside].sum() > 0.8 * total[inside].sum() / area[inside].sum():
-        return None  # the rest is nearly as bright: no desk to rule out
-    return cv2.dilate(inside[labels].view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)  # and the edges around it
+        return None, False  # the rest is nearly as bright: no desk to rule out
+    sheet = inside[labels]
+    if sum(bool(side.any()) for side in (sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1])) >= 3:
+        return None, True  # the bright part spans the view: a page filling it with a hard shadow across, not a sheet on a desk
+    return cv2.dilate(sheet.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool), False  # and the edges around it
 
 
 def _on_sheet(sheet: np.ndarray | None, x: float, y: float, shape: tuple[int, int]) -> bool:

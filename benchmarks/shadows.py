@@ -1,0 +1,56 @@
+"""A shadow across the page (a phone's or a hand's under a lamp): is the handwriting in it read?
+
+    python benchmarks/shadows.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 20]
+
+Each frame is a page filling the view with two rows of five MNIST test digits and a straight
+shadow edge across it at a random place and slant, darkening one side by `depth` (0.3, 0.5),
+hard (blurred 1 pixel) or soft (9 pixels). Prints the frames read exactly for each.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import cv2
+import numpy as np
+
+from digitedge import data
+from digitedge.vision.reader import DigitReader
+
+
+def shaded_page(mnist, digits, depth: float, softness: float, rng) -> np.ndarray:
+    frame = np.full((480, 640), 225, np.float32)
+    for k, i in enumerate(digits):
+        cell = cv2.resize(mnist.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        x, y = 40 + 115 * (k % 5), 110 + 160 * (k // 5)
+        frame[y : y + 70, x : x + 70] *= 1 - 0.85 * cell
+    yy, xx = np.mgrid[0:480, 0:640]
+    slant, at = rng.uniform(-0.5, 0.5), rng.uniform(200, 440)
+    shade = ((xx - at) + slant * (yy - 240) > 0).astype(np.float32)
+    if softness > 1:
+        shade = cv2.GaussianBlur(shade, (0, 0), softness)
+    frame *= 1 - depth * shade
+    frame += rng.normal(0, 3, frame.shape)
+    return cv2.GaussianBlur(np.clip(frame, 0, 255).astype(np.uint8), (3, 3), 0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--frames", type=int, default=20)
+    args = ap.parse_args()
+    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    for depth in (0.3, 0.5):
+        for softness in (1, 9):
+            rng = np.random.default_rng(args.seed)
+            exact = 0
+            for _ in range(args.frames):
+                digits = rng.choice(len(mnist.x_test), 10, replace=False)
+                text = "".join(str(mnist.y_test[i]) for i in digits[:5]) + " " + "".join(str(mnist.y_test[i]) for i in digits[5:])
+                exact += reader.read(shaded_page(mnist, digits, depth, softness, rng)).text == text
+            print(f"shadow {depth:.0%} darker, {'hard' if softness <= 1 else 'soft'}: frames read exactly {exact}/{args.frames}")
+
+
+if __name__ == "__main__":
+    main()
