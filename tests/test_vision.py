@@ -297,6 +297,14 @@ def test_lines_are_read_top_to_bottom():
     assert group_lines(boxes) == [1, 0, 0, 1]
 
 
+def test_a_slanted_line_is_one_line():
+    """Two rows of five digits 95 pixels apart, seen 15 degrees askew (each digit 25 pixels above
+    the last): no digit overlaps the line's first by half, each overlaps the next by a third."""
+    rows = [[(90 + 95 * k, 200 - 25 * k + 160 * r, 34, 40) for k in range(5)] for r in range(2)]
+    assert group_lines(rows[0] + rows[1]) == [0] * 5 + [1] * 5
+    assert group_lines(rows[1][::-1] + rows[0][::-1]) == [1] * 5 + [0] * 5
+
+
 @pytest.mark.parametrize("frame", [
     np.zeros((480, 640, 3), np.uint8),  # all black
     np.full((480, 640, 3), 255, np.uint8),  # all white

@@ -146,23 +146,39 @@ def _plausibility(probs: list[np.ndarray], prior: float) -> float:
 
 
 def group_lines(boxes: list[tuple[int, int, int, int]]) -> list[int]:
-    """Line number of each box: boxes whose vertical extents overlap by half form a line; top to bottom."""
-    order = sorted(range(len(boxes)), key=lambda i: boxes[i][1] + boxes[i][3] / 2)
-    bands: list[list[float]] = []  # [top, bottom] of each line so far
-    members: list[list[int]] = []
-    for i in order:
-        x, y, w, h = boxes[i]
-        for band, ids in zip(bands, members):
-            overlap = min(band[1], y + h) - max(band[0], y)
-            if overlap >= 0.5 * min(h, band[1] - band[0]):
-                band[0], band[1] = min(band[0], y), max(band[1], y + h)
-                ids.append(i)
-                break
-        else:
-            bands.append([y, y + h])
-            members.append([i])
-    line_of = [0] * len(boxes)
-    for rank, ids in enumerate(sorted(members, key=lambda ids: min(boxes[i][1] for i in ids))):
+    """Line number of each box, lines numbered top to bottom. Two boxes are in one line when their
+    vertical extents overlap by half the shorter one's height, or when one is the other's nearest
+    neighbour to the right (less than two digits' heights away) and they overlap by a quarter: so
+    a line written or seen at a slant still holds together, each digit overlapping the next,
+    though not the line's first."""
+    n = len(boxes)
+    if n == 0:
+        return []
+    x, y, w, h = np.array(boxes, np.float64).reshape(-1, 4).T
+    overlap = np.minimum((y + h)[:, None], (y + h)[None, :]) - np.maximum(y[:, None], y[None, :])
+    shorter = np.minimum(h[:, None], h[None, :])
+    linked = overlap >= 0.5 * shorter
+    gap = x[None, :] - (x + w)[:, None]  # from box i's right side to box j's left side
+    right = (x + w / 2)[None, :] > (x + w / 2)[:, None]
+    near = right & (overlap >= 0.25 * shorter) & (gap < 2 * np.maximum(h[:, None], h[None, :]))
+    for i in np.flatnonzero(near.any(1)):
+        j = int(np.argmin(np.where(near[i], gap[i], np.inf)))
+        linked[i, j] = linked[j, i] = True
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in np.argwhere(np.triu(linked, 1)):
+        parent[root(int(i))] = root(int(j))
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        members.setdefault(root(i), []).append(i)
+    line_of = [0] * n
+    for rank, ids in enumerate(sorted(members.values(), key=lambda ids: min(boxes[i][1] for i in ids))):
         for i in ids:
             line_of[i] = rank
     return line_of
