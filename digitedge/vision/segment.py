@@ -338,7 +338,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     half = _half(gray)
     small = _half(half)
     window, shortest, stroke, span = 5, 15, STROKE, 0.0
-    polarity = _polarity(small, cfg.polarity)
+    polarity = _polarity(half, cfg.polarity)  # (at half size: thin chalk lines keep more of their brightness)
     wanted = stroke_scale(small, 4, polarity)
     if wanted < 1:  # big, thick handwriting (a close-up): bring its strokes to the width this pipeline is built for
         # but keep MIN_SIDE pixels across: the paper and the sheet's edges are estimated at a quarter of that

@@ -1,0 +1,80 @@
+"""The camera pipeline under conditions the sample generator does not vary much: a page seen
+askew, sensor noise, motion blur, dim light, chalk on a board.
+
+    python benchmarks/conditions.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 20]
+
+Each frame holds two rows of five MNIST test digits (60-pixel cells, 95 pixels apart) on plain
+paper at 225, then one condition is applied. Prints the frames read exactly for each.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import cv2
+import numpy as np
+
+from digitedge import data
+from digitedge.vision.reader import DigitReader
+
+
+def page(mnist, digits, ink: float = 0.85) -> np.ndarray:
+    frame = np.full((480, 640), 225, np.float32)
+    for k, i in enumerate(digits):
+        cell = cv2.resize(mnist.x_test[i], (60, 60), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        x, y = 90 + 95 * (k % 5), 140 + 130 * (k // 5)
+        frame[y : y + 60, x : x + 60] *= 1 - ink * cell
+    return frame
+
+
+def turned(frame, degrees):
+    return cv2.warpAffine(frame, cv2.getRotationMatrix2D((320, 240), degrees, 1.0), (640, 480), borderValue=225)
+
+
+def smeared(frame, length):
+    kernel = np.zeros((length, length), np.float32)
+    kernel[length // 2, :] = 1 / length  # the camera moving sideways during the exposure
+    return cv2.filter2D(frame, -1, kernel)
+
+
+def chalk(mnist, digits, rng):
+    """Light strokes on a dark board lit from one side."""
+    yy, xx = np.mgrid[0:480, 0:640].astype(np.float32)
+    board = 35 + 45 * (xx / 640) + 20 * (yy / 480) + rng.normal(0, 4, (480, 640))
+    cells = 1 - page(mnist, digits, 0.8) / 225  # 0 on the paper, up to 0.8 in a stroke
+    return board * (1 - cells) + 210 * cells
+
+
+CONDITIONS = {
+    "turned 5 degrees": lambda m, d, rng, n: turned(page(m, d), 5 if n % 2 else -5),
+    "turned 10 degrees": lambda m, d, rng, n: turned(page(m, d), 10 if n % 2 else -10),
+    "turned 15 degrees": lambda m, d, rng, n: turned(page(m, d), 15 if n % 2 else -15),
+    "noise, sigma 12": lambda m, d, rng, n: page(m, d) + rng.normal(0, 12, (480, 640)),
+    "noise, sigma 25": lambda m, d, rng, n: page(m, d) + rng.normal(0, 25, (480, 640)),
+    "motion blur, 7 px": lambda m, d, rng, n: smeared(page(m, d), 7),
+    "motion blur, 13 px": lambda m, d, rng, n: smeared(page(m, d), 13),
+    "dim, 30% of the light": lambda m, d, rng, n: 0.3 * page(m, d) + rng.normal(0, 3, (480, 640)),
+    "chalk on a board": lambda m, d, rng, n: chalk(m, d, rng),
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--frames", type=int, default=20)
+    args = ap.parse_args()
+    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    for name, make in CONDITIONS.items():
+        rng = np.random.default_rng(args.seed)
+        exact = 0
+        for n in range(args.frames):
+            digits = rng.choice(len(mnist.x_test), 10, replace=False)
+            text = "".join(str(mnist.y_test[i]) for i in digits[:5]) + " " + "".join(str(mnist.y_test[i]) for i in digits[5:])
+            frame = np.clip(make(mnist, digits, rng, n), 0, 255).astype(np.uint8)
+            exact += reader.read(frame).text == text
+        print(f"{name}: frames read exactly {exact}/{args.frames}")
+
+
+if __name__ == "__main__":
+    main()
