@@ -1,5 +1,5 @@
 """The camera pipeline under conditions the sample generator does not vary much: a page seen
-askew, sensor noise, motion blur, dim light, chalk on a board.
+askew, sensor noise, motion blur, dim light, chalk on a board, a pen lying on the page.
 
     python benchmarks/conditions.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 20]
 
@@ -37,6 +37,13 @@ def smeared(frame, length):
     return cv2.filter2D(frame, -1, kernel)
 
 
+def pen(frame, rng):
+    """A pen lying on the page below the digits: a straight bar 350 pixels long, 8-16 wide, slanted."""
+    x, y, slope = int(rng.uniform(60, 200)), int(rng.uniform(400, 440)), rng.uniform(-0.3, 0.3)
+    cv2.line(frame, (x, y), (x + 350, int(y + 350 * slope)), 40, int(rng.uniform(8, 16)))
+    return frame + rng.normal(0, 3, frame.shape)
+
+
 def chalk(mnist, digits, rng):
     """Light strokes on a dark board lit from one side."""
     yy, xx = np.mgrid[0:480, 0:640].astype(np.float32)
@@ -55,6 +62,7 @@ CONDITIONS = {
     "motion blur, 13 px": lambda m, d, rng, n: smeared(page(m, d), 13),
     "dim, 30% of the light": lambda m, d, rng, n: 0.3 * page(m, d) + rng.normal(0, 3, (480, 640)),
     "chalk on a board": lambda m, d, rng, n: chalk(m, d, rng),
+    "a pen on the page": lambda m, d, rng, n: pen(page(m, d), rng),
 }
 
 

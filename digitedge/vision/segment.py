@@ -370,6 +370,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     on = [_on_sheet(sheet, x + w / 2, y + h / 2, labels.shape) for x, y, w, h, _ in found]
     if not any(on):  # nothing on the bright sheet: the writing is on what looked like desk (a dark note on a white table)
         on = [True] * len(found)
+    typical = float(np.median([g[3] for g, o in zip(found, on) if o])) if found else 0.0  # the digits' height
     for (x, y, w, h, ids), on_sheet in zip(found, on):
         if not on_sheet:
             continue  # on the desk around the sheet: its pattern is not handwriting
@@ -377,6 +378,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
         if not span and _is_rule(shape, horizontal, vertical, x, y, 1 / f):  # (a close-up's lines are as thick as a pen's)
             continue  # the side of a printed box, or a table's rule, not a 1
+        if max(w, h) > 2.5 * typical and _is_bar(shape):
+            continue  # a pen lying on the page, a ruler's shadow: a long straight solid bar
         if f > 1:
             shape, x, y = _at_full(shape, x, y, f, full, low)
             if shape is None:
@@ -411,6 +414,14 @@ def _thin_pen(gray: np.ndarray, half: np.ndarray, polarity: str) -> np.ndarray:
     if abs(paper - inkiest) <= THIN * max(1.0, abs(paper - averaged)):
         return half
     return cv2.addWeighted(half, 0.5, pooled, 0.5, 0)
+
+
+def _is_bar(shape: np.ndarray) -> bool:
+    """A straight solid bar: its smallest enclosing rectangle, at any angle, at least four times as long
+    as it is wide and at least two-thirds filled (a row of touching digits fills a third of it)."""
+    (_, _), (a, b), _ = cv2.minAreaRect(cv2.findNonZero(shape))
+    long, short = max(a, b), max(min(a, b), 1.0)
+    return long >= 4 * short and cv2.countNonZero(shape) >= 0.67 * long * short
 
 
 def _at_full(shape: np.ndarray, x: int, y: int, f: int, full: np.ndarray, low: float):
@@ -532,23 +543,37 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
 
 def _merge_fragments(groups: list) -> list:
     """Join pieces of one digit: boxes that overlap, or sit one above the other with a small gap.
-    The first joinable pair, biggest boxes first, is joined, and the pairs looked at again."""
+    Biggest boxes first, each box takes in the first later box it can join, then is looked at again;
+    when it has grown, an earlier box that can now join it takes it in. One box against all at a
+    time: a frame of noise holds thousands of pieces."""
     groups = sorted(groups, key=lambda g: -(g[2] - g[0]) * (g[3] - g[1]))
-    while len(groups) > 1:
-        pairs = np.argwhere(np.triu(_same_digit(np.array([g[:4] for g in groups], np.int64)), 1))
-        if not len(pairs):
-            break
-        a, b = pairs[0]  # row-major: the first a, then its first b
-        ga, gb = groups[a], groups.pop(b)
-        groups[a] = [min(ga[0], gb[0]), min(ga[1], gb[1]), max(ga[2], gb[2]), max(ga[3], gb[3]), ga[4] + gb[4]]
+    boxes = np.array([g[:4] for g in groups], np.int64).reshape(-1, 4)
+    i = 0
+    while i < len(groups):
+        later = np.flatnonzero(_same_digit(boxes[i : i + 1], boxes[i + 1 :])[0])
+        if not len(later):
+            i += 1
+            continue
+        j = i + 1 + int(later[0])
+        gi, gj = groups[i], groups.pop(j)
+        groups[i] = [min(gi[0], gj[0]), min(gi[1], gj[1]), max(gi[2], gj[2]), max(gi[3], gj[3]), gi[4] + gj[4]]
+        boxes = np.delete(boxes, j, axis=0)
+        boxes[i] = groups[i][:4]
+        earlier = np.flatnonzero(_same_digit(boxes[:i], boxes[i : i + 1])[:, 0])
+        if len(earlier):  # the grown box now joins an earlier one: that one takes it in
+            k = int(earlier[0])
+            gk, gi = groups[k], groups.pop(i)
+            groups[k] = [min(gk[0], gi[0]), min(gk[1], gi[1]), max(gk[2], gi[2]), max(gk[3], gi[3]), gk[4] + gi[4]]
+            boxes = np.delete(boxes, i, axis=0)
+            boxes[k] = groups[k][:4]
+            i = k
     return groups
 
 
-def _same_digit(boxes: np.ndarray) -> np.ndarray:
-    """(n, n) bool: whether boxes i and j (x0, y0, x1, y1 rows) are pieces of one digit."""
-    one, other = boxes[:, None, :], boxes[None, :, :]
-    height = boxes[:, 3] - boxes[:, 1]
-    first_bigger = (height[:, None] >= height[None, :])[..., None]
+def _same_digit(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """(m, k) bool: whether box i of `first` and box j of `second` (x0, y0, x1, y1 rows) are pieces of one digit."""
+    one, other = first[:, None, :], second[None, :, :]
+    first_bigger = ((first[:, 3] - first[:, 1])[:, None] >= (second[:, 3] - second[:, 1])[None, :])[..., None]
     big, small = np.where(first_bigger, one, other), np.where(first_bigger, other, one)
     bw, sw = big[..., 2] - big[..., 0], small[..., 2] - small[..., 0]
     bh, sh = big[..., 3] - big[..., 1], small[..., 3] - small[..., 1]
