@@ -229,17 +229,17 @@ def test_a_thin_pale_pen_is_searched_for_in_pooled_pixels(reader):
     assert _thin_pen(sample, half, "dark-on-light") is half
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_a_hard_shadow_across_the_page_is_not_a_desk(reader, seed):
-    """A page filling the view with a hard shadow across it (half as bright beyond a straight
-    edge): the shadowed part is not taken for a desk around a sheet, and the digits the edge
-    crosses are not cut where the edge is."""
+@pytest.mark.parametrize("seed, softness", [(0, 1), (1, 1), (2, 1), (0, 9)])
+def test_a_shadow_across_the_page_is_not_a_desk(reader, seed, softness):
+    """A page filling the view with a shadow across it (half as bright beyond a straight edge,
+    hard, or soft over about 20 pixels): the shadowed part is not taken for a desk around a
+    sheet, and the digits the edge crosses are not cut where the edge is."""
     from benchmarks.shadows import shaded_page
 
     m = data.load()
     rng = np.random.default_rng(seed)
     digits = rng.choice(len(m.x_test), 10, replace=False)
-    frame = shaded_page(m, digits, 0.5, 1, rng)
+    frame = shaded_page(m, digits, 0.5, softness, rng)
     assert reader.read(frame).text == "".join(str(m.y_test[i]) for i in digits[:5]) + " " + "".join(
         str(m.y_test[i]) for i in digits[5:])
 

@@ -215,8 +215,15 @@ def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, boo
     edges are a hard shadow's across a page that fills the view (its bright part reaching three of
     the view's sides)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(edges), connectivity=4, ltype=cv2.CV_16U)
-    if n < 3:
-        return None, False
+    if n < 3:  # steps that part nothing: a soft shadow's across the page (broken where the handwriting
+        # crosses it) if they lie within it, away from the view's border (where a sheet's edge shows),
+        # and run a third of the way across it (not the dip of the paper estimate under dense ink)
+        h, w = edges.shape
+        inner = cv2.countNonZero(edges[h // 10 : h - h // 10, w // 10 : w - w // 10])
+        if inner == 0 or inner < 0.8 * cv2.countNonZero(edges):
+            return None, False
+        _, _, steps, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
+        return None, bool((steps[1:, cv2.CC_STAT_HEIGHT] >= h / 3).any() or (steps[1:, cv2.CC_STAT_WIDTH] >= w / 3).any())
     area = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
     total = np.bincount(labels.ravel(), weights=paper.ravel(), minlength=n)
     mean = total / np.maximum(area, 1)
