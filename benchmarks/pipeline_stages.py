@@ -16,6 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from digitedge.vision import paper as P
 from digitedge.vision import segment as S
 from digitedge.vision.normalize import to_mnist
 from digitedge.vision.reader import DigitReader
@@ -41,15 +42,15 @@ def main() -> None:
 
     for _ in range(args.repeat):
         for frame in frames:
-            gray = timed("gray", S.to_gray, frame)
-            small = timed("quarter size", S._quarter, gray)
-            timed("close-up check", S.stroke_scale, small, 4, cfg.polarity)
+            gray = timed("gray", P.to_gray, frame)
+            small = timed("quarter size", P._quarter, gray)
+            timed("close-up check", P.stroke_scale, small, 4, cfg.polarity)
             h, w = gray.shape
             find = timed("half size", cv2.resize, gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-            paper, edges, _, polarity = timed("paper and lighting", S._paper, find, cfg.polarity, small, 5, S.STROKE, 0.5)
-            ink = timed("line removal", lambda: cv2.subtract(S.remove_lines(S._ink(find, paper, polarity), 7, 0.0, 0.5)[0], edges))
+            paper, edges, _, polarity = timed("paper and lighting", P.paper_estimate, find, cfg.polarity, small, 5, P.STROKE, 0.5)
+            ink = timed("line removal", lambda: cv2.subtract(P.remove_lines(P.ink_over(find, paper, polarity), 7, 0.0, 0.5)[0], edges))
             keep, labels, stats, _ = timed("threshold, labelling", S.threshold, ink, cfg.min_contrast)
-            timed("full-size ink", lambda: S._ink(gray, cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR), polarity))
+            timed("full-size ink", lambda: P.ink_over(gray, cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR), polarity))
             timed("merging, filtering", S._components, keep, stats, labels.shape, cfg)
             blobs, _ = timed("segment()", S.segment, frame)
             crops = [c for b in blobs for c in b.reading(0)[0]]

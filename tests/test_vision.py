@@ -159,7 +159,7 @@ def test_one_digit_filling_most_of_the_frame_is_read(reader, index):
 def test_a_thick_marker_stroke_is_not_hollow():
     """A stroke 14 pixels wide (a marker, not thick enough for the frame to be shrunk) keeps its
     middle: the paper estimate must not take the stroke's own dark middle for paper."""
-    from digitedge.vision.segment import ink_map
+    from digitedge.vision.paper import ink_map
 
     frame = np.full((480, 640), 220, np.uint8)
     frame[200:280, 300:314] = 40
@@ -214,19 +214,19 @@ def test_a_thin_pale_pen_is_searched_for_in_pooled_pixels(reader):
     and digits went missing; such a frame is searched in a copy where each 2x2 block's darkest
     pixel counts half. The shipped samples (strokes 4-6 pixels wide) are searched as before."""
     from benchmarks.thin_pens import page
-    from digitedge.vision.segment import _half, _thin_pen
+    from digitedge.vision.paper import halved, search_copy
 
     m = data.load()
     rng = np.random.default_rng(0)
     digits = rng.choice(len(m.x_test), 10, replace=False)
     frame = page(m, digits, int(rng.uniform(45, 60)), 1, 0.5, rng)
-    half = _half(frame)
-    assert _thin_pen(frame, half, "dark-on-light") is not half
+    half = halved(frame)
+    assert search_copy(frame, half, "dark-on-light") is not half
     assert reader.read(frame).text == "25779 15454" == "".join(str(m.y_test[i]) for i in digits[:5]) + " " + "".join(
         str(m.y_test[i]) for i in digits[5:])
     sample = cv2.cvtColor(cv2.imread(str(SAMPLES / "frame_000.jpg")), cv2.COLOR_BGR2GRAY)
-    half = _half(sample)
-    assert _thin_pen(sample, half, "dark-on-light") is half
+    half = halved(sample)
+    assert search_copy(sample, half, "dark-on-light") is half
 
 
 @pytest.mark.parametrize("seed, softness", [(0, 1), (1, 1), (2, 1), (0, 9)])
@@ -278,7 +278,7 @@ def test_ordinary_frames_are_not_shrunk():
 
 
 def segment_scale(frame) -> float:
-    from digitedge.vision.segment import _quarter, stroke_scale, to_gray
+    from digitedge.vision.paper import _quarter, stroke_scale, to_gray
 
     return stroke_scale(_quarter(to_gray(frame)), 4)
 
@@ -301,7 +301,7 @@ def test_a_piece_far_shorter_than_its_neighbour_is_not_a_digit():
 @given(st.integers(1, 60), st.integers(1, 60), st.integers(1, 255), st.integers(0, 2**32 - 1))
 @settings(max_examples=60, deadline=None)
 def test_histogram_percentiles_match_numpy(h, w, top, seed):
-    from digitedge.vision.segment import _percentiles
+    from digitedge.vision.paper import _percentiles
 
     image = np.random.default_rng(seed).integers(0, top, (h, w), endpoint=True).astype(np.uint8)
     assert np.allclose(_percentiles(image, (0, 50, 99.5, 100)), np.percentile(image, (0, 50, 99.5, 100)))
@@ -456,8 +456,8 @@ def test_predict_reads_mnist_sized_images(runner, tmp_path):
     paths = []
     for i in range(5):
         cv2.imwrite(str(tmp_path / f"{i}_raw.png"), m.x_test[i])
-        cv2.imwrite(str(tmp_path / f"{i}_ink.png"), 255 - cv2.resize(m.x_test[i], (84, 84)))
-        paths += [str(tmp_path / f"{i}_raw.png"), str(tmp_path / f"{i}_ink.png")]
+        cv2.imwrite(str(tmp_path / f"{i}ink_over.png"), 255 - cv2.resize(m.x_test[i], (84, 84)))
+        paths += [str(tmp_path / f"{i}_raw.png"), str(tmp_path / f"{i}ink_over.png")]
     result = runner.invoke(cli, ["predict", *paths, "--json"])
     assert result.exit_code == 0, result.output
     texts = [json.loads(line)["text"] for line in result.output.splitlines()]

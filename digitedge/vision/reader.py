@@ -100,7 +100,7 @@ class DigitReader:
 
     def read_single(self, image: np.ndarray) -> Digit:
         """The whole image is one digit (the original notebooks' way of classifying new images)."""
-        from digitedge.vision.segment import ink_map, to_gray
+        from digitedge.vision.paper import ink_map, to_gray
 
         gray = to_gray(image)
         if gray.size == 0:

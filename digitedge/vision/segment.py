@@ -1,4 +1,5 @@
-"""Frame -> digit candidates: flatten the lighting, threshold, drop marks that are not digits, split pairs."""
+"""Frame -> digit candidates: threshold the ink (paper.py flattens the lighting), drop marks that are not
+digits, cut the blobs that hold several."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import cv2
 import numpy as np
 
 from digitedge.vision.normalize import to_mnist
+from digitedge.vision.paper import (MIN_SIDE, SPAN, STROKE, halved, ink_over, on_sheet, paper_estimate, polarity_of,
+                                    remove_lines, search_copy, stroke_scale, to_gray)
 
 
 @dataclass(frozen=True)
@@ -64,249 +67,6 @@ class Blob:
         return cls(candidate.box, [1], lambda k: ([candidate] if k == 1 else [], 0))
 
 
-def to_gray(frame: np.ndarray) -> np.ndarray:
-    """Any frame (BGR, BGRA, gray; uint8 or not) -> uint8 gray; an empty frame stays empty."""
-    frame = np.asarray(frame)
-    if frame.size == 0:
-        return np.zeros((0, 0), np.uint8)
-    if frame.dtype != np.uint8:
-        frame = cv2.normalize(frame.astype(np.float32), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
-    if frame.ndim == 3 and frame.shape[2] == 1:
-        return frame[..., 0]
-    if frame.ndim == 3 and frame.shape[2] == 4:
-        return cv2.cvtColor(frame, cv2.COLOR_BGRA2GRAY)
-    if frame.ndim == 3:
-        return cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-    return frame
-
-
-def ink_map(gray: np.ndarray, polarity: str = "auto") -> np.ndarray:
-    """The ink alone, 0-255, with the lighting divided out (see flatten)."""
-    return flatten(gray, polarity)[0]
-
-
-def _quarter(gray: np.ndarray) -> np.ndarray:
-    return _half(_half(gray))  # (two halvings are several times faster than one quartering)
-
-
-def _half(gray: np.ndarray) -> np.ndarray:
-    h, w = gray.shape
-    return cv2.resize(gray, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
-
-
-STROKE = 4.0  # stroke width, in processing pixels, that segmentation's windows are sized for
-THICKEST = 10.0  # strokes up to this wide, in frame pixels, are left as they are (the close-up check can't measure them)
-SPAN = 0.35  # in a close-up, a paper line spans at least this fraction of the frame
-MIN_SIDE = 240  # a close-up is shrunk no smaller than this, its short side in pixels
-
-
-def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> float:
-    """How much to shrink a frame so its handwriting's strokes are about STROKE pixels wide (at most 1).
-
-    `small` is the frame shrunk `factor` times. Its ink is found against a closing (dark ink) or
-    opening (light ink) a quarter of its size across, which lighting cannot fool, and a stroke's
-    width is twice its area over its perimeter. The desk, the sheet's edges and anything touching
-    the border are left out (see below for which width counts). Strokes at most THICKEST pixels
-    wide in the frame (2.5 at a quarter of its size) tell nothing and change nothing: only thick
-    handwriting shrinks the frame."""
-    h, w = small.shape
-    if min(h, w) < 16:
-        return 1.0
-    polarity = _polarity(small, polarity)
-    if polarity == "light-on-dark":
-        small = 255 - small
-    k = cv2.getStructuringElement(cv2.MORPH_RECT, (max(h, w) // 4 | 1,) * 2)
-    contrast = cv2.subtract(cv2.morphologyEx(small, cv2.MORPH_CLOSE, k), small)
-    peak = _percentiles(contrast, (99.5,))[0]
-    if peak < 40:
-        return 1.0
-    _, mask = cv2.threshold(contrast, 0.5 * peak, 255, cv2.THRESH_BINARY)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    x, y, bw, bh, area = stats.T
-    strokes = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h) & (bh < 0.95 * h) & (area >= 4)
-    strokes[0] = False
-    if not strokes.any():
-        return 1.0
-    # each mark's own width (as normalize.stroke_width); the width of the mark holding the median
-    # pixel of ink, so two thick digits count for more than five thin ticks; but never more than the
-    # second-widest mark's, so one soft shadow that the closing picks up as a fat blob cannot shrink
-    # a frame of thin handwriting by itself
-    boundary = np.bincount(labels[cv2.subtract(mask, cv2.erode(mask, np.ones((3, 3), np.uint8))) > 0], minlength=n)
-    widths, areas = 2.0 * area[strokes] / np.maximum(boundary[strokes], 1), area[strokes]
-    order = np.argsort(widths)
-    width = float(widths[order][np.searchsorted(np.cumsum(areas[order]), areas.sum() / 2)])
-    if len(widths) > 1:
-        width = min(width, float(widths[order][-2]))
-    return 1.0 if width * factor <= THICKEST else min(1.0, STROKE / (width * factor))
-
-
-def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None = None,
-            window: int = 5, stroke: float = STROKE, px: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """How much the ink stands out from the local paper at each pixel, 0-255, relative to the paper;
-    the sheet's edges (0/255, same size) and where the sheet lies (bool, an eighth of the size, or None).
-
-    The paper is estimated by a median at quarter resolution (ink is a minority of any window),
-    so lighting gradients, shadows and vignetting divide out. With polarity "auto", a frame whose
-    median is far darker than its brightest part is a dark board with light ink (chalk, a
-    negative); anything else, shadows included, is dark ink on light paper. `small` is the frame
-    at a quarter of the processing scale; `gray` may be smaller than the processing scale by `px`.
-    """
-    paper, edges, sheet, polarity = _paper(gray, polarity, small, window, stroke, px)
-    return _ink(gray, paper, polarity), edges, sheet
-
-
-def _ink(gray: np.ndarray, paper: np.ndarray, polarity: str) -> np.ndarray:
-    """The ink's contrast against the paper estimate (same size), 0-255."""
-    if polarity == "light-on-dark":
-        gray = 255 - gray
-    return 255 - cv2.divide(gray, cv2.max(paper, 1), scale=255)  # paper -> 0, ink brighter
-
-
-def _paper(gray: np.ndarray, polarity: str, small: np.ndarray | None, window: int, stroke: float, px: float):
-    """flatten's paper estimate at gray's size (inverted for light ink), the edges, the sheet, the polarity."""
-    h, w = gray.shape
-    small = _quarter(gray) if small is None else small  # the caller's, if it already shrank the frame
-    sh, sw = small.shape
-    paper = cv2.medianBlur(small, max(window, (max(sw, sh) // 10) | 1))
-    polarity = _polarity(small, polarity)
-    if stroke > 1.5 * STROKE:  # strokes too thick for the median's window, where ink can be the majority:
-        # a closing (an opening for light ink) two strokes wide erases them, whatever their share
-        wipe = cv2.morphologyEx(small, cv2.MORPH_CLOSE if polarity == "dark-on-light" else cv2.MORPH_OPEN,
-                                np.ones((int(stroke / 2 + 3) | 1,) * 2, np.uint8))
-        paper = cv2.max(paper, wipe) if polarity == "dark-on-light" else cv2.min(paper, wipe)
-    # hard steps in the paper estimate are the sheet's edges (or hard shadows): no handwriting there
-    step = cv2.morphologyEx(paper, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
-    bright = paper if polarity == "dark-on-light" else 255 - paper  # the paper's own level: a dark board's is 255 - it
-    edges = cv2.dilate((step > np.maximum(0.25 * bright, 20)).astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
-    sheet, shadowed = None, False
-    if polarity == "dark-on-light":  # at an eighth of the size: a sheet is big, and it costs a quarter as much
-        eighth = (max(1, sw // 2), max(1, sh // 2))
-        sheet, shadowed = _sheet(cv2.resize(paper, eighth, interpolation=cv2.INTER_AREA),
-                                 (cv2.resize(edges, eighth, interpolation=cv2.INTER_AREA) > 0).view(np.uint8) * 255)
-    zone = None
-    if shadowed:  # the steps are a hard shadow's across the page: there the median blurs the step over its
-        # window, so a band of shadowed paper beside it would read as ink; a closing follows the step
-        # (the handwriting crossing it stays), and nothing is subtracted
-        zone = cv2.resize(cv2.dilate(edges, np.ones((max(window, (max(sw, sh) // 10) | 1),) * 2, np.uint8)), (w, h),
-                          interpolation=cv2.INTER_NEAREST) > 0
-        edges = np.zeros_like(edges)
-    edges = cv2.resize(edges, (w, h), interpolation=cv2.INTER_NEAREST)
-    paper = cv2.resize(cv2.blur(paper, (5, 5)), (w, h), interpolation=cv2.INTER_LINEAR)
-    if polarity == "light-on-dark":
-        gray, paper = 255 - gray, 255 - paper
-    if zone is not None:
-        closing = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, np.ones((int((2 * stroke + 3) * px) | 1,) * 2, np.uint8))
-        paper = np.where(zone, closing, paper)
-    # the paper is never brighter than the brightest pixel near it: this keeps the blurred estimate
-    # from spilling over the sheet's edge onto the desk (a false "ink" band), while strokes
-    # narrower than the window still see the paper beside them
-    # wider than two strokes, or a thick stroke's middle reads as paper (a hollow marker stroke):
-    # a frame that is not shrunk may hold strokes up to THICKEST pixels wide
-    reach = max(int(2 * THICKEST * px) + 1, int((2 * stroke + 3) * px) | 1)
-    paper = cv2.min(paper, cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach))))
-    return paper, edges, sheet, polarity
-
-
-def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, bool]:
-    """Where the sheet of paper lies, when the view shows one on a darker desk: the regions between
-    the hard edges whose paper is nearly as bright as the brightest region's (a soft or hard shadow
-    on the sheet is still sheet). None, and nothing is ruled out, when no such sheet stands out
-    (a view of paper alone, a white desk). `paper` is the paper estimate, shrunk. And whether the
-    edges are a hard shadow's across a page that fills the view (its bright part reaching three of
-    the view's sides)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(edges), connectivity=4, ltype=cv2.CV_16U)
-    if n < 3:  # steps that part nothing: a soft shadow's across the page (broken where the handwriting
-        # crosses it) if they lie within it, away from the view's border (where a sheet's edge shows),
-        # and run a third of the way across it (not the dip of the paper estimate under dense ink)
-        h, w = edges.shape
-        inner = cv2.countNonZero(edges[h // 10 : h - h // 10, w // 10 : w - w // 10])
-        if inner == 0 or inner < 0.8 * cv2.countNonZero(edges):
-            return None, False
-        _, _, steps, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
-        return None, bool((steps[1:, cv2.CC_STAT_HEIGHT] >= h / 3).any() or (steps[1:, cv2.CC_STAT_WIDTH] >= w / 3).any())
-    area = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
-    total = np.bincount(labels.ravel(), weights=paper.ravel(), minlength=n)
-    mean = total / np.maximum(area, 1)
-    big = area >= 0.02 * paper.size  # a region of its own, not a sliver between edges
-    big[0] = False  # the edges themselves
-    inside = big & (mean >= 0.8 * mean[big].max(initial=0))
-    outside = ~inside
-    outside[0] = False
-    share = area[inside].sum() / paper.size
-    if not 0.1 <= share <= 0.9 or not outside.any():
-        return None, False
-    if total[outside].sum() / area[outside].sum() > 0.8 * total[inside].sum() / area[inside].sum():
-        return None, False  # the rest is nearly as bright: no desk to rule out
-    sheet = inside[labels]
-    if sum(bool(side.any()) for side in (sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1])) >= 3:
-        return None, True  # the bright part spans the view: a page filling it with a hard shadow across, not a sheet on a desk
-    return cv2.dilate(sheet.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool), False  # and the edges around it
-
-
-def _on_sheet(sheet: np.ndarray | None, x: float, y: float, shape: tuple[int, int]) -> bool:
-    """Whether a point of a frame of this shape lies on the sheet, or between two parts of it on its row
-    (a thick 0 can ring its own middle with edges, which then looks like a hole in the sheet)."""
-    if sheet is None:
-        return True
-    row = sheet[min(int(y * sheet.shape[0] / shape[0]), sheet.shape[0] - 1)]
-    x = min(int(x * sheet.shape[1] / shape[1]), len(row) - 1)
-    return bool(row[x] or (row[:x].any() and row[x + 1 :].any()))
-
-
-def _polarity(small: np.ndarray, polarity: str) -> str:
-    """"auto" decided: a frame whose median is far darker than its brightest part is a dark board
-    with light ink (chalk, a negative); anything else, shadows included, is dark ink on light paper."""
-    if polarity != "auto":
-        return polarity
-    mid, top = _percentiles(small, (50, 99.5))
-    return "light-on-dark" if mid < 0.4 * top else "dark-on-light"
-
-
-def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:
-    """np.percentile's (linear) percentiles of a uint8 image, from its histogram: 5x faster."""
-    cdf = np.cumsum(cv2.calcHist([np.ascontiguousarray(image)], [0], None, [256], [0, 256]).ravel().astype(np.int64))
-    n = int(cdf[-1])
-    out = []
-    for q in qs:
-        k = q / 100 * (n - 1)
-        lo = int(k)
-        below, above = np.searchsorted(cdf, [lo + 1, min(lo + 1, n - 1) + 1])  # order statistics lo, lo+1
-        out.append(float(below + (k - lo) * (above - below)))
-    return out
-
-
-def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0,
-                 px: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Subtract ruled and squared paper lines and the sheet's edges: straight runs far longer than a stroke
-    (a sixth of the frame's width, a fifth of its height, and at least `shortest` pixels), and
-    spanning at least `span` of the frame (a close-up, where a digit's own stroke is that long).
-    `px`: the size of ink's pixels, in the processing scale's. Returns the ink without them, and the
-    horizontal and the vertical lines."""
-    h, w = ink.shape
-    # thicken across the line and bridge small gaps along it, so a line tilted by perspective or
-    # broken by noise still makes one long straight run
-    across, gap = int(5 * px) | 1, int(9 * px) | 1
-    horizontal = cv2.dilate(ink, np.ones((across, 1), np.uint8))
-    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
-    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, max(shortest, w // 6)), np.uint8))
-    vertical = cv2.dilate(ink, np.ones((1, across), np.uint8))
-    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
-    vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((max(shortest, h // 5), 1), np.uint8))
-    if span:  # a close-up's 1 also passes the opening; a paper line runs on across the sheet
-        horizontal = _spanning(horizontal, 0, span * w)
-        vertical = _spanning(vertical, 1, span * h)
-    lines = cv2.add(horizontal, vertical)  # add: crossings are darker
-    return cv2.subtract(ink, lines), horizontal, vertical
-
-
-def _spanning(lines: np.ndarray, axis: int, length: float) -> np.ndarray:
-    """The runs in `lines` whose extent along `axis` (0: x, 1: y) is at least `length`."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats((lines > 10).astype(np.uint8), connectivity=8)
-    keep = stats[:, cv2.CC_STAT_WIDTH if axis == 0 else cv2.CC_STAT_HEIGHT] >= length
-    keep[0] = False
-    return cv2.bitwise_and(lines, lines, mask=keep[labels].astype(np.uint8))
-
-
 def threshold(ink: np.ndarray, min_contrast: int):
     """Hysteresis: strokes must reach a high level somewhere and are followed down to a low one.
 
@@ -342,10 +102,10 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # windows need a few pixels of paper around strokes a few pixels wide
         scale = min(MIN_SIDE / min(gray.shape), cfg.max_side / max(gray.shape))
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    half = _half(gray)
-    small = _half(half)
+    half = halved(gray)
+    small = halved(half)
     window, shortest, stroke, span = 5, 15, STROKE, 0.0
-    polarity = _polarity(half[::2, ::2], cfg.polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
+    polarity = polarity_of(half[::2, ::2], cfg.polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
     wanted = stroke_scale(small, 4, polarity)
     if wanted < 1:  # big, thick handwriting (a close-up): bring its strokes to the width this pipeline is built for
         # but keep MIN_SIDE pixels across: the paper and the sheet's edges are estimated at a quarter of that
@@ -353,8 +113,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         stroke = STROKE * shrink / wanted  # the strokes' width once shrunk
         scale *= shrink
         gray = cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
-        half = _half(gray)
-        small = _half(half)
+        half = halved(gray)
+        small = halved(half)
         # the frame is now small for its digits: the paper window (about 17 strokes across, as in a
         # 640x480 frame of digits a tenth of its height) and the shortest line go by the strokes
         # (but at most a third of the frame: a median over most of it takes the desk around the sheet for paper)
@@ -363,23 +123,23 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     # cost; each blob found is then cut from the full-size ink, so its crop loses no detail
     f = 2 if min(gray.shape) >= 2 * MIN_SIDE else 1
     H, W = gray.shape
-    find = _thin_pen(gray, half, polarity) if f > 1 else gray
-    paper, edges, sheet, _ = _paper(find, polarity, small, window, stroke, 1 / f)
-    ink, horizontal, vertical = remove_lines(_ink(find, paper, polarity), max(1, shortest // f), span, 1 / f)
+    find = search_copy(gray, half, polarity) if f > 1 else gray
+    paper, edges, sheet, _ = paper_estimate(find, polarity, small, window, stroke, 1 / f)
+    ink, horizontal, vertical = remove_lines(ink_over(find, paper, polarity), max(1, shortest // f), span, 1 / f)
     ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
     keep, labels, stats, low = threshold(ink, cfg.min_contrast)
     if f > 1:  # the same ink at full size, for the crops
-        full = _ink(gray, cv2.resize(paper, (W, H), interpolation=cv2.INTER_LINEAR), polarity)
+        full = ink_over(gray, cv2.resize(paper, (W, H), interpolation=cv2.INTER_LINEAR), polarity)
         wiped = cv2.add(cv2.add(horizontal, vertical), edges)
         full = cv2.subtract(full, cv2.resize(wiped, (W, H), interpolation=cv2.INTER_NEAREST))
     out = []
     found = _components(keep, stats, labels.shape, cfg, 1 / f)
-    on = [_on_sheet(sheet, x + w / 2, y + h / 2, labels.shape) for x, y, w, h, _ in found]
+    on = [on_sheet(sheet, x + w / 2, y + h / 2, labels.shape) for x, y, w, h, _ in found]
     if not any(on):  # nothing on the bright sheet: the writing is on what looked like desk (a dark note on a white table)
         on = [True] * len(found)
     typical = float(np.median([g[3] for g, o in zip(found, on) if o])) if found else 0.0  # the digits' height
-    for (x, y, w, h, ids), on_sheet in zip(found, on):
-        if not on_sheet:
+    for (x, y, w, h, ids), on_it in zip(found, on):
+        if not on_it:
             continue  # on the desk around the sheet: its pattern is not handwriting
         sub = labels[y : y + h, x : x + w]
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
@@ -403,24 +163,6 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         box = tuple(int(round(v / scale)) for v in (x, y, w, h))
         out.append(Blob(box, counts, partial(_cut_into, shape, region, x, y, scale), {0: first}))
     return out, Mask(keep, labels)
-
-
-THIN = 1.3  # a pen is thin where pooling brings out a frame's darkest ink (its darkest 0.3%) this many times more than averaging
-
-
-def _thin_pen(gray: np.ndarray, half: np.ndarray, polarity: str) -> np.ndarray:
-    """The half-size copy to search for ink in: `half` (averaged), unless the handwriting is drawn
-    in a pen thinner than two pixels (a ballpoint or a pencil seen by a webcam), which averaging
-    fades to half its contrast or less. Then each 2x2 block's inkiest pixel counts half: as
-    faint pencil lines come back, thick strokes are hardly thickened."""
-    h, w = half.shape
-    pooled = (cv2.erode if polarity == "dark-on-light" else cv2.dilate)(gray, np.ones((2, 2), np.uint8), anchor=(0, 0))
-    q = 0.3 if polarity == "dark-on-light" else 99.7
-    # (from every other pixel of each: a quarter of the counting)
-    (paper, averaged), (inkiest,) = _percentiles(half[::2, ::2], (50, q)), _percentiles(pooled[::4, ::4], (q,))
-    if abs(paper - inkiest) <= THIN * max(1.0, abs(paper - averaged)):
-        return half
-    return cv2.addWeighted(half, 0.5, cv2.resize(pooled, (w, h), interpolation=cv2.INTER_NEAREST), 0.5, 0)
 
 
 def _is_bar(shape: np.ndarray) -> bool:
