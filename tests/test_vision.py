@@ -259,6 +259,18 @@ def test_a_pen_lying_on_the_page_is_not_read(reader):
         assert reader.read(frame).text == text
 
 
+def test_a_photo_of_a_whole_page_reads_its_ordinary_handwriting(reader):
+    """A photo of a whole page (2400x1800): two lines of eight digits whose ink is 1.75% of the
+    photo's height, 22 pixels once shrunk to 1280. Digits were required to be 2% of the height,
+    and nothing was read."""
+    from benchmarks.phone_pages import lines, photo
+
+    m = data.load()
+    rng = np.random.default_rng(0)
+    digits = rng.choice(len(m.x_test), 16, replace=False)
+    assert reader.read(photo(m, digits, 60, rng, size=(2400, 1800))).text == lines(m, digits)
+
+
 def test_a_dark_note_on_a_white_table_is_read(reader):
     """A blue sticky note at the frame's edge on a white table: the table is the bright "sheet", but
     nothing is written on it, so the note's digits are read all the same."""

@@ -20,7 +20,8 @@ class SegmentConfig:
     max_side: int = 1280  # larger frames (4K) are shrunk to this for segmentation; boxes map back
     polarity: str = "auto"  # ink vs paper: auto, dark-on-light, light-on-dark
     min_contrast: int = 40  # ink must be this much darker than the local paper, out of 255 (relative)
-    min_height: float = 0.02  # digits are at least this fraction of the frame height
+    min_height: float = 0.01  # digits are at least this fraction of the frame height
+    min_pixels: int = 10  # and this many pixels tall once the frame is at processing size (at most max_side)
     max_height: float = 0.95  # and at most this fraction (bigger: the desk, a hand, the sheet's edge)
     min_relative_height: float = 0.45  # drop marks shorter than this times the median digit (dots, commas)
     split_ratio: float = 1.15  # a candidate wider than this times its height is split into touching digits
@@ -262,7 +263,7 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
     """Kept components, merged where a stroke broke, filtered to digit-like sizes: (x, y, w, h, ids).
     `px`: the size of shape's pixels, in the processing scale's."""
     H, W = shape
-    min_h = max(6 * px, cfg.min_height * H)
+    min_h = max(cfg.min_pixels * px, cfg.min_height * H)
     ids = np.flatnonzero(keep)
     x, y, w, h, area = stats[ids].T
     ids = ids[(area >= 6 * px * px) & (np.maximum(w, h) >= min_h * 0.5)]  # not specks and noise

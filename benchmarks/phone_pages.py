@@ -1,0 +1,66 @@
+"""A phone's photo of a whole page of handwriting: 3024x4032 pixels, digits 1-2% of its height.
+
+    python benchmarks/phone_pages.py [--model exports/digitedge_int8.onnx] [--seed 0] [--pages 6]
+
+A page photographed whole holds handwriting of ordinary size (5-10 mm on a 297 mm page) at 1.2-2.3%
+of the photo's height, which the pipeline shrinks to 1280 pixels on its long side. Each page holds
+three lines of eight MNIST test digits in 70, 90 or 130 pixel cells (the ink about 0.7 of that),
+lit from one side, slightly blurred, with sensor noise. Prints, for each cell size, the pages read
+exactly, the digits read (matched in order) and the median time per page on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import time
+
+import cv2
+import numpy as np
+
+from digitedge import data
+from digitedge.vision.reader import DigitReader
+
+
+def photo(mnist, digits, cell: int, rng, size: tuple[int, int] = (4032, 3024)) -> np.ndarray:
+    h, w = size
+    page = np.full((h, w), 225, np.float32)
+    for k, i in enumerate(digits):
+        ink = cv2.resize(mnist.x_test[i], (cell, cell), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        x, y = w // 10 + int(cell * 1.1) * (k % 8), h // 5 + h // 7 * (k // 8)
+        page[y : y + cell, x : x + cell] *= 1 - 0.85 * ink
+    page *= 0.8 + 0.2 * np.arange(w, dtype=np.float32)[None, :] / w  # light from one side
+    page = cv2.GaussianBlur(page, (0, 0), 1.5) + rng.normal(0, 4, (h, w))
+    return np.clip(page, 0, 255).astype(np.uint8)
+
+
+def lines(mnist, digits) -> str:
+    return " ".join("".join(str(mnist.y_test[i]) for i in digits[j : j + 8]) for j in range(0, len(digits), 8))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--pages", type=int, default=6)
+    args = ap.parse_args()
+    cv2.setNumThreads(1)
+    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    for cell in (70, 90, 130):
+        rng = np.random.default_rng(args.seed)
+        exact = matched = 0
+        times = []
+        for _ in range(args.pages):
+            digits = rng.choice(len(mnist.x_test), 24, replace=False)
+            image, text = photo(mnist, digits, cell, rng), lines(mnist, digits)
+            start = time.perf_counter()
+            read = reader.read(image).text
+            times.append(time.perf_counter() - start)
+            exact += read == text
+            matched += sum(b.size for b in difflib.SequenceMatcher(None, text.replace(" ", ""), read.replace(" ", "")).get_matching_blocks())
+        print(f"{cell} px cells (ink {0.7 * cell / 4032:.1%} of the height): pages read exactly {exact}/{args.pages}; "
+              f"digits read {matched}/{24 * args.pages}; {np.median(times) * 1e3:.0f} ms a page")
+
+
+if __name__ == "__main__":
+    main()
