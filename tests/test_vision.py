@@ -271,6 +271,19 @@ def test_a_photo_of_a_whole_page_reads_its_ordinary_handwriting(reader):
     assert reader.read(photo(m, digits, 60, rng, size=(2400, 1800))).text == lines(m, digits)
 
 
+def test_a_page_on_a_desk_in_the_phones_shadow_is_not_a_close_up(reader):
+    """The same page on a wooden desk, under the phone's shadow: the band along the sheet's edge and
+    the rim of the shadow are not taken for the thick strokes of big handwriting (which shrank the
+    photo fivefold, and nothing was read)."""
+    from benchmarks.phone_pages import lines, on_a_desk, photo
+
+    m = data.load()
+    rng = np.random.default_rng(0)
+    digits = rng.choice(len(m.x_test), 16, replace=False)
+    text = reader.read(on_a_desk(photo(m, digits, 60, rng, size=(2400, 1800)), rng, softness=12)).text
+    assert all(line in text.split() for line in lines(m, digits).split())  # (the desk's grain adds marks of its own)
+
+
 def test_a_dark_note_on_a_white_table_is_read(reader):
     """A blue sticky note at the frame's edge on a white table: the table is the bright "sheet", but
     nothing is written on it, so the note's digits are read all the same."""

@@ -66,7 +66,9 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> floa
     _, mask = cv2.threshold(contrast, 0.5 * peak, 255, cv2.THRESH_BINARY)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     x, y, bw, bh, area = stats.T
-    strokes = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h) & (bh < 0.95 * h) & (area >= 4)
+    # marks shaped like a digit (from a 1 to a wide 0): not a band along the sheet's edge, the rim of
+    # a shadow, or a pen lying on the page, which would pass for one very thick stroke
+    strokes = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h) & (bh < 0.95 * h) & (area >= 4) & (bw >= 0.15 * bh) & (bw <= 2 * bh)
     strokes[0] = False
     if not strokes.any():
         return 1.0
