@@ -209,6 +209,11 @@ def test_a_row_of_touching_pairs_is_cut_into_digits(reader, digits, size, text):
     assert reader.read(row(data.load(), digits, size, 0.6)).text == text
 
 
+def two_rows(m, digits) -> str:
+    """The text of ten MNIST test digits written as two rows of five."""
+    return " ".join("".join(str(m.y_test[i]) for i in row) for row in (digits[:5], digits[5:]))
+
+
 def test_a_thin_pale_pen_is_searched_for_in_pooled_pixels(reader):
     """A pencil line one pixel wide fades to a third of its contrast in an averaged half-size copy,
     and digits went missing; such a frame is searched in a copy where each 2x2 block's darkest
@@ -222,8 +227,7 @@ def test_a_thin_pale_pen_is_searched_for_in_pooled_pixels(reader):
     frame = page(m, digits, int(rng.uniform(45, 60)), 1, 0.5, rng)
     half = halved(frame)
     assert search_copy(frame, half, "dark-on-light") is not half
-    assert reader.read(frame).text == "25779 15454" == "".join(str(m.y_test[i]) for i in digits[:5]) + " " + "".join(
-        str(m.y_test[i]) for i in digits[5:])
+    assert reader.read(frame).text == "25779 15454" == two_rows(m, digits)
     sample = cv2.cvtColor(cv2.imread(str(SAMPLES / "frame_000.jpg")), cv2.COLOR_BGR2GRAY)
     half = halved(sample)
     assert search_copy(sample, half, "dark-on-light") is half
@@ -240,8 +244,7 @@ def test_a_shadow_across_the_page_is_not_a_desk(reader, seed, softness):
     rng = np.random.default_rng(seed)
     digits = rng.choice(len(m.x_test), 10, replace=False)
     frame = shaded_page(m, digits, 0.5, softness, rng)
-    assert reader.read(frame).text == "".join(str(m.y_test[i]) for i in digits[:5]) + " " + "".join(
-        str(m.y_test[i]) for i in digits[5:])
+    assert reader.read(frame).text == two_rows(m, digits)
 
 
 def test_a_pen_lying_on_the_page_is_not_read(reader):
@@ -251,7 +254,7 @@ def test_a_pen_lying_on_the_page_is_not_read(reader):
 
     m = data.load()
     digits = [0, 1, 2, 3, 4, 10, 11, 12, 13, 14]
-    text = "".join(str(m.y_test[i]) for i in digits[:5]) + " " + "".join(str(m.y_test[i]) for i in digits[5:])
+    text = two_rows(m, digits)
     for (x0, y0, x1, y1), width in (((118, 426, 468, 340), 12), ((189, 420, 539, 489), 13)):
         frame = page(m, digits)
         cv2.line(frame, (x0, y0), (x1, y1), 40, width)

@@ -112,14 +112,15 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
     h, w = gray.shape
     small = _quarter(gray) if small is None else small  # the caller's, if it already shrank the frame
     sh, sw = small.shape
-    paper = cv2.medianBlur(small, max(window, (max(sw, sh) // 10) | 1))
+    median = max(window, (max(sw, sh) // 10) | 1)  # the median's window, a tenth of the frame or `window`
+    paper = cv2.medianBlur(small, median)
     polarity = polarity_of(small, polarity)
     if stroke > 1.5 * STROKE:  # strokes too thick for the median's window, where ink can be the majority:
         # a closing (an opening for light ink) two strokes wide erases them, whatever their share
         wipe = cv2.morphologyEx(small, cv2.MORPH_CLOSE if polarity == "dark-on-light" else cv2.MORPH_OPEN,
                                 np.ones((int(stroke / 2 + 3) | 1,) * 2, np.uint8))
         paper = cv2.max(paper, wipe) if polarity == "dark-on-light" else cv2.min(paper, wipe)
-    # hard steps in the paper estimate are the sheet's edges (or hard shadows): no handwriting there
+    # hard steps in the paper estimate are the sheet's edges, where no handwriting is, or a shadow's (below)
     step = cv2.morphologyEx(paper, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     bright = paper if polarity == "dark-on-light" else 255 - paper  # the paper's own level: a dark board's is 255 - it
     edges = cv2.dilate((step > np.maximum(0.25 * bright, 20)).astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
@@ -132,8 +133,7 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
     if shadowed:  # the steps are a hard shadow's across the page: there the median blurs the step over its
         # window, so a band of shadowed paper beside it would read as ink; a closing follows the step
         # (the handwriting crossing it stays), and nothing is subtracted
-        zone = cv2.resize(cv2.dilate(edges, np.ones((max(window, (max(sw, sh) // 10) | 1),) * 2, np.uint8)), (w, h),
-                          interpolation=cv2.INTER_NEAREST) > 0
+        zone = cv2.resize(cv2.dilate(edges, np.ones((median, median), np.uint8)), (w, h), interpolation=cv2.INTER_NEAREST) > 0
         edges = np.zeros_like(edges)
     edges = cv2.resize(edges, (w, h), interpolation=cv2.INTER_NEAREST)
     paper = cv2.resize(cv2.blur(paper, (5, 5)), (w, h), interpolation=cv2.INTER_LINEAR)
@@ -222,7 +222,7 @@ def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:
 
 def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0,
                  px: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Subtract ruled and squared paper lines and the sheet's edges: straight runs far longer than a stroke
+    """Subtract ruled and squared paper lines: straight runs far longer than a stroke
     (a sixth of the frame's width, a fifth of its height, and at least `shortest` pixels), and
     spanning at least `span` of the frame (a close-up, where a digit's own stroke is that long).
     `px`: the size of ink's pixels, in the processing scale's. Returns the ink without them, and the

@@ -161,8 +161,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # the shape alone cannot tell one wide digit from two touching ones, or two from three:
         # offer one digit fewer and one more, and let the classifier choose (reader.classify)
         counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
-        box = tuple(int(round(v / scale)) for v in (x, y, w, h))
-        out.append(Blob(box, counts, partial(_cut_into, shape, region, x, y, scale), {0: first}))
+        out.append(Blob(_in_frame((x, y, w, h), scale), counts, partial(_cut_into, shape, region, x, y, scale), {0: first}))
     return out, Mask(keep, labels)
 
 
@@ -255,8 +254,12 @@ def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int,
     if piece is not shape:
         support = cv2.bitwise_and(support, cv2.bitwise_not(cv2.subtract(shape, piece)))
     crop = cv2.bitwise_and(region, support)
-    box = (x + bx, y + by, bw, bh)
-    return Candidate(tuple(int(round(v / scale)) for v in box), crop, support)
+    return Candidate(_in_frame((x + bx, y + by, bw, bh), scale), crop, support)
+
+
+def _in_frame(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, int, int]:
+    """A box at processing scale, in the original frame's pixels."""
+    return tuple(int(round(v / scale)) for v in box)
 
 
 def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg: SegmentConfig, px: float = 1.0):
@@ -307,19 +310,22 @@ def _merge_fragments(groups: list) -> list:
             i += 1
             continue
         j = i + 1 + int(later[0])
-        gi, gj = groups[i], groups.pop(j)
-        groups[i] = [min(gi[0], gj[0]), min(gi[1], gj[1]), max(gi[2], gj[2]), max(gi[3], gj[3]), gi[4] + gj[4]]
+        groups[i] = _joined(groups[i], groups.pop(j))
         boxes = np.delete(boxes, j, axis=0)
         boxes[i] = groups[i][:4]
         earlier = np.flatnonzero(_same_digit(boxes[:i], boxes[i : i + 1])[:, 0])
         if len(earlier):  # the grown box now joins an earlier one: that one takes it in
             k = int(earlier[0])
-            gk, gi = groups[k], groups.pop(i)
-            groups[k] = [min(gk[0], gi[0]), min(gk[1], gi[1]), max(gk[2], gi[2]), max(gk[3], gi[3]), gk[4] + gi[4]]
+            groups[k] = _joined(groups[k], groups.pop(i))
             boxes = np.delete(boxes, i, axis=0)
             boxes[k] = groups[k][:4]
             i = k
     return groups
+
+
+def _joined(a: list, b: list) -> list:
+    """One group of two: [x0, y0, x1, y1, ids] around both."""
+    return [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]), a[4] + b[4]]
 
 
 def _same_digit(first: np.ndarray, second: np.ndarray) -> np.ndarray:
