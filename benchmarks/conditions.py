@@ -70,6 +70,8 @@ CONDITIONS = {
     "turned 5 degrees": lambda m, d, rng, n: turned(page(m, d), 5 if n % 2 else -5),
     "turned 10 degrees": lambda m, d, rng, n: turned(page(m, d), 10 if n % 2 else -10),
     "turned 15 degrees": lambda m, d, rng, n: turned(page(m, d), 15 if n % 2 else -15),
+    "turned 20 degrees": lambda m, d, rng, n: turned(page(m, d), 20 if n % 2 else -20),
+    "turned 30 degrees": lambda m, d, rng, n: turned(page(m, d), 30 if n % 2 else -30),
     "noise, sigma 12": lambda m, d, rng, n: page(m, d) + rng.normal(0, 12, (480, 640)),
     "noise, sigma 25": lambda m, d, rng, n: page(m, d) + rng.normal(0, 25, (480, 640)),
     "motion blur, 7 px": lambda m, d, rng, n: smeared(page(m, d), 7),

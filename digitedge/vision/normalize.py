@@ -52,6 +52,17 @@ def to_mnist(ink: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
+def turned(ink: np.ndarray, mask: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:
+    """A crop and its support turned `degrees` counter-clockwise (as cv2.getRotationMatrix2D turns),
+    on a canvas big enough to hold all of it: a digit of a line seen askew, stood upright."""
+    h, w = ink.shape
+    side = int(np.ceil(np.hypot(h, w))) + 2
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    m[:, 2] += ((side - w) / 2, (side - h) / 2)  # centred on the bigger canvas
+    return (cv2.warpAffine(ink, m, (side, side), flags=cv2.INTER_LINEAR),
+            cv2.warpAffine(mask, m, (side, side), flags=cv2.INTER_NEAREST))
+
+
 def _match_stroke(ink: np.ndarray, mask: np.ndarray, scale: float) -> np.ndarray:
     """Thicken thin pen strokes (or thin thick marker strokes) towards MNIST's width after scaling."""
     width = stroke_width(mask) * scale

@@ -14,6 +14,8 @@ from digitedge.vision import MIN_CONFIDENCE, MIN_MARGIN
 from digitedge.vision.segment import Blob, Candidate, Mask, SegmentConfig, segment
 
 SHIPPED = Path("exports") / "digitedge_int8.onnx"
+UPRIGHT = 8.0  # lines slanting at least this many degrees have their digits stood upright before classifying
+AGREE = 3.0  # degrees: pairs of neighbours whose slant is this close to the median agree on it
 COUNT = 1.0  # a reading's prior loses this much per digit its count is off the blob's width over a typical digit's
 
 
@@ -68,33 +70,40 @@ class DigitReader:
         reading's whole plausibility can never win, and is not classified at all."""
         if not blobs:
             return []
+        skew, agreeing = skew_of([b.box for b in blobs])
+        # lines seen askew (several digits agreeing; handwriting's own slant and wobble differ from one
+        # digit to the next): each digit is stood upright first
+        turn = skew if abs(skew) >= UPRIGHT and agreeing >= 3 else 0.0
         unit = digit_width(blobs)
         for blob in blobs if unit else ():
             blob.offer(max(1, round(blob.box[2] / unit)))  # a short, wide digit's shape says 3
         probs: dict[tuple[int, int], list[np.ndarray]] = {}  # (blob, reading) -> one row per digit
-        self._predict([(i, 0) for i in range(len(blobs))], blobs, probs)
+        self._predict([(i, 0) for i in range(len(blobs))], blobs, probs, turn)
         first = [_plausibility(probs[i, 0], _prior(blob, 0, unit)) for i, blob in enumerate(blobs)]
         self._predict([(i, j) for i, blob in enumerate(blobs) for j in range(1, len(blob.counts))
-                       if _prior(blob, j, unit, cut=False) > first[i]], blobs, probs)
+                       if _prior(blob, j, unit, cut=False) > first[i]], blobs, probs, turn)
         chosen: list[tuple[Candidate, np.ndarray]] = []
         for i, blob in enumerate(blobs):
             tried = [j for j in range(len(blob.counts)) if probs.get((i, j))]
             best = max(tried, key=lambda j: _plausibility(probs[i, j], _prior(blob, j, unit)))
             chosen.extend(zip(blob.reading(best)[0], probs[i, best]))
-        lines = group_lines([c.box for c, _ in chosen])
+        boxes = [c.box for c, _ in chosen]
+        lines, along = group_lines(boxes, skew), _turned(boxes, skew)[0]
         digits = []
         for (c, p), line in zip(chosen, lines):
             top2 = np.sort(p)[-2:]
             label = int(p.argmax()) if top2[1] >= self.min_confidence and top2[1] - top2[0] >= self.min_margin else None
-            digits.append(Digit(label, float(top2[1]), c.box, line, c.image))
-        return sorted(digits, key=lambda d: (d.line, d.box[0]))
+            digits.append(Digit(label, float(top2[1]), c.box, line, c.upright(turn)))
+        order = sorted(range(len(digits)), key=lambda k: (digits[k].line, along[k]))
+        return [digits[k] for k in order]
 
-    def _predict(self, keys: list[tuple[int, int]], blobs: list[Blob], probs: dict) -> None:
-        """Classify the crops of these readings in one batch; store their rows in probs."""
+    def _predict(self, keys: list[tuple[int, int]], blobs: list[Blob], probs: dict, turn: float = 0.0) -> None:
+        """Classify the crops of these readings in one batch (each turned `turn` degrees first); store
+        their rows in probs."""
         crops = [c for i, j in keys for c in blobs[i].reading(j)[0]]
         if not crops:
             return
-        rows = iter(self.classifier.predict(np.stack([c.image for c in crops])))
+        rows = iter(self.classifier.predict(np.stack([c.upright(turn) for c in crops])))
         for i, j in keys:
             probs[i, j] = [next(rows) for _ in blobs[i].reading(j)[0]]
 
@@ -145,16 +154,49 @@ def _plausibility(probs: list[np.ndarray], prior: float) -> float:
     return sum(float(np.log(max(p.max(), 1e-6))) for p in probs) + prior
 
 
-def group_lines(boxes: list[tuple[int, int, int, int]]) -> list[int]:
-    """Line number of each box, lines numbered top to bottom. Two boxes are in one line when their
-    vertical extents overlap by half the shorter one's height, or when one is the other's nearest
-    neighbour to the right (less than two digits' heights away) and they overlap by a quarter: so
-    a line written or seen at a slant still holds together, each digit overlapping the next,
-    though not the line's first."""
+def skew_of(boxes: list[tuple[int, int, int, int]]) -> tuple[float, int]:
+    """The slant of the lines of writing, in degrees (positive: running down to the right, as the
+    frame's rows are numbered): the median slant from each box to its nearest neighbour, of those
+    lying more beside it than above or below it and less than three digits' heights away (a line's
+    digits are closer to each other than to the next line's); and how many pairs agree with it,
+    within AGREE degrees. (0, 0) with fewer than two such pairs."""
+    if len(boxes) < 3:
+        return 0.0, 0
+    x, y, w, h = np.array(boxes, np.float64).reshape(-1, 4).T
+    cx, cy = x + w / 2, y + h / 2
+    dx, dy = cx[None, :] - cx[:, None], cy[None, :] - cy[:, None]
+    dist = np.hypot(dx, dy)
+    beside = (np.abs(dy) < np.abs(dx)) & (dist < 3 * np.maximum(h[:, None], h[None, :]))
+    pairs = {tuple(sorted((int(i), int(np.argmin(np.where(beside[i], dist[i], np.inf)))))) for i in np.flatnonzero(beside.any(1))}
+    if len(pairs) < 2:
+        return 0.0, 0
+    angles = np.degrees([np.arctan(dy[i, j] / dx[i, j]) for i, j in pairs])
+    skew = float(np.median(angles))
+    return skew, int(np.count_nonzero(np.abs(angles - skew) <= AGREE))
+
+
+def _turned(boxes: list[tuple[int, int, int, int]], skew: float) -> tuple[np.ndarray, np.ndarray]:
+    """The boxes' centres in a frame turned so lines slanting `skew` degrees run level: (along the
+    line, across it)."""
+    x, y, w, h = np.array(boxes, np.float64).reshape(-1, 4).T
+    cx, cy = x + w / 2, y + h / 2
+    t = np.radians(skew)
+    return cx * np.cos(t) + cy * np.sin(t), cy * np.cos(t) - cx * np.sin(t)
+
+
+def group_lines(boxes: list[tuple[int, int, int, int]], skew: float = 0.0) -> list[int]:
+    """Line number of each box, lines numbered top to bottom, in a frame turned so lines slanting
+    `skew` degrees (skew_of) run level. Two boxes are in one line when their vertical extents
+    overlap by half the shorter one's height, or when one is the other's nearest neighbour to the
+    right (less than two digits' heights away) and they overlap by a quarter: so a line whose slant
+    the skew does not take out (one line of several written uphill) still holds together, each
+    digit overlapping the next, though not the line's first."""
     n = len(boxes)
     if n == 0:
         return []
-    x, y, w, h = np.array(boxes, np.float64).reshape(-1, 4).T
+    _, _, w, h = np.array(boxes, np.float64).reshape(-1, 4).T
+    along, across = _turned(boxes, skew)
+    x, y = along - w / 2, across - h / 2
     overlap = np.minimum((y + h)[:, None], (y + h)[None, :]) - np.maximum(y[:, None], y[None, :])
     shorter = np.minimum(h[:, None], h[None, :])
     linked = overlap >= 0.5 * shorter
@@ -178,16 +220,16 @@ def group_lines(boxes: list[tuple[int, int, int, int]]) -> list[int]:
     for i in range(n):
         members.setdefault(root(i), []).append(i)
     line_of = [0] * n
-    for rank, ids in enumerate(sorted(members.values(), key=lambda ids: min(boxes[i][1] for i in ids))):
+    for rank, ids in enumerate(sorted(members.values(), key=lambda ids: min(y[i] for i in ids))):
         for i in ids:
             line_of[i] = rank
     return line_of
 
 
 def text_of(digits: list[Digit]) -> str:
-    """Accepted digits, each line left to right, lines separated by one space."""
+    """Accepted digits, lines separated by one space; `digits` in reading order, as read() gives them."""
     lines: dict[int, str] = {}
-    for d in sorted(digits, key=lambda d: (d.line, d.box[0])):
+    for d in digits:
         if d.label is not None:
             lines[d.line] = lines.get(d.line, "") + str(d.label)
     return " ".join(lines[k] for k in sorted(lines))

@@ -4,13 +4,13 @@ digits, cut the blobs that hold several."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import partial
 from typing import Callable
 
 import cv2
 import numpy as np
 
-from digitedge.vision.normalize import to_mnist
+from digitedge.vision.normalize import to_mnist, turned
 from digitedge.vision.paper import (MIN_SIDE, SPAN, STROKE, halved, ink_over, on_sheet, paper_estimate, polarity_of,
                                     remove_lines, search_copy, stroke_scale, to_gray)
 
@@ -33,11 +33,20 @@ class Candidate:
     ink: np.ndarray = field(repr=False)  # (h, w) uint8 at processing scale: this digit's ink alone
     support: np.ndarray = field(repr=False)  # (h, w) uint8 0/255: the pixels that are its ink
 
-    @cached_property
+    images: dict[float, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
     def image(self) -> np.ndarray:
         """(28, 28) uint8, white ink on black, MNIST-style; made when first asked for (the reader
         skips readings that cannot win)."""
-        return to_mnist(self.ink, self.support)
+        return self.upright(0.0)
+
+    def upright(self, degrees: float) -> np.ndarray:
+        """The 28x28 of this digit turned `degrees` counter-clockwise first (its line is seen askew)."""
+        if degrees not in self.images:
+            ink, support = turned(self.ink, self.support, degrees) if degrees else (self.ink, self.support)
+            self.images[degrees] = to_mnist(ink, support)
+        return self.images[degrees]
 
 
 @dataclass
