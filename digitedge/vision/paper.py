@@ -228,20 +228,29 @@ def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0,
     `px`: the size of ink's pixels, in the processing scale's. Returns the ink without them, and the
     horizontal and the vertical lines."""
     h, w = ink.shape
-    # thicken across the line and bridge small gaps along it, so a line tilted by perspective or
-    # broken by noise still makes one long straight run
+    # thicken across the line, so a line tilted by perspective still makes one long straight run, and
+    # bridge small gaps along it where noise broke it; but bridge only ink thin across the line (a
+    # top-hat takes out the strokes crossing its direction), so the strokes of a row of digits
+    # written close together (the waists of 8s, the bars of 5s) are not joined into one long run
     across, gap = int(5 * px) | 1, int(9 * px) | 1
-    horizontal = cv2.dilate(ink, np.ones((across, 1), np.uint8))
-    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+    thin = across + 2
+    horizontal = _bridged(ink, (across, 1), (1, gap), (thin, 1))
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, max(shortest, w // 6)), np.uint8))
-    vertical = cv2.dilate(ink, np.ones((1, across), np.uint8))
-    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
+    vertical = _bridged(ink, (1, across), (gap, 1), (1, thin))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((max(shortest, h // 5), 1), np.uint8))
     if span:  # a close-up's 1 also passes the opening; a paper line runs on across the sheet
         horizontal = _spanning(horizontal, 0, span * w)
         vertical = _spanning(vertical, 1, span * h)
     lines = cv2.add(horizontal, vertical)  # add: crossings are darker
     return cv2.subtract(ink, lines), horizontal, vertical
+
+
+def _bridged(ink: np.ndarray, across: tuple[int, int], gap: tuple[int, int], thin: tuple[int, int]) -> np.ndarray:
+    """The ink thickened `across` a line's direction, with gaps of `gap` bridged in the parts of it
+    thinner than `thin` across that direction (kernel shapes, as numpy shapes)."""
+    thick = cv2.dilate(ink, np.ones(across, np.uint8))
+    lines = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_TOPHAT, np.ones(thin, np.uint8)), np.ones(across, np.uint8))
+    return cv2.max(thick, cv2.morphologyEx(lines, cv2.MORPH_CLOSE, np.ones(gap, np.uint8)))
 
 
 def _spanning(lines: np.ndarray, axis: int, length: float) -> np.ndarray:

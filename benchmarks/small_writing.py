@@ -1,0 +1,54 @@
+"""Small handwriting written close together: is a row of digits taken for a ruled line?
+
+    python benchmarks/small_writing.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 20]
+
+Each 640x480 frame holds three lines of eight MNIST test digits in 30 or 40 pixel cells (the ink
+about 21 or 28 pixels tall: a page seen whole by a webcam), each digit `advance` of a cell after
+the last (at 0.7 neighbours nearly meet), lightly blurred, with sensor noise. Prints, for each
+cell size and advance, the frames read exactly and the digits read (matched in order).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+
+import cv2
+import numpy as np
+
+from digitedge import data
+from digitedge.vision.reader import DigitReader
+
+
+def page(mnist, digits, cell: int, advance: float, rng) -> np.ndarray:
+    frame = np.full((480, 640), 225, np.float32)
+    for k, i in enumerate(digits):
+        ink = cv2.resize(mnist.x_test[i], (cell, cell), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        x, y = 40 + int(advance * cell) * (k % 8), 100 + int(2.2 * cell) * (k // 8)
+        frame[y : y + cell, x : x + cell] *= 1 - 0.85 * ink
+    frame = cv2.GaussianBlur(frame, (0, 0), 0.8) + rng.normal(0, 3, frame.shape)
+    return np.clip(frame, 0, 255).astype(np.uint8)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--frames", type=int, default=20)
+    args = ap.parse_args()
+    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    for cell in (30, 40):
+        for advance in (0.7, 0.8, 1.0):
+            rng = np.random.default_rng(args.seed)
+            exact = matched = 0
+            for _ in range(args.frames):
+                digits = rng.choice(len(mnist.x_test), 24, replace=False)
+                text = " ".join("".join(str(mnist.y_test[i]) for i in digits[j : j + 8]) for j in (0, 8, 16))
+                read = reader.read(page(mnist, digits, cell, advance, rng)).text
+                exact += read == text
+                matched += sum(b.size for b in difflib.SequenceMatcher(None, text.replace(" ", ""), read.replace(" ", "")).get_matching_blocks())
+            print(f"{cell} px cells, advance {advance}: frames read exactly {exact}/{args.frames}; digits read {matched}/{24 * args.frames}")
+
+
+if __name__ == "__main__":
+    main()
