@@ -262,6 +262,16 @@ def test_a_pen_lying_on_the_page_is_not_read(reader):
         assert reader.read(frame).text == text
 
 
+@pytest.mark.parametrize("text, font", [("609874", "simplex"), ("913576", "duplex"), ("924071", "plain")])
+def test_a_close_row_of_printed_digits_is_read(reader, text, font):
+    """Printed digits close together: the strokes crossing one row of them (the waists of 6, 0, 9
+    and 8) are not bridged into a ruled line and subtracted, and a row of bold touching digits
+    (plain) is not a pen lying on the page, whose bar is solid."""
+    from benchmarks.fonts import FONTS, printed
+
+    assert reader.read(printed(text, FONTS[font], 2.0, 3)).text == text
+
+
 def test_a_photo_of_a_whole_page_reads_its_ordinary_handwriting(reader):
     """A photo of a whole page (2400x1800): two lines of eight digits whose ink is 1.75% of the
     photo's height, 22 pixels once shrunk to 1280. Digits were required to be 2% of the height,

@@ -176,10 +176,11 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
 
 def _is_bar(shape: np.ndarray) -> bool:
     """A straight solid bar: its smallest enclosing rectangle, at any angle, at least four times as long
-    as it is wide and at least two-thirds filled (a row of touching digits fills a third of it)."""
+    as it is wide and at least 85% filled (a pen fills 98% of it; a row of touching handwritten digits
+    about a third, a row of bold printed ones 70-80%, their holes and the gaps between them left)."""
     (_, _), (a, b), _ = cv2.minAreaRect(cv2.findNonZero(shape))
     long, short = max(a, b), max(min(a, b), 1.0)
-    return long >= 4 * short and cv2.countNonZero(shape) >= 0.67 * long * short
+    return long >= 4 * short and cv2.countNonZero(shape) >= 0.85 * long * short
 
 
 def _at_full(shape: np.ndarray, x: int, y: int, f: int, full: np.ndarray, low: float):
