@@ -544,6 +544,24 @@ def test_predict_reads_mnist_sized_images(runner, tmp_path):
     assert texts == [str(m.y_test[i]) for i in range(5) for _ in range(2)]
 
 
+def test_predict_reads_a_drawing_on_a_transparent_background(runner, tmp_path):
+    """A PNG from a drawing app: black strokes whose background is transparent black. OpenCV's colour
+    read makes all of it black; it is laid on white first. A drawing on an opaque white background,
+    and white strokes on a transparent background (laid on black), read too."""
+    m = data.load()
+    strokes = cv2.resize(m.x_test[0], (280, 280), interpolation=cv2.INTER_CUBIC)  # a 7
+    drawings = {
+        "black_on_clear.png": np.dstack([np.zeros((280, 280, 3), np.uint8), strokes]),
+        "white_on_clear.png": np.dstack([np.full((280, 280, 3), 255, np.uint8), strokes]),
+        "black_on_white.png": np.dstack([np.repeat(255 - strokes[..., None], 3, 2), np.full((280, 280), 255, np.uint8)]),
+    }
+    for name, image in drawings.items():
+        cv2.imwrite(str(tmp_path / name), image)
+    result = runner.invoke(cli, ["predict", *(str(tmp_path / n) for n in drawings), "--json"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["text"] for line in result.output.splitlines()] == [str(m.y_test[0])] * 3
+
+
 def test_predict_reads_a_folders_images(runner, tmp_path):
     import shutil
 

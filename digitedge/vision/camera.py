@@ -75,7 +75,27 @@ def read_image(path: Path) -> Frame:
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)  # applies EXIF orientation, as phones expect
     if image is None:
         return Frame(str(path), 0, None, f"{path}: not a readable image; skipped")
+    if path.suffix.lower() in ALPHA_FORMATS:
+        image = _flattened(cv2.imread(str(path), cv2.IMREAD_UNCHANGED), image)
     return Frame(str(path), 0, image)
+
+
+ALPHA_FORMATS = {".png", ".webp", ".tif", ".tiff"}  # can carry transparency (a photo, a JPEG, cannot)
+
+
+def _flattened(raw: np.ndarray | None, image: np.ndarray) -> np.ndarray:
+    """A drawing with a transparent background (a PNG from a drawing app) laid on a plain ground of
+    the opposite brightness to its ink: OpenCV's colour read keeps the colour of transparent pixels,
+    often black, so black ink on them would vanish. Anything else is returned as read."""
+    if raw is None or raw.ndim != 3 or raw.shape[2] != 4 or raw.shape[:2] != image.shape[:2]:
+        return image
+    alpha = raw[..., 3:].astype(np.float32) / (65535.0 if raw.dtype == np.uint16 else 255.0)
+    if alpha.min() >= 1.0:
+        return image
+    opaque = alpha[..., 0] > 0.5
+    ink = float(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)[opaque].mean()) if opaque.any() else 0.0
+    ground = 255.0 if ink < 128 else 0.0
+    return np.clip(image.astype(np.float32) * alpha + ground * (1 - alpha), 0, 255).astype(np.uint8)
 
 
 def _capture(cap, name: str, live: bool) -> Iterator[Frame]:
