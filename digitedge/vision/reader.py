@@ -167,10 +167,12 @@ def skew_of(boxes: list[tuple[int, int, int, int]]) -> tuple[float, int]:
     dx, dy = cx[None, :] - cx[:, None], cy[None, :] - cy[:, None]
     dist = np.hypot(dx, dy)
     beside = (np.abs(dy) < np.abs(dx)) & (dist < 3 * np.maximum(h[:, None], h[None, :]))
-    pairs = {tuple(sorted((int(i), int(np.argmin(np.where(beside[i], dist[i], np.inf)))))) for i in np.flatnonzero(beside.any(1))}
-    if len(pairs) < 2:
+    first = np.flatnonzero(beside.any(1))
+    nearest = np.argmin(np.where(beside[first], dist[first], np.inf), axis=1)
+    i, j = np.unique(np.sort(np.stack([first, nearest], 1), axis=1), axis=0).T  # each pair once
+    if len(i) < 2:
         return 0.0, 0
-    angles = np.degrees([np.arctan(dy[i, j] / dx[i, j]) for i, j in pairs])
+    angles = np.degrees(np.arctan(dy[i, j] / dx[i, j]))
     skew = float(np.median(angles))
     return skew, int(np.count_nonzero(np.abs(angles - skew) <= AGREE))
 
