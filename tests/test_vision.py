@@ -321,6 +321,23 @@ def segment_scale(frame) -> float:
     return stroke_scale(_quarter(to_gray(frame)), 4)
 
 
+def test_a_thin_bar_along_the_frames_border_is_a_sheets_edge():
+    """Where a sheet ends a few pixels inside the frame, the strip of desk beside its edge (the
+    paper estimate's band along the edge) can come out as a thin upright bar just inside the
+    border: not a 1. The same bar in the middle of the frame is one."""
+    from digitedge.vision.segment import _components
+
+    mask = np.zeros((240, 320), np.uint8)
+    for x in (40, 90, 200):
+        cv2.rectangle(mask, (x, 100), (x + 30, 150), 255, 3)  # three digit-like marks
+    mask[100:155, 150:153] = 255  # a 1
+    mask[100:155, 313:316] = 255  # 4 pixels from the right border
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    found = _components(np.arange(n) > 0, stats, labels.shape, SegmentConfig())
+    xs = sorted(x for x, *_ in found)
+    assert 150 in xs and 313 not in xs and len(xs) == 4
+
+
 def test_a_piece_far_shorter_than_its_neighbour_is_not_a_digit():
     """A 7's crossbar cut off beside it reads as a confident 2; the prior weighs against the stub."""
     from digitedge.vision.reader import _prior

@@ -15,6 +15,9 @@ from digitedge.vision.paper import (MIN_SIDE, SPAN, STROKE, halved, ink_over, on
                                     remove_lines, search_copy, stroke_scale, to_gray)
 
 
+EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width or height) is a sheet's edge
+
+
 @dataclass(frozen=True)
 class SegmentConfig:
     max_side: int = 1280  # larger frames (4K) are shrunk to this for segmentation; boxes map back
@@ -290,6 +293,8 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
             continue
         if x0 == 0 or y0 == 0 or x1 == W or y1 == H:
             continue  # cut by the frame edge: not a whole digit
+        if (w <= 0.25 * h and min(x0, W - x1) < EDGE * W) or (h <= 0.25 * w and min(y0, H - y1) < EDGE * H):
+            continue  # a thin bar along the frame's border: a sheet's edge (the shadow line beside it), not a 1
         area = sum(areas[i] for i in ids)
         if area > 0.85 * w * h and w > 0.35 * h:
             continue  # a solid blob, not a pen stroke
