@@ -10,12 +10,12 @@ paper at 225, then one condition is applied. Prints the frames read exactly for 
 
 from __future__ import annotations
 
-import argparse
 
 import cv2
 import numpy as np
 
 from digitedge import data
+from digitedge.benchmark import script_parser
 from digitedge.vision.reader import DigitReader
 
 
@@ -84,11 +84,7 @@ CONDITIONS = {
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--frames", type=int, default=20)
-    args = ap.parse_args()
+    args = script_parser(__doc__).parse_args()
     mnist, reader = data.load(), DigitReader(args.model, threads=1)
     for name, make in CONDITIONS.items():
         rng = np.random.default_rng(args.seed)

@@ -9,12 +9,12 @@ Prints the frames read exactly and the digits read on the desk (outside the shee
 
 from __future__ import annotations
 
-import argparse
 
 import cv2
 import numpy as np
 
 from digitedge import data
+from digitedge.benchmark import script_parser
 from digitedge.vision.reader import DigitReader
 
 H, W = 480, 640
@@ -48,11 +48,7 @@ def sheet_on_desk(surface: np.ndarray, digits, mnist) -> np.ndarray:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--frames", type=int, default=20)
-    args = ap.parse_args()
+    args = script_parser(__doc__).parse_args()
     mnist, reader, rng = data.load(), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
     x0, y0, x1, y1 = SHEET
     exact, on_desk = 0, {k: 0 for k in KINDS}

@@ -10,11 +10,11 @@ and on the classifier beyond the generator's MNIST digits. Prints the frames rea
 
 from __future__ import annotations
 
-import argparse
 
 import cv2
 import numpy as np
 
+from digitedge.benchmark import script_parser
 from digitedge.vision.reader import DigitReader
 
 FONTS = {
@@ -35,11 +35,7 @@ def printed(text: str, font: int, scale: float, thickness: int) -> np.ndarray:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--frames", type=int, default=10)
-    args = ap.parse_args()
+    args = script_parser(__doc__, frames=10).parse_args()
     reader = DigitReader(args.model, threads=1)
     rng = np.random.default_rng(args.seed)
     for name, font in FONTS.items():

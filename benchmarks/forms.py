@@ -8,12 +8,12 @@ pixels thick), one MNIST test digit in each. Prints the frames read exactly.
 
 from __future__ import annotations
 
-import argparse
 
 import cv2
 import numpy as np
 
 from digitedge import data
+from digitedge.benchmark import script_parser
 from digitedge.vision.reader import DigitReader
 
 
@@ -29,10 +29,7 @@ def form(mnist, digits, size: int, line: int) -> np.ndarray:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--frames", type=int, default=20)
+    ap = script_parser(__doc__)
     ap.add_argument("--line", type=int, default=2, help="printed line thickness, pixels")
     args = ap.parse_args()
     mnist, reader, rng = data.load(), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)

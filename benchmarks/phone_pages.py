@@ -12,14 +12,13 @@ read exactly, the digits read (matched in order) and the median time per page on
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import time
 
 import cv2
 import numpy as np
 
 from digitedge import data
+from digitedge.benchmark import digits_matched, script_parser
 from digitedge.vision.reader import DigitReader
 
 
@@ -53,9 +52,7 @@ def lines(mnist, digits) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
-    ap.add_argument("--seed", type=int, default=0)
+    ap = script_parser(__doc__, frames=None)
     ap.add_argument("--pages", type=int, default=6)
     args = ap.parse_args()
     cv2.setNumThreads(1)
@@ -74,7 +71,7 @@ def main() -> None:
                 read = reader.read(image).text
                 times.append(time.perf_counter() - start)
                 exact += read == text
-                matched += sum(b.size for b in difflib.SequenceMatcher(None, text.replace(" ", ""), read.replace(" ", "")).get_matching_blocks())
+                matched += digits_matched(text, read)
             print(f"{'on a desk, in the phone' + chr(39) + 's shadow, ' if staged else ''}{cell} px cells (ink {0.7 * cell / 4032:.1%} "
                   f"of the height): pages read exactly {exact}/{args.pages}; digits read {matched}/{24 * args.pages}; "
                   f"{np.median(times) * 1e3:.0f} ms a page")

@@ -10,12 +10,12 @@ desk that shows around it, the shadow falling across both. Prints the frames rea
 
 from __future__ import annotations
 
-import argparse
 
 import cv2
 import numpy as np
 
 from digitedge import data
+from digitedge.benchmark import script_parser
 from digitedge.vision.reader import DigitReader
 
 
@@ -43,11 +43,7 @@ def shaded_page(mnist, digits, depth: float, softness: float, rng, desk: bool = 
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--frames", type=int, default=20)
-    args = ap.parse_args()
+    args = script_parser(__doc__).parse_args()
     mnist, reader = data.load(), DigitReader(args.model, threads=1)
     for desk in (False, True):
         for depth in (0.3, 0.5):

@@ -10,13 +10,12 @@ cell size and advance, the frames read exactly and the digits read (matched in o
 
 from __future__ import annotations
 
-import argparse
-import difflib
 
 import cv2
 import numpy as np
 
 from digitedge import data
+from digitedge.benchmark import digits_matched, script_parser
 from digitedge.vision.reader import DigitReader
 
 
@@ -31,11 +30,7 @@ def page(mnist, digits, cell: int, advance: float, rng) -> np.ndarray:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--frames", type=int, default=20)
-    args = ap.parse_args()
+    args = script_parser(__doc__).parse_args()
     mnist, reader = data.load(), DigitReader(args.model, threads=1)
     for cell in (30, 40):
         for advance in (0.7, 0.8, 1.0):
@@ -46,7 +41,7 @@ def main() -> None:
                 text = " ".join("".join(str(mnist.y_test[i]) for i in digits[j : j + 8]) for j in (0, 8, 16))
                 read = reader.read(page(mnist, digits, cell, advance, rng)).text
                 exact += read == text
-                matched += sum(b.size for b in difflib.SequenceMatcher(None, text.replace(" ", ""), read.replace(" ", "")).get_matching_blocks())
+                matched += digits_matched(text, read)
             print(f"{cell} px cells, advance {advance}: frames read exactly {exact}/{args.frames}; digits read {matched}/{24 * args.frames}")
 
 

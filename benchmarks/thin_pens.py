@@ -12,13 +12,12 @@ matched in order.
 
 from __future__ import annotations
 
-import argparse
-import difflib
 
 import cv2
 import numpy as np
 
 from digitedge import data
+from digitedge.benchmark import digits_matched, script_parser
 from digitedge.vision.reader import DigitReader
 
 
@@ -47,11 +46,7 @@ def page(mnist, digits, size: int, pen: int, darkness: float, rng) -> np.ndarray
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--frames", type=int, default=20)
-    args = ap.parse_args()
+    args = script_parser(__doc__).parse_args()
     mnist, reader = data.load(), DigitReader(args.model, threads=1)
     for pen, darkness in ((1, 0.85), (1, 0.5), (2, 0.85), (2, 0.5)):
         rng = np.random.default_rng(args.seed)
@@ -61,7 +56,7 @@ def main() -> None:
             text = "".join(str(mnist.y_test[i]) for i in digits[:5]) + " " + "".join(str(mnist.y_test[i]) for i in digits[5:])
             read = reader.read(page(mnist, digits, int(rng.uniform(45, 60)), pen, darkness, rng)).text
             exact += read == text
-            matched += sum(b.size for b in difflib.SequenceMatcher(None, text.replace(" ", ""), read.replace(" ", "")).get_matching_blocks())
+            matched += digits_matched(text, read)
         print(f"pen {pen} px, darkness {darkness}: frames read exactly {exact}/{args.frames}; digits read {matched}/{10 * args.frames}")
 
 

@@ -10,13 +10,12 @@ exactly, and the digits read, matched in order (a missing or extra digit costs o
 
 from __future__ import annotations
 
-import argparse
-import difflib
 
 import cv2
 import numpy as np
 
 from digitedge import data
+from digitedge.benchmark import digits_matched, script_parser
 from digitedge.vision.reader import DigitReader
 
 
@@ -32,10 +31,7 @@ def row(mnist, digits, size: int, advance: float) -> np.ndarray:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--frames", type=int, default=40)
+    ap = script_parser(__doc__, frames=40)
     ap.add_argument("--advance", type=float, default=0.6)
     args = ap.parse_args()
     mnist, reader, rng = data.load(), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
@@ -45,7 +41,7 @@ def main() -> None:
         text = "".join(str(mnist.y_test[i]) for i in digits)
         read = reader.read(row(mnist, digits, int(rng.uniform(60, 80)), args.advance)).text
         exact += read == text
-        matched += sum(b.size for b in difflib.SequenceMatcher(None, text, read).get_matching_blocks())
+        matched += digits_matched(text, read)
     print(f"advance {args.advance}: rows read exactly {exact}/{args.frames}; digits read {matched}/{5 * args.frames}")
 
 

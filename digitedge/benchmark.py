@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import difflib
 import os
 import time
 from pathlib import Path
@@ -11,6 +13,24 @@ import numpy as np
 from digitedge import data
 from digitedge.errors import ModelError
 from digitedge.runtime import Classifier
+
+
+def script_parser(doc: str, frames: int | None = 20) -> argparse.ArgumentParser:
+    """The arguments every camera-pipeline script in benchmarks/ takes: --model, --seed and, unless
+    None, --frames (this default); a script adds its own."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
+    ap.add_argument("--seed", type=int, default=0)
+    if frames is not None:
+        ap.add_argument("--frames", type=int, default=frames)
+    return ap
+
+
+def digits_matched(text: str, read: str) -> int:
+    """The digits of `text` that a reading has, matched in order (the spaces between lines aside):
+    a missing or an extra digit costs only itself."""
+    a, b = text.replace(" ", ""), read.replace(" ", "")
+    return sum(m.size for m in difflib.SequenceMatcher(None, a, b).get_matching_blocks())
 
 
 def model_files(paths: list[str | Path]) -> list[Path]:

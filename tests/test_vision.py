@@ -353,6 +353,16 @@ def test_a_piece_far_shorter_than_its_neighbour_is_not_a_digit():
     assert _prior(pair, 1, unit=26.5) > _prior(pair, 0, unit=26.5)  # two digits of a height: a pair
 
 
+def test_benchmarks_match_digits_in_order():
+    """The benchmarks' score: a digit missed or one extra costs one, not the rest of the line."""
+    from digitedge.benchmark import digits_matched
+
+    assert digits_matched("12 34", "1234") == 4
+    assert digits_matched("12345", "1245") == 4
+    assert digits_matched("12345", "192345") == 5
+    assert digits_matched("123", "") == 0
+
+
 @given(st.integers(1, 60), st.integers(1, 60), st.integers(1, 255), st.integers(0, 2**32 - 1))
 @settings(max_examples=60, deadline=None)
 def test_histogram_percentiles_match_numpy(h, w, top, seed):
