@@ -353,6 +353,20 @@ def test_a_piece_far_shorter_than_its_neighbour_is_not_a_digit():
     assert _prior(pair, 1, unit=26.5) > _prior(pair, 0, unit=26.5)  # two digits of a height: a pair
 
 
+def test_a_big_digits_upright_is_not_a_paper_line():
+    """Digits a quarter of the frame tall (a close-up on squared paper) have uprights longer than a
+    fifth of its height: such a stroke is not a paper line, and is not taken out; a line running the
+    frame's height is."""
+    from digitedge.vision.paper import remove_lines
+
+    ink = np.zeros((240, 320), np.uint8)
+    ink[:, 60] = 30  # a paper line, one pixel wide, the whole height
+    ink[80:135, 198:203] = 200  # a 4's upright, 55 pixels tall (the frame is 240), 5 wide
+    out, _, vertical = remove_lines(ink, 7, 0.0, 0.5)
+    assert vertical[10, 60] > 10 and out[:, 60].max() == 0  # the line is found and taken out
+    assert out[80:135, 198:203].min() == 200  # the stroke stays
+
+
 def test_benchmarks_match_digits_in_order():
     """The benchmarks' score: a digit missed or one extra costs one, not the rest of the line."""
     from digitedge.benchmark import digits_matched

@@ -222,10 +222,10 @@ def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:
 
 def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0,
                  px: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Subtract ruled and squared paper lines: straight runs far longer than a stroke
-    (a sixth of the frame's width, a fifth of its height, and at least `shortest` pixels), and
-    spanning at least `span` of the frame (a close-up, where a digit's own stroke is that long).
-    `px`: the size of ink's pixels, in the processing scale's. Returns the ink without them, and the
+    """Subtract ruled and squared paper lines: straight runs far longer than a stroke (a sixth of
+    the frame's width, a quarter of its height, where a big digit's upright can reach a fifth, and
+    at least `shortest` pixels), and spanning at least `span` of the frame (a close-up, where a
+    digit's own stroke is that long). `px`: the size of ink's pixels, in the processing scale's. Returns the ink without them, and the
     horizontal and the vertical lines."""
     h, w = ink.shape
     # thicken across the line, so a line tilted by perspective still makes one long straight run, and
@@ -237,7 +237,7 @@ def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0,
     horizontal = _bridged(ink, (across, 1), (1, gap), (thin, 1))
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, max(shortest, w // 6)), np.uint8))
     vertical = _bridged(ink, (1, across), (gap, 1), (1, thin))
-    vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((max(shortest, h // 5), 1), np.uint8))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((max(shortest, h // 4), 1), np.uint8))
     if span:  # a close-up's 1 also passes the opening; a paper line runs on across the sheet
         horizontal = _spanning(horizontal, 0, span * w)
         vertical = _spanning(vertical, 1, span * h)
