@@ -3,11 +3,12 @@
     python benchmarks/phone_pages.py [--model exports/digitedge_int8.onnx] [--seed 0] [--pages 6]
 
 A page photographed whole holds handwriting of ordinary size (5-10 mm on a 297 mm page) at 1.2-2.3%
-of the photo's height, which the pipeline shrinks to 1280 pixels on its long side. Each page holds
-three lines of eight MNIST test digits in 70, 90 or 130 pixel cells (the ink about 0.7 of that),
-lit from one side, slightly blurred, with sensor noise; then again with the page lying on a wooden
-desk that shows around it, and the phone's shadow over part of it. Prints, for each, the pages
-read exactly, the digits read (matched in order) and the median time per page on one core.
+of the photo's height. Each page holds three lines of eight MNIST test digits in 70, 90 or 130 pixel
+cells (the ink about 0.7 of that), lit from one side, slightly blurred, with sensor noise; then again
+with the page lying on a wooden desk that shows around it, and the phone's shadow over part of it.
+Each is read as `digitedge predict` reads a photo: shrunk to 1600 pixels on its long side (a
+camera's or a video's frames go to 1280, for speed). Prints, for each, the pages read exactly, the
+digits read (matched in order) and the median time per page on one core.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def main() -> None:
                 if staged:
                     image = on_a_desk(image, rng)
                 start = time.perf_counter()
-                read = reader.read(image).text
+                read = reader.read(image, still=True).text  # a photo, as `digitedge predict` reads it
                 times.append(time.perf_counter() - start)
                 exact += read == text
                 matched += digits_matched(text, read)

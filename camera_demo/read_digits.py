@@ -21,7 +21,9 @@ else:
         sys.exit(f"{source}: not a readable image")
 
 reader = DigitReader("exports/digitedge_int8.onnx")  # or a .tflite file; threads=1 for a small device
-reading = reader.read(frame)  # segment, normalise like MNIST, classify all crops in one batch
+# segment, normalise like MNIST, classify all crops in one batch; still=True for a photo (its small
+# handwriting is looked at in more detail, in more time), False for a camera's frames
+reading = reader.read(frame, still=not source.isdigit())
 print(f"text: {reading.text!r} ({reading.ms:.1f} ms)")
 for d in reading.digits:  # d.label is None where the pipeline refused to guess
     print(f"  line {d.line}  box {d.box}  label {d.label}  confidence {d.confidence:.2f}")

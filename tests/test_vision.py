@@ -297,6 +297,20 @@ def test_a_page_on_a_desk_in_the_phones_shadow_is_not_a_close_up(reader):
     assert all(line in text.split() for line in lines(m, digits).split())  # (the desk's grain adds marks of its own)
 
 
+def test_a_photo_is_read_in_more_detail_than_a_cameras_frame(reader, runner, tmp_path):
+    """A 12-megapixel photo of a blank page on a desk, in the phone's shadow: shrunk to a camera
+    frame's 1280 pixels, the desk's grain beside the sheet read as digits (828); as a photo (predict,
+    an image source), read at up to 1600 pixels, it reads nothing."""
+    from benchmarks.phone_pages import on_a_desk, photo
+
+    rng = np.random.default_rng(1)
+    image = on_a_desk(photo(data.load(), [], 90, rng), rng)
+    assert reader.read(image, still=True).text == ""
+    cv2.imwrite(str(tmp_path / "blank.jpg"), image)
+    result = runner.invoke(cli, ["predict", str(tmp_path / "blank.jpg"), "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["text"] == ""
+
+
 def test_a_dark_note_on_a_white_table_is_read(reader):
     """A blue sticky note at the frame's edge on a white table: the table is the bright "sheet", but
     nothing is written on it, so the note's digits are read all the same."""

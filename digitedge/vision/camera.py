@@ -29,6 +29,7 @@ class Frame:
     error: str | None = None
     fps: float | None = None  # a video's or camera's frame rate, where it reports one; None for images
     live: bool = False  # from a camera, not a file
+    still: bool = False  # an image file (a photo), not a video's or a camera's frame
 
 
 def open_source(source: str, capture_factory=cv2.VideoCapture) -> Iterator[Frame]:
@@ -77,7 +78,7 @@ def read_image(path: Path) -> Frame:
         return Frame(str(path), 0, None, f"{path}: not a readable image; skipped")
     if path.suffix.lower() in ALPHA_FORMATS:
         image = _flattened(cv2.imread(str(path), cv2.IMREAD_UNCHANGED), image)
-    return Frame(str(path), 0, image)
+    return Frame(str(path), 0, image, still=True)
 
 
 ALPHA_FORMATS = {".png", ".webp", ".tif", ".tiff"}  # can carry transparency (a photo, a JPEG, cannot)
@@ -246,7 +247,7 @@ def run(source: str, model: str | None = None, record: str | None = None, displa
                 continue
             if frame.image.size == 0:
                 continue
-            reading = reader.read(frame.image)
+            reading = reader.read(frame.image, still=frame.still)
             if stabilizer:
                 reading = stabilizer.update(reading)
             done += 1

@@ -28,7 +28,7 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
             digit = reader.read_single(frame.image)
             digits, text = [digit], "" if digit.label is None else str(digit.label)
         else:
-            reading = reader.read(frame.image)
+            reading = reader.read(frame.image, still=True)
             digits, text = reading.digits, reading.text
         if as_json:
             log(json.dumps({"path": path, "frame": 0, "text": text, "digits": [d.as_json() for d in digits]}))

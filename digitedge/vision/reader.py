@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -55,9 +55,11 @@ class DigitReader:
         self.classifier = Classifier(model or default_model(), threads=threads)
         self.segment_cfg, self.min_confidence, self.min_margin = segment_cfg, min_confidence, min_margin
 
-    def read(self, frame: np.ndarray) -> Reading:
+    def read(self, frame: np.ndarray, still: bool = False) -> Reading:
+        """The digits in one frame; `still`: a photo, segmented at up to photo_side pixels instead of max_side."""
         start = time.perf_counter()
-        blobs, mask = segment(frame, self.segment_cfg)
+        cfg = replace(self.segment_cfg, max_side=self.segment_cfg.photo_side) if still else self.segment_cfg
+        blobs, mask = segment(frame, cfg)
         digits = self.classify(blobs)
         return Reading(digits, text_of(digits), mask, (time.perf_counter() - start) * 1e3)
 

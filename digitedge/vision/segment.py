@@ -21,6 +21,8 @@ EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width 
 @dataclass(frozen=True)
 class SegmentConfig:
     max_side: int = 1280  # larger frames (4K) are shrunk to this for segmentation; boxes map back
+    photo_side: int = 1600  # the same for a still photo (predict, an image source), where time matters less
+    # than the detail of small handwriting in a phone's 12-megapixel photo of a page
     polarity: str = "auto"  # ink vs paper: auto, dark-on-light, light-on-dark
     min_contrast: int = 40  # ink must be this much darker than the local paper, out of 255 (relative)
     min_height: float = 0.01  # digits are at least this fraction of the frame height
