@@ -225,8 +225,8 @@ def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0,
     """Subtract ruled and squared paper lines: straight runs far longer than a stroke (a sixth of
     the frame's width, a quarter of its height, where a big digit's upright can reach a fifth, and
     at least `shortest` pixels), and spanning at least `span` of the frame (a close-up, where a
-    digit's own stroke is that long). `px`: the size of ink's pixels, in the processing scale's. Returns the ink without them, and the
-    horizontal and the vertical lines."""
+    digit's own stroke is that long). `px`: the size of ink's pixels, in the processing scale's.
+    Returns the ink without them, and the horizontal and the vertical lines."""
     h, w = ink.shape
     # thicken across the line, so a line tilted by perspective still makes one long straight run, and
     # bridge small gaps along it where noise broke it; but bridge only ink thin across the line (a

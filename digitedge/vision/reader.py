@@ -90,7 +90,7 @@ class DigitReader:
             best = max(tried, key=lambda j: _plausibility(probs[i, j], _prior(blob, j, unit)))
             chosen.extend(zip(blob.reading(best)[0], probs[i, best]))
         boxes = [c.box for c, _ in chosen]
-        lines, along = group_lines(boxes, skew), _turned(boxes, skew)[0]
+        lines, along = group_lines(boxes, skew), _along_across(boxes, skew)[0]
         digits = []
         for (c, p), line in zip(chosen, lines):
             top2 = np.sort(p)[-2:]
@@ -179,7 +179,7 @@ def skew_of(boxes: list[tuple[int, int, int, int]]) -> tuple[float, int]:
     return skew, int(np.count_nonzero(np.abs(angles - skew) <= AGREE))
 
 
-def _turned(boxes: list[tuple[int, int, int, int]], skew: float) -> tuple[np.ndarray, np.ndarray]:
+def _along_across(boxes: list[tuple[int, int, int, int]], skew: float) -> tuple[np.ndarray, np.ndarray]:
     """The boxes' centres in a frame turned so lines slanting `skew` degrees run level: (along the
     line, across it)."""
     x, y, w, h = np.array(boxes, np.float64).reshape(-1, 4).T
@@ -199,7 +199,7 @@ def group_lines(boxes: list[tuple[int, int, int, int]], skew: float = 0.0) -> li
     if n == 0:
         return []
     _, _, w, h = np.array(boxes, np.float64).reshape(-1, 4).T
-    along, across = _turned(boxes, skew)
+    along, across = _along_across(boxes, skew)
     x, y = along - w / 2, across - h / 2
     overlap = np.minimum((y + h)[:, None], (y + h)[None, :]) - np.maximum(y[:, None], y[None, :])
     shorter = np.minimum(h[:, None], h[None, :])

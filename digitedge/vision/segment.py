@@ -37,8 +37,7 @@ class Candidate:
     box: tuple[int, int, int, int]  # x, y, w, h in the original frame's pixels
     ink: np.ndarray = field(repr=False)  # (h, w) uint8 at processing scale: this digit's ink alone
     support: np.ndarray = field(repr=False)  # (h, w) uint8 0/255: the pixels that are its ink
-
-    images: dict[float, np.ndarray] = field(default_factory=dict, repr=False)
+    images: dict[float, np.ndarray] = field(default_factory=dict, repr=False)  # turn (degrees) -> its 28x28
 
     @property
     def image(self) -> np.ndarray:
