@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import script_parser
+from digitedge.benchmark import script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -91,7 +91,7 @@ def main() -> None:
         exact = 0
         for n in range(args.frames):
             digits = rng.choice(len(mnist.x_test), 10, replace=False)
-            text = "".join(str(mnist.y_test[i]) for i in digits[:5]) + " " + "".join(str(mnist.y_test[i]) for i in digits[5:])
+            text = written(mnist, digits, 5)
             frame = np.clip(make(mnist, digits, rng, n), 0, 255).astype(np.uint8)
             exact += reader.read(frame).text == ("" if name.startswith("blank") else text)
         print(f"{name}: frames read exactly {exact}/{args.frames}")

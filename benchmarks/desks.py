@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import script_parser
+from digitedge.benchmark import script_parser, written
 from digitedge.vision.reader import DigitReader
 
 H, W = 480, 640
@@ -57,7 +57,7 @@ def main() -> None:
         surface = desk(kind, rng)
         digits = rng.choice(len(mnist.x_test), 4, replace=False)
         reading = reader.read(sheet_on_desk(surface, digits, mnist))
-        exact += reading.text == "".join(str(mnist.y_test[i]) for i in digits)
+        exact += reading.text == written(mnist, digits)
         on_desk[kind] += sum(1 for d in reading.digits if d.label is not None and not (
             x0 <= d.box[0] and d.box[0] + d.box[2] <= x1 and y0 <= d.box[1] and d.box[1] + d.box[3] <= y1))
     print(f"frames read exactly: {exact}/{args.frames}; digits read on the desk: {sum(on_desk.values())} "

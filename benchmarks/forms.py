@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import script_parser
+from digitedge.benchmark import script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -37,7 +37,7 @@ def main() -> None:
     for _ in range(args.frames):
         digits = rng.choice(len(mnist.x_test), 5, replace=False)
         frame = form(mnist, digits, int(rng.integers(70, 95)), args.line)
-        exact += reader.read(frame).text == "".join(str(mnist.y_test[i]) for i in digits)
+        exact += reader.read(frame).text == written(mnist, digits)
     print(f"frames read exactly: {exact}/{args.frames} (lines {args.line} px)")
 
 

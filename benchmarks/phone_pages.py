@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import digits_matched, script_parser
+from digitedge.benchmark import digits_matched, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -48,10 +48,6 @@ def on_a_desk(image: np.ndarray, rng, softness: float = 20) -> np.ndarray:
     return np.clip(np.where(sheet > 0, image, desk) * (1 - 0.4 * shadow), 0, 255).astype(np.uint8)
 
 
-def lines(mnist, digits) -> str:
-    return " ".join("".join(str(mnist.y_test[i]) for i in digits[j : j + 8]) for j in range(0, len(digits), 8))
-
-
 def main() -> None:
     ap = script_parser(__doc__, frames=None)
     ap.add_argument("--pages", type=int, default=6)
@@ -65,7 +61,7 @@ def main() -> None:
             times = []
             for _ in range(args.pages):
                 digits = rng.choice(len(mnist.x_test), 24, replace=False)
-                image, text = photo(mnist, digits, cell, rng), lines(mnist, digits)
+                image, text = photo(mnist, digits, cell, rng), written(mnist, digits, 8)
                 if staged:
                     image = on_a_desk(image, rng)
                 start = time.perf_counter()

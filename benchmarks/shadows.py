@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import script_parser
+from digitedge.benchmark import script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -52,7 +52,7 @@ def main() -> None:
                 exact = 0
                 for _ in range(args.frames):
                     digits = rng.choice(len(mnist.x_test), 10, replace=False)
-                    text = "".join(str(mnist.y_test[i]) for i in digits[:5]) + " " + "".join(str(mnist.y_test[i]) for i in digits[5:])
+                    text = written(mnist, digits, 5)
                     exact += reader.read(shaded_page(mnist, digits, depth, softness, rng, desk)).text == text
                 print(f"{'a sheet on a desk, ' if desk else ''}shadow {depth:.0%} darker, {'hard' if softness <= 1 else 'soft'}: "
                       f"frames read exactly {exact}/{args.frames}")

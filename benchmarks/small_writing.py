@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import digits_matched, script_parser
+from digitedge.benchmark import digits_matched, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -38,7 +38,7 @@ def main() -> None:
             exact = matched = 0
             for _ in range(args.frames):
                 digits = rng.choice(len(mnist.x_test), 24, replace=False)
-                text = " ".join("".join(str(mnist.y_test[i]) for i in digits[j : j + 8]) for j in (0, 8, 16))
+                text = written(mnist, digits, 8)
                 read = reader.read(page(mnist, digits, cell, advance, rng)).text
                 exact += read == text
                 matched += digits_matched(text, read)

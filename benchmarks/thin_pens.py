@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import digits_matched, script_parser
+from digitedge.benchmark import digits_matched, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -53,7 +53,7 @@ def main() -> None:
         exact = matched = 0
         for _ in range(args.frames):
             digits = rng.choice(len(mnist.x_test), 10, replace=False)
-            text = "".join(str(mnist.y_test[i]) for i in digits[:5]) + " " + "".join(str(mnist.y_test[i]) for i in digits[5:])
+            text = written(mnist, digits, 5)
             read = reader.read(page(mnist, digits, int(rng.uniform(45, 60)), pen, darkness, rng)).text
             exact += read == text
             matched += digits_matched(text, read)

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import digits_matched, script_parser
+from digitedge.benchmark import digits_matched, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -38,7 +38,7 @@ def main() -> None:
     exact = matched = 0
     for _ in range(args.frames):
         digits = rng.choice(len(mnist.x_test), 5, replace=False)
-        text = "".join(str(mnist.y_test[i]) for i in digits)
+        text = written(mnist, digits)
         read = reader.read(row(mnist, digits, int(rng.uniform(60, 80)), args.advance)).text
         exact += read == text
         matched += digits_matched(text, read)

@@ -26,6 +26,14 @@ def script_parser(doc: str, frames: int | None = 20) -> argparse.ArgumentParser:
     return ap
 
 
+def written(mnist, digits, per_line: int | None = None) -> str:
+    """The text of these MNIST test digits written `per_line` to a line (None: all on one line),
+    lines separated by a space, as the reader gives it."""
+    text = "".join(str(mnist.y_test[i]) for i in digits)
+    step = per_line or max(len(text), 1)
+    return " ".join(text[j : j + step] for j in range(0, len(text), step))
+
+
 def digits_matched(text: str, read: str) -> int:
     """The digits of `text` that a reading has, matched in order (the spaces between lines aside):
     a missing or an extra digit costs only itself."""

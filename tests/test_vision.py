@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from digitedge import data
+from digitedge.benchmark import written
 from digitedge.cli import cli
 from digitedge.errors import SourceError
 from digitedge.vision import camera
@@ -183,7 +184,7 @@ def test_a_patterned_desk_around_the_sheet_is_not_read(reader):
 
     m = data.load()
     frame = sheet_on_desk(desk("rings", np.random.default_rng(3)), [0, 1, 2, 4], m)
-    assert reader.read(frame).text == "".join(str(m.y_test[i]) for i in [0, 1, 2, 4])
+    assert reader.read(frame).text == written(m, [0, 1, 2, 4])
 
 
 @pytest.mark.parametrize("line", [2, 3])
@@ -194,7 +195,7 @@ def test_a_forms_printed_boxes_are_not_read_as_ones(reader, line):
 
     m = data.load()
     digits = [0, 1, 2, 3, 4]
-    assert reader.read(form(m, digits, 80, line)).text == "".join(str(m.y_test[i]) for i in digits)
+    assert reader.read(form(m, digits, 80, line)).text == written(m, digits)
 
 
 @pytest.mark.parametrize("digits, size, text", [
@@ -207,11 +208,6 @@ def test_a_row_of_touching_pairs_is_cut_into_digits(reader, digits, size, text):
     from benchmarks.touching import row
 
     assert reader.read(row(data.load(), digits, size, 0.6)).text == text
-
-
-def two_rows(m, digits) -> str:
-    """The text of ten MNIST test digits written as two rows of five."""
-    return " ".join("".join(str(m.y_test[i]) for i in row) for row in (digits[:5], digits[5:]))
 
 
 def test_a_thin_pale_pen_is_searched_for_in_pooled_pixels(reader):
@@ -227,7 +223,7 @@ def test_a_thin_pale_pen_is_searched_for_in_pooled_pixels(reader):
     frame = page(m, digits, int(rng.uniform(45, 60)), 1, 0.5, rng)
     half = halved(frame)
     assert search_copy(frame, half, "dark-on-light") is not half
-    assert reader.read(frame).text == "25779 15454" == two_rows(m, digits)
+    assert reader.read(frame).text == "25779 15454" == written(m, digits, 5)
     sample = cv2.cvtColor(cv2.imread(str(SAMPLES / "frame_000.jpg")), cv2.COLOR_BGR2GRAY)
     half = halved(sample)
     assert search_copy(sample, half, "dark-on-light") is half
@@ -244,7 +240,7 @@ def test_a_shadow_across_the_page_is_not_a_desk(reader, seed, softness):
     rng = np.random.default_rng(seed)
     digits = rng.choice(len(m.x_test), 10, replace=False)
     frame = shaded_page(m, digits, 0.5, softness, rng)
-    assert reader.read(frame).text == two_rows(m, digits)
+    assert reader.read(frame).text == written(m, digits, 5)
 
 
 def test_a_pen_lying_on_the_page_is_not_read(reader):
@@ -254,7 +250,7 @@ def test_a_pen_lying_on_the_page_is_not_read(reader):
 
     m = data.load()
     digits = [0, 1, 2, 3, 4, 10, 11, 12, 13, 14]
-    text = two_rows(m, digits)
+    text = written(m, digits, 5)
     for (x0, y0, x1, y1), width in (((118, 426, 468, 340), 12), ((189, 420, 539, 489), 13)):
         frame = page(m, digits)
         cv2.line(frame, (x0, y0), (x1, y1), 40, width)
@@ -276,25 +272,25 @@ def test_a_photo_of_a_whole_page_reads_its_ordinary_handwriting(reader):
     """A photo of a whole page (2400x1800): two lines of eight digits whose ink is 1.75% of the
     photo's height, 22 pixels once shrunk to 1280. Digits were required to be 2% of the height,
     and nothing was read."""
-    from benchmarks.phone_pages import lines, photo
+    from benchmarks.phone_pages import photo
 
     m = data.load()
     rng = np.random.default_rng(0)
     digits = rng.choice(len(m.x_test), 16, replace=False)
-    assert reader.read(photo(m, digits, 60, rng, size=(2400, 1800))).text == lines(m, digits)
+    assert reader.read(photo(m, digits, 60, rng, size=(2400, 1800))).text == written(m, digits, 8)
 
 
 def test_a_page_on_a_desk_in_the_phones_shadow_is_not_a_close_up(reader):
     """The same page on a wooden desk, under the phone's shadow: the band along the sheet's edge and
     the rim of the shadow are not taken for the thick strokes of big handwriting (which shrank the
     photo fivefold, and nothing was read)."""
-    from benchmarks.phone_pages import lines, on_a_desk, photo
+    from benchmarks.phone_pages import on_a_desk, photo
 
     m = data.load()
     rng = np.random.default_rng(0)
     digits = rng.choice(len(m.x_test), 16, replace=False)
     text = reader.read(on_a_desk(photo(m, digits, 60, rng, size=(2400, 1800)), rng, softness=12)).text
-    assert all(line in text.split() for line in lines(m, digits).split())  # (the desk's grain adds marks of its own)
+    assert all(line in text.split() for line in written(m, digits, 8).split())  # (the desk's grain adds marks of its own)
 
 
 def test_a_photo_is_read_in_more_detail_than_a_cameras_frame(reader, runner, tmp_path):
@@ -452,7 +448,7 @@ def test_a_page_seen_askew_is_read(reader, degrees):
     m = data.load()
     digits = [0, 1, 2, 3, 4, 10, 11, 12, 13, 14]
     frame = np.clip(page_turned(page(m, digits), degrees), 0, 255).astype(np.uint8)
-    assert reader.read(frame).text == two_rows(m, digits)
+    assert reader.read(frame).text == written(m, digits, 5)
 
 
 @pytest.mark.parametrize("frame", [
