@@ -34,6 +34,31 @@ def written(mnist, digits, per_line: int | None = None) -> str:
     return " ".join(text[j : j + step] for j in range(0, len(text), step))
 
 
+def thinned(mask: np.ndarray) -> np.ndarray:
+    """A shape's centre line, one pixel wide and connected (Zhang and Suen's thinning), 0/1: the line
+    a pen would draw along a thick MNIST stroke."""
+    img = np.pad(mask.astype(np.uint8), 1)
+    while True:
+        changed = False
+        for step in (0, 1):
+            # the eight neighbours, clockwise from the one above
+            p2, p3, p4, p5, p6, p7, p8, p9 = (np.roll(img, (dy, dx), (0, 1)) for dy, dx in
+                                              ((1, 0), (1, -1), (0, -1), (-1, -1), (-1, 0), (-1, 1), (0, 1), (1, 1)))
+            ring = [p2, p3, p4, p5, p6, p7, p8, p9, p2]
+            count = sum(p.astype(np.int32) for p in ring[:8])
+            turns = sum(((a == 0) & (b == 1)).astype(np.int32) for a, b in zip(ring, ring[1:]))
+            if step == 0:
+                side = (p2 * p4 * p6 == 0) & (p4 * p6 * p8 == 0)
+            else:
+                side = (p2 * p4 * p8 == 0) & (p2 * p6 * p8 == 0)
+            removed = (img == 1) & (count >= 2) & (count <= 6) & (turns == 1) & side
+            if removed.any():
+                img = np.where(removed, 0, img).astype(np.uint8)
+                changed = True
+        if not changed:
+            return img[1:-1, 1:-1]
+
+
 def digits_matched(text: str, read: str) -> int:
     """The digits of `text` that a reading has, matched in order (the spaces between lines aside):
     a missing or an extra digit costs only itself."""

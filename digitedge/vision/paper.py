@@ -10,6 +10,7 @@ STROKE = 4.0  # stroke width, in processing pixels, that segmentation's windows 
 THICKEST = 10.0  # strokes up to this wide, in frame pixels, are left as they are (the close-up check can't measure them)
 SPAN = 0.35  # in a close-up, a paper line spans at least this fraction of the frame
 MIN_SIDE = 240  # a close-up is shrunk no smaller than this, its short side in pixels
+SHADE = 0.4  # the shadowed part of a sheet lying in view is at least this bright, relative to its lit part
 THIN = 1.3  # a pen is thin where pooling brings out a frame's darkest ink (its darkest 0.3%) this many times more than averaging
 
 
@@ -43,15 +44,15 @@ def halved(gray: np.ndarray) -> np.ndarray:
     return cv2.resize(gray, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
 
 
-def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> float:
+def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto", sheet: np.ndarray | None = None) -> float:
     """How much to shrink a frame so its handwriting's strokes are about STROKE pixels wide (at most 1).
 
     `small` is the frame shrunk `factor` times. Its ink is found against a closing (dark ink) or
     opening (light ink) a quarter of its size across, which lighting cannot fool, and a stroke's
-    width is twice its area over its perimeter. The desk, the sheet's edges and anything touching
-    the border are left out (see below for which width counts). Strokes at most THICKEST pixels
-    wide in the frame (2.5 at a quarter of its size) tell nothing and change nothing: only thick
-    handwriting shrinks the frame."""
+    width is twice its area over its perimeter. The desk, the sheet's edges, anything touching the
+    border and anything off the `sheet` (find_sheet's, if given) are left out (see below for which
+    width counts). Strokes at most THICKEST pixels wide in the frame (2.5 at a quarter of its size)
+    tell nothing and change nothing: only thick handwriting shrinks the frame."""
     h, w = small.shape
     if min(h, w) < 16:
         return 1.0
@@ -70,6 +71,8 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto") -> floa
     # a shadow, or a pen lying on the page, which would pass for one very thick stroke
     strokes = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h) & (bh < 0.95 * h) & (area >= 4) & (bw >= 0.15 * bh) & (bw <= 2 * bh)
     strokes[0] = False
+    if sheet is not None:  # and on the sheet (find_sheet): a desk's grain is no handwriting
+        strokes &= on_sheet(sheet, x + bw / 2, y + bh / 2, (h, w))
     if not strokes.any():
         return 1.0
     # each mark's own width (as normalize.stroke_width); the width of the mark holding the median
@@ -107,8 +110,10 @@ def ink_over(gray: np.ndarray, paper: np.ndarray, polarity: str) -> np.ndarray:
     return 255 - cv2.divide(gray, cv2.max(paper, 1), scale=255)  # paper -> 0, ink brighter
 
 
-def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, window: int, stroke: float, px: float):
-    """flatten's paper estimate at gray's size (inverted for light ink), the edges, the sheet, the polarity."""
+def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, window: int, stroke: float, px: float,
+                   sheet: tuple[np.ndarray | None, bool] | None = None):
+    """flatten's paper estimate at gray's size (inverted for light ink), the edges, the sheet, the polarity.
+    `sheet`: find_sheet's answer for this frame, if the caller has it (else found from `small`)."""
     h, w = gray.shape
     small = _quarter(gray) if small is None else small  # the caller's, if it already shrank the frame
     sh, sw = small.shape
@@ -124,11 +129,9 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
     step = cv2.morphologyEx(paper, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     bright = paper if polarity == "dark-on-light" else 255 - paper  # the paper's own level: a dark board's is 255 - it
     edges = cv2.dilate((step > np.maximum(0.25 * bright, 20)).astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
-    sheet, shadowed = None, False
-    if polarity == "dark-on-light":  # at an eighth of the size: a sheet is big, and it costs a quarter as much
-        eighth = (max(1, sw // 2), max(1, sh // 2))
-        sheet, shadowed = _sheet(cv2.resize(paper, eighth, interpolation=cv2.INTER_AREA),
-                                 (cv2.resize(edges, eighth, interpolation=cv2.INTER_AREA) > 0).view(np.uint8) * 255)
+    if sheet is None:
+        sheet = find_sheet(halved(small), polarity)
+    sheet, shadowed = sheet
     zone = None
     if shadowed:  # the steps are a hard shadow's across the page: there the median blurs the step over its
         # window, so a band of shadowed paper beside it would read as ink; a closing follows the step
@@ -152,17 +155,45 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
     return paper, edges, sheet, polarity
 
 
+def find_sheet(eighth: np.ndarray, polarity: str) -> tuple[np.ndarray | None, bool]:
+    """_sheet's answer (where the sheet lies, and whether a hard shadow crosses it) for a frame shrunk
+    to an eighth of the processing size; (None, False) for light ink on a dark board.
+
+    At an eighth of the size a sheet is still big, handwriting is a faint smudge that a median five
+    pixels wide erases, and a strip of desk along the view's border, narrower than the paper
+    estimate's median, still shows: the sheet's outline is found whole. Only steps reaching a fifth
+    of the way across the view count: not the rims of smudges, nor the desk's grain."""
+    h, w = eighth.shape
+    if polarity != "dark-on-light" or min(h, w) < 10:
+        return None, False
+    flat = cv2.medianBlur(eighth, 5)
+    step = cv2.morphologyEx(flat, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    mask = (step > np.maximum(0.25 * flat, 20)).view(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    long = (stats[:, cv2.CC_STAT_WIDTH] >= w / 5) | (stats[:, cv2.CC_STAT_HEIGHT] >= h / 5)
+    # and thin, or running on to the view's border: a dark smudge within the view (a row of bold digits
+    # written close, a pen lying on the page) is a thick blob, mostly left by an erosion; a step is a
+    # line two or three pixels wide, or a soft shadow's wider band across the view
+    core = np.bincount(labels[cv2.erode(mask, np.ones((3, 3), np.uint8)) > 0], minlength=n)
+    x, y, bw, bh = stats[:, :4].T
+    border = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
+    steps = long & ((core <= 0.2 * stats[:, cv2.CC_STAT_AREA]) | border)
+    steps[0] = False
+    return _sheet(flat, cv2.dilate(steps[labels].view(np.uint8) * 255, np.ones((3, 3), np.uint8)))  # (closing pinholes)
+
+
 def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, bool]:
     """Where the sheet of paper lies, when the view shows one on a darker desk: the regions between
-    the hard edges whose paper is nearly as bright as the brightest region's (a soft or hard shadow
-    on the sheet is still sheet). None, and nothing is ruled out, when no such sheet stands out
-    (a view of paper alone, a white desk). `paper` is the paper estimate, shrunk. And whether the
-    edges are a hard shadow's across a page that fills the view (its bright part reaching three of
-    the view's sides)."""
+    the steps (`edges`) whose paper is nearly as bright as the brightest region's, and darker ones
+    the desk does not reach (a shadow across a sheet lying in view is still sheet). None, and
+    nothing is ruled out, when no such sheet stands out (a view of paper alone, a white desk).
+    `paper` is the frame shrunk, its handwriting erased. And whether steps are a hard shadow's
+    across the page: a page that fills the view (its bright part reaching three of the view's
+    sides), or a sheet made of parts."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(edges), connectivity=4, ltype=cv2.CV_16U)
     if n < 3:  # steps that part nothing: a soft shadow's across the page (broken where the handwriting
         # crosses it) if they lie within it, away from the view's border (where a sheet's edge shows),
-        # and run a third of the way across it (not the dip of the paper estimate under dense ink)
+        # and run a third of the way across it
         h, w = edges.shape
         inner = cv2.countNonZero(edges[h // 10 : h - h // 10, w // 10 : w - w // 10])
         if inner == 0 or inner < 0.8 * cv2.countNonZero(edges):
@@ -174,7 +205,15 @@ def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, boo
     mean = total / np.maximum(area, 1)
     big = area >= 0.02 * paper.size  # a region of its own, not a sliver between edges
     big[0] = False  # the edges themselves
-    inside = big & (mean >= 0.8 * mean[big].max(initial=0))
+    # a region the desk does not reach: it touches the view's border along at most a twentieth of its
+    # box's perimeter (through a gap in the sheet's outline where a shadow crosses it)
+    rim = np.concatenate([labels[0], labels[-1], labels[1:-1, 0], labels[1:-1, -1]])
+    touching = np.bincount(rim, minlength=n)
+    enclosed = touching <= 0.05 * 2 * (stats[:, cv2.CC_STAT_WIDTH] + stats[:, cv2.CC_STAT_HEIGHT])
+    brightest = mean[big].max(initial=0)
+    # the sheet: the regions nearly as bright as the brightest; and a darker region the edges enclose
+    # (a shadow across a sheet lying wholly in view: the desk reaches the view's border)
+    inside = big & ((mean >= 0.8 * brightest) | (enclosed & (mean >= SHADE * brightest)))
     outside = ~inside
     outside[0] = False
     share = area[inside].sum() / paper.size
@@ -185,17 +224,22 @@ def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, boo
     sheet = inside[labels]
     if sum(bool(side.any()) for side in (sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1])) >= 3:
         return None, True  # the bright part spans the view: a page filling it with a hard shadow across, not a sheet on a desk
-    return cv2.dilate(sheet.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool), False  # and the edges around it
+    # and the edges around it; steps between parts of the sheet are a shadow's across it
+    return cv2.dilate(sheet.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool), bool(np.count_nonzero(inside) > 1)
 
 
-def on_sheet(sheet: np.ndarray | None, x: float, y: float, shape: tuple[int, int]) -> bool:
-    """Whether a point of a frame of this shape lies on the sheet, or between two parts of it on its row
-    (a thick 0 can ring its own middle with edges, which then looks like a hole in the sheet)."""
+def on_sheet(sheet: np.ndarray | None, x, y, shape: tuple[int, int]) -> np.ndarray:
+    """Whether points (x, y: arrays) of a frame of this shape lie on the sheet, or between two parts of
+    it on their row (a thick 0 can ring its own middle with edges, which then looks like a hole in
+    the sheet). Bool array; all True without a sheet."""
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
     if sheet is None:
-        return True
-    row = sheet[min(int(y * sheet.shape[0] / shape[0]), sheet.shape[0] - 1)]
-    x = min(int(x * sheet.shape[1] / shape[1]), len(row) - 1)
-    return bool(row[x] or (row[:x].any() and row[x + 1 :].any()))
+        return np.ones(x.shape, bool)
+    rows = np.minimum((y * sheet.shape[0] / shape[0]).astype(np.int64), sheet.shape[0] - 1)
+    cols = np.minimum((x * sheet.shape[1] / shape[1]).astype(np.int64), sheet.shape[1] - 1)
+    left = np.logical_or.accumulate(sheet, axis=1)  # sheet at or left of each point, on its row
+    right = np.logical_or.accumulate(sheet[:, ::-1], axis=1)[:, ::-1]
+    return left[rows, cols] & right[rows, cols]
 
 
 def polarity_of(small: np.ndarray, polarity: str) -> str:

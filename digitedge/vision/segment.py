@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from digitedge.vision.normalize import to_mnist, turned
-from digitedge.vision.paper import (MIN_SIDE, SPAN, STROKE, halved, ink_over, on_sheet, paper_estimate, polarity_of,
+from digitedge.vision.paper import (MIN_SIDE, SPAN, STROKE, find_sheet, halved, ink_over, on_sheet, paper_estimate, polarity_of,
                                     remove_lines, search_copy, stroke_scale, to_gray)
 
 
@@ -120,7 +120,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     small = halved(half)
     window, shortest, stroke, span = 5, 15, STROKE, 0.0
     polarity = polarity_of(half[::2, ::2], cfg.polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
-    wanted = stroke_scale(small, 4, polarity)
+    sheet = find_sheet(halved(small), polarity)  # (found before any shrinking, in the frame's proportions)
+    wanted = stroke_scale(small, 4, polarity, sheet[0])
     if wanted < 1:  # big, thick handwriting (a close-up): bring its strokes to the width this pipeline is built for
         # but keep MIN_SIDE pixels across: the paper and the sheet's edges are estimated at a quarter of that
         shrink = min(1.0, max(wanted, MIN_SIDE / min(gray.shape)))
@@ -138,7 +139,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     f = 2 if min(gray.shape) >= 2 * MIN_SIDE else 1
     H, W = gray.shape
     find = search_copy(gray, half, polarity) if f > 1 else gray
-    paper, edges, sheet, _ = paper_estimate(find, polarity, small, window, stroke, 1 / f)
+    paper, edges, sheet, _ = paper_estimate(find, polarity, small, window, stroke, 1 / f, sheet)
     ink, horizontal, vertical = remove_lines(ink_over(find, paper, polarity), max(1, shortest // f), span, 1 / f)
     ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
     keep, labels, stats, low = threshold(ink, cfg.min_contrast)
@@ -148,7 +149,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         full = cv2.subtract(full, cv2.resize(wiped, (W, H), interpolation=cv2.INTER_NEAREST))
     out = []
     found = _components(keep, stats, labels.shape, cfg, 1 / f)
-    on = [on_sheet(sheet, x + w / 2, y + h / 2, labels.shape) for x, y, w, h, _ in found]
+    boxes = np.array([g[:4] for g in found], np.float64).reshape(-1, 4)
+    on = on_sheet(sheet, boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2, labels.shape).tolist()
     if not any(on):  # nothing on the bright sheet: the writing is on what looked like desk (a dark note on a white table)
         on = [True] * len(found)
     typical = float(np.median([g[3] for g, o in zip(found, on) if o])) if found else 0.0  # the digits' height
