@@ -9,7 +9,8 @@ digits of a number 8%, 15% or 22% each, in a row. Each is an MNIST test digit dr
 with MNIST's own strokes scaled up (a broad marker, about 12% of the digit's height), and along
 its centre line (a connected thinning) in pens 10 and 30 pixels wide (a ballpoint and a felt tip
 seen from a phone's distance). The sheet is lit from one side, slightly blurred, with sensor
-noise; then again lying on a wooden desk that shows around it, in the phone's shadow. Each photo
+noise; then again lying on a wooden desk that shows around it, in the phone's shadow; then with
+the sheet running out of the view at its bottom, the shadow reaching the view's edge. Each photo
 is read as `digitedge predict` reads it (exact when the text is the number alone) and, one digit,
 as `digitedge predict --single` reads it (its label). A digit whose thick strokes close its loops
 (a blotted 8 or 3) loses them when thinned: some misreadings and rejections are the drawing's.
@@ -54,14 +55,16 @@ def photo(digits: list[np.ndarray], width: float, pen: int, rng, size: tuple[int
 
 
 def main() -> None:
-    from phone_pages import on_a_desk  # (run as a script, benchmarks/ is on the path; tests import photo alone)
+    from phone_pages import IN_VIEW, OFF_THE_BOTTOM, on_a_desk  # (run as a script, benchmarks/ is on the path;
+    # tests import photo alone)
 
     args = script_parser(__doc__, frames=10).parse_args()
     cv2.setNumThreads(1)
     mnist, reader = data.load(), DigitReader(args.model, threads=1)
     for count, widths in ((1, (0.1, 0.3, 0.6)), (4, (0.08, 0.15, 0.22))):
         exact = single = tried = 0
-        for staged in (False, True):
+        for staging, corners in (("", None), ("on a desk, in the phone's shadow, ", IN_VIEW),
+                                 ("on a desk, the sheet running out of the view, in the phone's shadow, ", OFF_THE_BOTTOM)):
             for pen in (0, 10, 30):
                 for width in widths:
                     rng = np.random.default_rng(args.seed)
@@ -69,14 +72,14 @@ def main() -> None:
                     for _ in range(args.frames):
                         digits = rng.choice(len(mnist.x_test), count, replace=False)
                         image = photo([mnist.x_test[i] for i in digits], width, pen, rng)
-                        if staged:
-                            image = on_a_desk(image, rng)
+                        if corners:
+                            image = on_a_desk(image, rng, corners=corners)
                         page += reader.read(image, still=True).text == written(mnist, digits)  # as `digitedge predict` reads a photo
                         if count == 1:  # and as `digitedge predict --single` does
                             alone += reader.read_single(image).label == int(mnist.y_test[digits[0]])
                     exact, single, tried = exact + page, single + alone, tried + args.frames
                     print(f"{'one digit' if count == 1 else f'{count} digits'}, "
-                          f"{'on a desk, in the phone' + chr(39) + 's shadow, ' if staged else ''}"
+                          f"{staging}"
                           f"{'MNIST strokes' if not pen else f'pen {pen} px'}, {width:.0%} of the width each: "
                           f"predict {page}/{args.frames}" + (f", --single {alone}/{args.frames}" if count == 1 else ""))
         print(f"{'one digit' if count == 1 else f'{count} digits'}, all photos: predict {exact}/{tried}"

@@ -35,12 +35,16 @@ def photo(mnist, digits, cell: int, rng, size: tuple[int, int] = (4032, 3024)) -
     return np.clip(page, 0, 255).astype(np.uint8)
 
 
-def on_a_desk(image: np.ndarray, rng, softness: float = 20) -> np.ndarray:
+IN_VIEW = ((0.06, 0.08), (0.95, 0.05), (0.97, 0.93), (0.04, 0.95))  # the sheet's corners, as fractions of the view
+OFF_THE_BOTTOM = ((0.06, 0.08), (0.95, 0.05), (0.97, 1.2), (0.04, 1.2))  # running out of the view at its bottom
+
+
+def on_a_desk(image: np.ndarray, rng, softness: float = 20, corners=IN_VIEW) -> np.ndarray:
     """The page lying on a wooden desk that shows around it, under the phone's shadow (40% darker,
-    blurred `softness` pixels) over its lower right."""
+    blurred `softness` pixels) over its lower right; `corners`: where the sheet lies in the view."""
     h, w = image.shape
     sheet = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(sheet, np.array([[w * 0.06, h * 0.08], [w * 0.95, h * 0.05], [w * 0.97, h * 0.93], [w * 0.04, h * 0.95]], np.int32), 1)
+    cv2.fillConvexPoly(sheet, (np.array(corners) * [w, h]).astype(np.int32), 1)
     desk = 110 + 30 * np.sin(np.arange(h, dtype=np.float32)[:, None] / 37.0) + rng.normal(0, 6, (h, w)).astype(np.float32)
     shadow = np.zeros((h, w), np.float32)
     cv2.ellipse(shadow, (int(w * 0.7), int(h * 0.75)), (int(w * 0.35), int(h * 0.3)), 20, 0, 360, 1.0, -1)

@@ -44,10 +44,11 @@ def main() -> None:
         for frame in frames:
             gray = timed("gray", P.to_gray, frame)
             small = timed("quarter size", P._quarter, gray)
-            timed("close-up check", P.stroke_scale, small, 4, cfg.polarity)
+            sheet = timed("sheet and desk", P.find_sheet, P.halved(small), P.polarity_of(small, cfg.polarity))
+            timed("close-up check", P.stroke_scale, small, 4, cfg.polarity, sheet[0])
             h, w = gray.shape
             find = timed("half size", cv2.resize, gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-            paper, edges, _, polarity = timed("paper and lighting", P.paper_estimate, find, cfg.polarity, small, 5, P.STROKE, 0.5)
+            paper, edges, _, polarity = timed("paper and lighting", P.paper_estimate, find, cfg.polarity, small, 5, P.STROKE, 0.5, sheet)
             ink = timed("line removal", lambda: cv2.subtract(P.remove_lines(P.ink_over(find, paper, polarity), 7, 0.0, 0.5)[0], edges))
             keep, labels, stats, _ = timed("threshold, labelling", S.threshold, ink, cfg.min_contrast)
             timed("full-size ink", lambda: P.ink_over(gray, cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR), polarity))

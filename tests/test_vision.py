@@ -273,6 +273,23 @@ def test_one_digit_photographed_on_a_desk(reader, index, width, pen):
     assert reader.read_single(image).label == label
 
 
+@pytest.mark.parametrize("seed", [0, 1, 5])
+def test_a_number_on_a_sheet_running_out_of_the_view_in_a_shadow(reader, seed):
+    """A four-digit number on a sheet lying on a desk and running out of the view at its bottom, the
+    phone's shadow over its lower right reaching the view's edge: the shadowed part touches the
+    view's border, as the desk does, but lies within the lit part's convex outline, so it is sheet,
+    and the digits in it are read."""
+    from benchmarks.number_photos import photo
+    from benchmarks.phone_pages import OFF_THE_BOTTOM, on_a_desk
+
+    m = data.load()
+    rng = np.random.default_rng(seed)
+    digits = rng.choice(len(m.x_test), 4, replace=False)
+    image = photo([m.x_test[i] for i in digits], 0.15, 10, rng, size=(2000, 1500))
+    image = on_a_desk(image, rng, softness=10, corners=OFF_THE_BOTTOM)
+    assert reader.read(image, still=True).text == written(m, digits)
+
+
 def test_a_pen_lying_on_the_page_is_not_read(reader):
     """A pen (a straight solid bar 350 pixels long, 12-13 wide, at a slant) below two rows of
     digits: not a row of digits (these read as 55555 and 222), and the digits are read."""
@@ -359,6 +376,20 @@ def segment_scale(frame) -> float:
     from digitedge.vision.paper import _quarter, stroke_scale, to_gray
 
     return stroke_scale(_quarter(to_gray(frame)), 4)
+
+
+def test_points_between_parts_of_the_sheet_are_on_it():
+    """on_sheet: a point on the sheet, or between two parts of it on its row (a thick 0 rings its own
+    middle with steps, a hole in the sheet), is on it; one with no sheet on one side is not."""
+    from digitedge.vision.paper import on_sheet
+
+    sheet = np.zeros((10, 20), bool)
+    sheet[2:8, 4:16] = True
+    sheet[4:6, 8:12] = False  # a hole
+    x = np.array([5, 10, 2, 18, 10]) * 4.0  # in a frame four times the size
+    y = np.array([3, 5, 5, 5, 9]) * 4.0
+    assert on_sheet(sheet, x, y, (40, 80)).tolist() == [True, True, False, False, False]
+    assert on_sheet(None, x, y, (40, 80)).all()
 
 
 def test_a_thin_bar_along_the_frames_border_is_a_sheets_edge():
@@ -596,6 +627,14 @@ def test_predict_single_digit(runner, tmp_path):
     result = runner.invoke(cli, ["predict", "--single", "--json", str(tmp_path / "seven.png")])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["text"] == str(m.y_test[0])
+
+
+def test_single_reads_a_small_crop_whole(reader):
+    """An image a few dozen pixels across is a digit's crop already (MNIST's own 28x28): --single reads
+    it whole. Segmented as a page, enlarged eightfold, these came out as specks or parts of a stroke."""
+    m = data.load()
+    for i in (128, 175, 209, 299):
+        assert reader.read_single(m.x_test[i]).label == m.y_test[i]
 
 
 def test_predict_suggests_single_for_a_close_up(runner, tmp_path):

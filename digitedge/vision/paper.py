@@ -185,7 +185,8 @@ def find_sheet(eighth: np.ndarray, polarity: str) -> tuple[np.ndarray | None, bo
 def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, bool]:
     """Where the sheet of paper lies, when the view shows one on a darker desk: the regions between
     the steps (`edges`) whose paper is nearly as bright as the brightest region's, and darker ones
-    the desk does not reach (a shadow across a sheet lying in view is still sheet). None, and
+    that the desk does not reach, or that lie within the bright part's convex outline (a shadow
+    across a sheet is still sheet). None, and
     nothing is ruled out, when no such sheet stands out (a view of paper alone, a white desk).
     `paper` is the frame shrunk, its handwriting erased. And whether steps are a hard shadow's
     across the page: a page that fills the view (its bright part reaching three of the view's
@@ -211,21 +212,31 @@ def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, boo
     touching = np.bincount(rim, minlength=n)
     enclosed = touching <= 0.05 * 2 * (stats[:, cv2.CC_STAT_WIDTH] + stats[:, cv2.CC_STAT_HEIGHT])
     brightest = mean[big].max(initial=0)
-    # the sheet: the regions nearly as bright as the brightest; and a darker region the edges enclose
-    # (a shadow across a sheet lying wholly in view: the desk reaches the view's border)
-    inside = big & ((mean >= 0.8 * brightest) | (enclosed & (mean >= SHADE * brightest)))
+    lit = big & (mean >= 0.8 * brightest)
+    # a region at least a quarter within the lit part's convex outline: a shadow bites a notch out of
+    # a sheet, where a desk lies around it (and a sheet running out of the view has its shadowed part
+    # at the view's border, where the desk is too)
+    hull = np.zeros_like(edges)
+    points = cv2.findNonZero(lit[labels].view(np.uint8))
+    if points is not None:
+        cv2.fillConvexPoly(hull, cv2.convexHull(points), 1)
+    within = np.bincount(labels[hull > 0], minlength=n) >= 0.25 * area
+    # the sheet: the regions nearly as bright as the brightest; and darker ones the edges enclose or
+    # the lit part's outline holds (a shadow across a sheet: the desk reaches the view's border, and
+    # lies outside the sheet)
+    inside = lit | (big & (enclosed | within) & (mean >= SHADE * brightest))
+    parts = bool(np.count_nonzero(inside) > 1)  # steps between parts of the sheet are a shadow's across it
     outside = ~inside
     outside[0] = False
     share = area[inside].sum() / paper.size
     if not 0.1 <= share <= 0.9 or not outside.any():
-        return None, False
+        return None, parts  # no desk to rule out: paper fills the view
     if total[outside].sum() / area[outside].sum() > 0.8 * total[inside].sum() / area[inside].sum():
-        return None, False  # the rest is nearly as bright: no desk to rule out
+        return None, parts  # the rest is nearly as bright: no desk to rule out
     sheet = inside[labels]
     if sum(bool(side.any()) for side in (sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1])) >= 3:
         return None, True  # the bright part spans the view: a page filling it with a hard shadow across, not a sheet on a desk
-    # and the edges around it; steps between parts of the sheet are a shadow's across it
-    return cv2.dilate(sheet.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool), bool(np.count_nonzero(inside) > 1)
+    return cv2.dilate(sheet.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool), parts  # and the edges around it
 
 
 def on_sheet(sheet: np.ndarray | None, x, y, shape: tuple[int, int]) -> np.ndarray:

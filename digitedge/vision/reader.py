@@ -16,6 +16,7 @@ from digitedge.vision.segment import Blob, Candidate, Mask, SegmentConfig, segme
 SHIPPED = Path("exports") / "digitedge_int8.onnx"
 UPRIGHT = 8.0  # lines slanting at least this many degrees have their digits stood upright before classifying
 AGREE = 3.0  # degrees: pairs of neighbours whose slant is this close to the median agree on it
+CROP = 64  # predict --single reads an image under this many pixels across whole: it is a digit's crop
 COUNT = 1.0  # a reading's prior loses this much per digit its count is off the blob's width over a typical digit's
 
 
@@ -114,10 +115,12 @@ class DigitReader:
         the digit is the biggest mark that the page's segmentation finds, with the marks within a
         fifth of its size of its box (a 5's bar written apart), read whole as one digit: the desk, a
         shadow and specks elsewhere stay out of it. Where segmentation finds nothing (a digit
-        filling the image edge to edge), the whole image is the digit."""
+        filling the image edge to edge), and in an image under CROP pixels across (a digit's crop
+        already, as MNIST's own 28x28), the whole image is the digit."""
         from digitedge.vision.paper import ink_map, to_gray
 
-        blobs = segment(image, replace(self.segment_cfg, max_side=self.segment_cfg.photo_side))[0]
+        crop = max(np.shape(image)[:2], default=0) < CROP
+        blobs = [] if crop else segment(image, replace(self.segment_cfg, max_side=self.segment_cfg.photo_side))[0]
         pieces = [whole[0] for whole in (b.cut(1)[0] for b in blobs) if whole]  # each blob as one digit
         if pieces:
             return self.classify([Blob.whole(_joined(pieces))])[0]
