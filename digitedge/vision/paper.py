@@ -213,18 +213,19 @@ def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, boo
     enclosed = touching <= 0.05 * 2 * (stats[:, cv2.CC_STAT_WIDTH] + stats[:, cv2.CC_STAT_HEIGHT])
     brightest = mean[big].max(initial=0)
     lit = big & (mean >= 0.8 * brightest)
-    # a region at least a quarter within the lit part's convex outline: a shadow bites a notch out of
-    # a sheet, where a desk lies around it (and a sheet running out of the view has its shadowed part
-    # at the view's border, where the desk is too)
-    hull = np.zeros_like(edges)
-    points = cv2.findNonZero(lit[labels].view(np.uint8))
-    if points is not None:
-        cv2.fillConvexPoly(hull, cv2.convexHull(points), 1)
-    within = np.bincount(labels[hull > 0], minlength=n) >= 0.25 * area
+    shaded = big & ~lit & (mean >= SHADE * brightest)
+    if (shaded & ~enclosed).any():
+        # a region at least a quarter within the lit part's convex outline: a shadow bites a notch out
+        # of a sheet, where a desk lies around it (and a sheet running out of the view has its
+        # shadowed part at the view's border, where the desk is too)
+        hull = np.zeros_like(edges)
+        contours, _ = cv2.findContours(lit[labels].view(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        cv2.fillConvexPoly(hull, cv2.convexHull(np.concatenate(contours)), 1)
+        enclosed |= np.bincount(labels[hull > 0], minlength=n) >= 0.25 * area
     # the sheet: the regions nearly as bright as the brightest; and darker ones the edges enclose or
     # the lit part's outline holds (a shadow across a sheet: the desk reaches the view's border, and
     # lies outside the sheet)
-    inside = lit | (big & (enclosed | within) & (mean >= SHADE * brightest))
+    inside = lit | (shaded & enclosed)
     parts = bool(np.count_nonzero(inside) > 1)  # steps between parts of the sheet are a shadow's across it
     outside = ~inside
     outside[0] = False

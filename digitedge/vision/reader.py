@@ -136,11 +136,11 @@ class DigitReader:
 
 
 def _joined(pieces: list[Candidate]) -> Candidate:
-    """The biggest of these crops and those within a fifth of its size of its box, as one digit: their
+    """The biggest of these crops and those within 0.3 of its size of its box, as one digit: their
     ink laid on one canvas at the processing scale."""
     biggest = max(pieces, key=lambda c: c.box[2] * c.box[3])
     bx, by, bw, bh = biggest.box
-    reach = 0.2 * max(bw, bh)
+    reach = 0.3 * max(bw, bh)
     near = [c for c in pieces if c.box[0] < bx + bw + reach and c.box[0] + c.box[2] > bx - reach
             and c.box[1] < by + bh + reach and c.box[1] + c.box[3] > by - reach]
     if len(near) == 1:
