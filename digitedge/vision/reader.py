@@ -112,8 +112,8 @@ class DigitReader:
 
     def read_single(self, image: np.ndarray) -> Digit:
         """The image holds one digit (the original notebooks' way of classifying new images). In a photo,
-        the digit is the biggest mark that the page's segmentation finds, with the marks within a
-        fifth of its size of its box (a 5's bar written apart), read whole as one digit: the desk, a
+        the digit is the biggest mark that the page's segmentation finds, with the marks within 0.3
+        of its size of its box (a 5's bar written apart), read whole as one digit: the desk, a
         shadow and specks elsewhere stay out of it. Where segmentation finds nothing (a digit
         filling the image edge to edge), and in an image under CROP pixels across (a digit's crop
         already, as MNIST's own 28x28), the whole image is the digit."""

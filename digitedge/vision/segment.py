@@ -11,8 +11,8 @@ import cv2
 import numpy as np
 
 from digitedge.vision.normalize import to_mnist, turned
-from digitedge.vision.paper import (MIN_SIDE, SPAN, STROKE, find_sheet, halved, ink_over, on_sheet, paper_estimate, polarity_of,
-                                    remove_lines, search_copy, stroke_scale, to_gray)
+from digitedge.vision.paper import (MIN_SIDE, SPAN, STROKE, find_sheet, halved, ink_over, on_sheet, paper_estimate,
+                                    polarity_of, remove_lines, search_copy, stroke_scale, to_gray)
 
 
 EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width or height) is a sheet's edge
