@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import script_parser, thinned, written
+from digitedge.benchmark import photographed, script_parser, thinned, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -49,9 +49,7 @@ def photo(digits: list[np.ndarray], width: float, pen: int, rng, size: tuple[int
     for k, digit in enumerate(digits):
         x = x0 + int(0.8 * d) * k
         page[y : y + d, x : x + d] *= 1 - 0.85 * drawn(digit, d, pen)
-    page *= 0.8 + 0.2 * np.arange(w, dtype=np.float32)[None, :] / w  # light from one side
-    page = cv2.GaussianBlur(page, (0, 0), 1.5) + rng.normal(0, 4, (h, w))
-    return np.clip(page, 0, 255).astype(np.uint8)
+    return photographed(page, rng)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import digits_matched, script_parser, written
+from digitedge.benchmark import digits_matched, photographed, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -30,9 +30,7 @@ def photo(mnist, digits, cell: int, rng, size: tuple[int, int] = (4032, 3024)) -
         ink = cv2.resize(mnist.x_test[i], (cell, cell), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
         x, y = w // 10 + int(cell * 1.1) * (k % 8), h // 5 + h // 7 * (k // 8)
         page[y : y + cell, x : x + cell] *= 1 - 0.85 * ink
-    page *= 0.8 + 0.2 * np.arange(w, dtype=np.float32)[None, :] / w  # light from one side
-    page = cv2.GaussianBlur(page, (0, 0), 1.5) + rng.normal(0, 4, (h, w))
-    return np.clip(page, 0, 255).astype(np.uint8)
+    return photographed(page, rng)
 
 
 IN_VIEW = ((0.06, 0.08), (0.95, 0.05), (0.97, 0.93), (0.04, 0.95))  # the sheet's corners, as fractions of the view

@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from digitedge import data
@@ -57,6 +58,15 @@ def thinned(mask: np.ndarray) -> np.ndarray:
                 changed = True
         if not changed:
             return img[1:-1, 1:-1]
+
+
+def photographed(page: np.ndarray, rng) -> np.ndarray:
+    """A page (float32, paper at 225, the ink multiplied in) as a phone's photo shows it: lit from one
+    side, slightly blurred, with sensor noise; uint8."""
+    h, w = page.shape
+    page = page * (0.8 + 0.2 * np.arange(w, dtype=np.float32)[None, :] / w)  # light from one side
+    page = cv2.GaussianBlur(page, (0, 0), 1.5) + rng.normal(0, 4, (h, w))
+    return np.clip(page, 0, 255).astype(np.uint8)
 
 
 def digits_matched(text: str, read: str) -> int:

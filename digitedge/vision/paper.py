@@ -186,8 +186,8 @@ def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, boo
     """Where the sheet of paper lies, when the view shows one on a darker desk: the regions between
     the steps (`edges`) whose paper is nearly as bright as the brightest region's, and darker ones
     that the desk does not reach, or that lie within the bright part's convex outline (a shadow
-    across a sheet is still sheet). None, and
-    nothing is ruled out, when no such sheet stands out (a view of paper alone, a white desk).
+    across a sheet is still sheet). None, and nothing is ruled out, when no such sheet stands out
+    (a view of paper alone, a white desk).
     `paper` is the frame shrunk, its handwriting erased. And whether steps are a hard shadow's
     across the page: a page that fills the view (its bright part reaching three of the view's
     sides), or a sheet made of parts."""

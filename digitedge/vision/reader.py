@@ -59,10 +59,13 @@ class DigitReader:
     def read(self, frame: np.ndarray, still: bool = False) -> Reading:
         """The digits in one frame; `still`: a photo, segmented at up to photo_side pixels instead of max_side."""
         start = time.perf_counter()
-        cfg = replace(self.segment_cfg, max_side=self.segment_cfg.photo_side) if still else self.segment_cfg
-        blobs, mask = segment(frame, cfg)
+        blobs, mask = segment(frame, self._config(still))
         digits = self.classify(blobs)
         return Reading(digits, text_of(digits), mask, (time.perf_counter() - start) * 1e3)
+
+    def _config(self, still: bool) -> SegmentConfig:
+        """The segmentation settings for a camera's or video's frame, or for a still photo (photo_side)."""
+        return replace(self.segment_cfg, max_side=self.segment_cfg.photo_side) if still else self.segment_cfg
 
     def classify(self, blobs: list[Blob]) -> list[Digit]:
         """Classify the readings of every blob; keep each blob's most plausible reading.
@@ -91,7 +94,8 @@ class DigitReader:
             best = max(tried, key=lambda j: _plausibility(probs[i, j], _prior(blob, j, unit)))
             chosen.extend(zip(blob.reading(best)[0], probs[i, best]))
         boxes = [c.box for c, _ in chosen]
-        lines, along = group_lines(boxes, skew), _along_across(boxes, skew)[0]
+        along, across = _along_across(boxes, skew)
+        lines = _lines(np.array(boxes, np.float64).reshape(-1, 4), along, across)
         digits = []
         for (c, p), line in zip(chosen, lines):
             top2 = np.sort(p)[-2:]
@@ -120,7 +124,7 @@ class DigitReader:
         from digitedge.vision.paper import ink_map, to_gray
 
         crop = max(np.shape(image)[:2], default=0) < CROP
-        blobs = [] if crop else segment(image, replace(self.segment_cfg, max_side=self.segment_cfg.photo_side))[0]
+        blobs = [] if crop else segment(image, self._config(still=True))[0]
         pieces = [whole[0] for whole in (b.cut(1)[0] for b in blobs) if whole]  # each blob as one digit
         if pieces:
             return self.classify([Blob.whole(_joined(pieces))])[0]
@@ -229,11 +233,17 @@ def group_lines(boxes: list[tuple[int, int, int, int]], skew: float = 0.0) -> li
     right (less than two digits' heights away) and they overlap by a quarter: so a line whose slant
     the skew does not take out (one line of several written uphill) still holds together, each
     digit overlapping the next, though not the line's first."""
+    if not boxes:
+        return []
+    return _lines(np.array(boxes, np.float64).reshape(-1, 4), *_along_across(boxes, skew))
+
+
+def _lines(boxes: np.ndarray, along: np.ndarray, across: np.ndarray) -> list[int]:
+    """group_lines, given the boxes (x, y, w, h rows) and their centres turned (_along_across)."""
     n = len(boxes)
     if n == 0:
         return []
-    _, _, w, h = np.array(boxes, np.float64).reshape(-1, 4).T
-    along, across = _along_across(boxes, skew)
+    w, h = boxes[:, 2], boxes[:, 3]
     x, y = along - w / 2, across - h / 2
     overlap = np.minimum((y + h)[:, None], (y + h)[None, :]) - np.maximum(y[:, None], y[None, :])
     shorter = np.minimum(h[:, None], h[None, :])
