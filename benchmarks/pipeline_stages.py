@@ -49,7 +49,7 @@ def main() -> None:
             h, w = gray.shape
             find = timed("half size", cv2.resize, gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
             paper, edges, _, polarity = timed("paper and lighting", P.paper_estimate, find, cfg.polarity, small, 5, P.STROKE, 0.5, sheet)
-            ink = timed("line removal", lambda: cv2.subtract(P.remove_lines(P.ink_over(find, paper, polarity), 7, 0.0, 0.5)[0], edges))
+            ink = timed("line removal", lambda: cv2.subtract(P.remove_lines(P.ink_over(find, paper, polarity), 7, (0.0, 0.0), 0.5)[0], edges))
             keep, labels, stats, _ = timed("threshold, labelling", S.threshold, ink, cfg.min_contrast)
             timed("full-size ink", lambda: P.ink_over(gray, cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR), polarity))
             timed("merging, filtering", S._components, keep, stats, labels.shape, cfg)

@@ -9,8 +9,12 @@ import numpy as np
 STROKE = 4.0  # stroke width, in processing pixels, that segmentation's windows are sized for
 THICKEST = 10.0  # strokes up to this wide, in frame pixels, are left as they are (the close-up check can't measure them)
 SPAN = 0.35  # in a close-up, a paper line spans at least this fraction of the frame
+CROSSES = 0.97  # in a crop made around handwriting, a paper line crosses at least this fraction of it
 MIN_SIDE = 240  # a close-up is shrunk no smaller than this, its short side in pixels
+RIM = 0.1  # a short step in the paper estimate this near the view's border (a fraction of its side) is a sheet's edge
 SHADE = 0.4  # the shadowed part of a sheet lying in view is at least this bright, relative to its lit part
+TIGHT = 0.5  # a still image is cropped close to its handwriting when ink reaching its edge spans this share of it
+NEAR = 0.08  # ... or whose ink comes this near its edge, as a fraction of its width or height
 THIN = 1.3  # a pen is thin where pooling brings out a frame's darkest ink (its darkest 0.3%) this many times more than averaging
 
 
@@ -30,6 +34,59 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
     return frame
 
 
+def two_tone(gray: np.ndarray, polarity: str = "auto") -> tuple[np.ndarray, np.ndarray, bool, float]:
+    """An image of handwriting and paper alone (a crop): its ink (0-255, bright on 0), the ink's mask
+    (0/1), whether the paper is the light class, and the paper's gray level. Paper and ink are the
+    two classes Otsu's threshold parts; with polarity "auto", the paper is the class holding most of
+    the image's rim (a crop of a bold digit can be mostly ink, which fools a frame's polarity test)."""
+    _, classes = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    rim = np.concatenate([classes[0], classes[-1], classes[1:-1, 0], classes[1:-1, -1]])
+    light = 2 * np.count_nonzero(rim) >= rim.size if polarity == "auto" else polarity == "dark-on-light"
+    rim_gray = np.concatenate([gray[0], gray[-1], gray[1:-1, 0], gray[1:-1, -1]])
+    on_paper = (rim > 0) == light
+    paper = float(np.median(rim_gray[on_paper] if on_paper.any() else gray[(classes > 0) == light]))
+    level = int(round(paper))
+    ink = cv2.subtract(np.full_like(gray, level), gray) if light else cv2.subtract(gray, np.full_like(gray, level))
+    return ink, (classes == 0 if light else classes > 0).view(np.uint8), light, paper
+
+
+def crop_margin(gray: np.ndarray, polarity: str = "auto") -> tuple[int, int, str]:
+    """For a still image cropped close to its handwriting, the paper to add around it: (pixels on
+    each side, the paper's gray level, the polarity); (0, 0, polarity) for any other image.
+
+    Segmentation drops a mark touching the view's edge, as cut by it: in a camera's frame, or a
+    photo of a page, it is. A crop made around a digit or a number is different: its strokes reach
+    the crop's edges by design. Such a crop is told by a stroke-like mark (two_tone's ink, at 128
+    pixels across) coming within NEAR of the crop's size of its edge (a stroke's soft edge, or the
+    blur of a close-up, reaches the rim where its core stops short of it) and spanning at least
+    TIGHT of its height or width, with paper along most of its rim, the ink 40 levels from the
+    paper. A desk around a sheet, or a shadow, is a solid region, not a stroke; a ruled line is too
+    thin for its length."""
+    h, w = gray.shape
+    s = min(1.0, 128 / max(h, w))
+    small = cv2.resize(gray, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else gray
+    sh, sw = small.shape
+    if min(sh, sw) < 8:
+        return 0, 0, polarity
+    contrast, ink, light, paper = two_tone(small)
+    if polarity != "auto" and light != (polarity == "dark-on-light"):
+        return 0, 0, polarity
+    if not light and polarity_of(small, polarity) != "light-on-dark":
+        return 0, 0, polarity  # light ink on a dark ground only where the whole image is dark (a sheet on a desk is not)
+    rim = np.concatenate([ink[0], ink[-1], ink[1:-1, 0], ink[1:-1, -1]])
+    if np.count_nonzero(rim) > 0.3 * rim.size or not ink.any() or np.median(contrast[ink > 0]) < 40:
+        return 0, 0, polarity  # no paper all along the rim, or no ink standing out
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    x, y, bw, bh, area = stats[1:].T
+    ex, ey = NEAR * sw, NEAR * sh
+    edge = (x <= ex) | (y <= ey) | (x + bw >= sw - ex) | (y + bh >= sh - ey)
+    spans = (bh >= TIGHT * sh) | (bw >= TIGHT * sw)
+    stroke = (np.minimum(bw, bh) >= 0.08 * np.maximum(bw, bh)) & (area <= 0.6 * bw * bh) & (area >= 0.08 * bw * bh)
+    if not (edge & spans & stroke).any():
+        return 0, 0, polarity
+    return int(0.2 * max(h, w)) + 2, int(round(paper)), "dark-on-light" if light else "light-on-dark"
+
+
 def ink_map(gray: np.ndarray, polarity: str = "auto") -> np.ndarray:
     """The ink alone, 0-255, with the lighting divided out (see flatten)."""
     return flatten(gray, polarity)[0]
@@ -45,17 +102,24 @@ def halved(gray: np.ndarray) -> np.ndarray:
 
 
 def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto", sheet: np.ndarray | None = None) -> float:
-    """How much to shrink a frame so its handwriting's strokes are about STROKE pixels wide (at most 1).
+    """How much to shrink a frame so its handwriting's strokes are about STROKE pixels wide (at most 1),
+    from pen_width. Strokes at most THICKEST pixels wide in the frame (2.5 at a quarter of its size)
+    tell nothing and change nothing: only thick handwriting shrinks the frame."""
+    width = pen_width(small, factor, polarity, sheet)
+    return 1.0 if width <= THICKEST else min(1.0, STROKE / width)
+
+
+def pen_width(small: np.ndarray, factor: int, polarity: str = "auto", sheet: np.ndarray | None = None) -> float:
+    """The handwriting's stroke width in the frame's pixels (0 when no ink stands out).
 
     `small` is the frame shrunk `factor` times. Its ink is found against a closing (dark ink) or
     opening (light ink) a quarter of its size across, which lighting cannot fool, and a stroke's
     width is twice its area over its perimeter. The desk, the sheet's edges, anything touching the
     border and anything off the `sheet` (find_sheet's, if given) are left out (see below for which
-    width counts). Strokes at most THICKEST pixels wide in the frame (2.5 at a quarter of its size)
-    tell nothing and change nothing: only thick handwriting shrinks the frame."""
+    width counts). A stroke one or two pixels wide in `small` measures about 2 whatever it is."""
     h, w = small.shape
     if min(h, w) < 16:
-        return 1.0
+        return 0.0
     polarity = polarity_of(small, polarity)
     if polarity == "light-on-dark":
         small = 255 - small
@@ -63,7 +127,7 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto", sheet: 
     contrast = cv2.subtract(cv2.morphologyEx(small, cv2.MORPH_CLOSE, k), small)
     peak = _percentiles(contrast, (99.5,))[0]
     if peak < 40:
-        return 1.0
+        return 0.0
     _, mask = cv2.threshold(contrast, 0.5 * peak, 255, cv2.THRESH_BINARY)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     x, y, bw, bh, area = stats.T
@@ -74,7 +138,7 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto", sheet: 
     if sheet is not None:  # and on the sheet (find_sheet): a desk's grain is no handwriting
         strokes &= on_sheet(sheet, x + bw / 2, y + bh / 2, (h, w))
     if not strokes.any():
-        return 1.0
+        return 0.0
     # each mark's own width (as normalize.stroke_width); the width of the mark holding the median
     # pixel of ink, so two thick digits count for more than five thin ticks; but never more than the
     # second-widest mark's, so one soft shadow that the closing picks up as a fat blob cannot shrink
@@ -85,7 +149,7 @@ def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto", sheet: 
     width = float(widths[order][np.searchsorted(np.cumsum(areas[order]), areas.sum() / 2)])
     if len(widths) > 1:
         width = min(width, float(widths[order][-2]))
-    return 1.0 if width * factor <= THICKEST else min(1.0, STROKE / (width * factor))
+    return width * factor
 
 
 def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None = None,
@@ -132,6 +196,16 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
     if sheet is None:
         sheet = find_sheet(halved(small), polarity)
     sheet, shadowed = sheet
+    # but only long steps, reaching a fifth of the way across the view (as find_sheet's), or short ones
+    # near its border (a striped desk breaks a sheet's outline there into short steps): a short step
+    # within the view is handwriting the median left (a blot, a junction of strokes, a bold digit's loop)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
+    x, y, bw, bh = stats[:, :4].T
+    keep = ((bw >= sw / 5) | (bh >= sh / 5) | (x < RIM * sw) | (y < RIM * sh)
+            | (x + bw > (1 - RIM) * sw) | (y + bh > (1 - RIM) * sh))
+    if not keep[1:].all():
+        keep[0] = False
+        edges = keep[labels].view(np.uint8) * 255
     zone = None
     if shadowed:  # the steps are a hard shadow's across the page: there the median blurs the step over its
         # window, so a band of shadowed paper beside it would read as ink; a closing follows the step
@@ -276,7 +350,7 @@ def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     return out
 
 
-def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0,
+def remove_lines(ink: np.ndarray, shortest: int = 15, span: tuple[float, float] = (0.0, 0.0),
                  px: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Subtract ruled and squared paper lines: straight runs far longer than a stroke (a sixth of
     the frame's width, a quarter of its height, where a big digit's upright can reach a fifth, and
@@ -294,9 +368,10 @@ def remove_lines(ink: np.ndarray, shortest: int = 15, span: float = 0.0,
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, max(shortest, w // 6)), np.uint8))
     vertical = _bridged(ink, (1, across), (gap, 1), (1, thin))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((max(shortest, h // 4), 1), np.uint8))
-    if span:  # a close-up's 1 also passes the opening; a paper line runs on across the sheet
-        horizontal = _spanning(horizontal, 0, span * w)
-        vertical = _spanning(vertical, 1, span * h)
+    if span[0]:  # a close-up's 1 also passes the opening; a paper line runs on across the sheet
+        horizontal = _spanning(horizontal, 0, span[0] * w)
+    if span[1]:
+        vertical = _spanning(vertical, 1, span[1] * h)
     lines = cv2.add(horizontal, vertical)  # add: crossings are darker
     return cv2.subtract(ink, lines), horizontal, vertical
 

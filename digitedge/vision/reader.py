@@ -64,8 +64,9 @@ class DigitReader:
         return Reading(digits, text_of(digits), mask, (time.perf_counter() - start) * 1e3)
 
     def _config(self, still: bool) -> SegmentConfig:
-        """The segmentation settings for a camera's or video's frame, or for a still photo (photo_side)."""
-        return replace(self.segment_cfg, max_side=self.segment_cfg.photo_side) if still else self.segment_cfg
+        """The segmentation settings for a camera's or video's frame, or for a still photo (photo_side,
+        and a margin of paper around a crop whose strokes reach its edges)."""
+        return replace(self.segment_cfg, max_side=self.segment_cfg.photo_side, crop_margin=True) if still else self.segment_cfg
 
     def classify(self, blobs: list[Blob]) -> list[Digit]:
         """Classify the readings of every blob; keep each blob's most plausible reading.

@@ -11,8 +11,8 @@ import cv2
 import numpy as np
 
 from digitedge.vision.normalize import to_mnist, turned
-from digitedge.vision.paper import (MIN_SIDE, SPAN, STROKE, find_sheet, halved, ink_over, on_sheet, paper_estimate,
-                                    polarity_of, remove_lines, search_copy, stroke_scale, to_gray)
+from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, crop_margin, find_sheet, halved, ink_over, on_sheet,
+                                    paper_estimate, pen_width, polarity_of, remove_lines, search_copy, stroke_scale, to_gray)
 
 
 EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width or height) is a sheet's edge
@@ -30,6 +30,7 @@ class SegmentConfig:
     max_height: float = 0.95  # and at most this fraction (bigger: the desk, a hand, the sheet's edge)
     min_relative_height: float = 0.45  # drop marks shorter than this times the median digit (dots, commas)
     split_ratio: float = 1.15  # a candidate wider than this times its height is split into touching digits
+    crop_margin: bool = False  # a still image cropped close to its handwriting gets a margin of paper (paper.crop_margin)
 
 
 @dataclass
@@ -81,6 +82,24 @@ class Blob:
         return cls(candidate.box, [1], lambda k: ([candidate] if k == 1 else [], 0))
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where processing pixels lie in the frame as given: its scale, the margin of paper added around
+    a crop (paper.crop_margin; in the frame's pixels), and the frame's size (w, h)."""
+
+    scale: float
+    margin: float
+    size: tuple[int, int]
+
+    def box(self, box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+        """A box at processing scale, in the frame's pixels (within it)."""
+        x, y = (int(round(v / self.scale - self.margin)) for v in box[:2])
+        w, h = (int(round(v / self.scale)) for v in box[2:])
+        x1, y1 = min(x + w, self.size[0]), min(y + h, self.size[1])
+        x, y = max(x, 0), max(y, 0)
+        return x, y, x1 - x, y1 - y
+
+
 def threshold(ink: np.ndarray, min_contrast: int):
     """Hysteresis: strokes must reach a high level somewhere and are followed down to a low one.
 
@@ -105,6 +124,7 @@ def threshold(ink: np.ndarray, min_contrast: int):
 def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[list[Blob], "Mask"]:
     """Returns the blobs of ink that may be digits, in no order, and the threshold mask (search scale)."""
     gray = to_gray(frame)
+    size = gray.shape[::-1]
     if gray.size == 0 or min(gray.shape) < 8:
         return [], Mask(np.zeros(2, bool), np.zeros((8, 8), np.int32))
     scale = 1.0
@@ -116,10 +136,18 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # windows need a few pixels of paper around strokes a few pixels wide
         scale = min(MIN_SIDE / min(gray.shape), cfg.max_side / max(gray.shape))
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    margin, polarity, extent = 0, cfg.polarity, (1.0, 1.0)
+    if cfg.crop_margin:  # a crop whose strokes reach its edges: give it paper around them (and its own polarity)
+        margin, level, polarity = crop_margin(gray, polarity)
+        if margin:
+            h, w = gray.shape
+            gray = cv2.copyMakeBorder(gray, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=level)
+            extent = (w / (w + 2 * margin), h / (h + 2 * margin))  # the image's own share of each side
+            margin /= scale  # in the frame's pixels
     half = halved(gray)
     small = halved(half)
-    window, shortest, stroke, span = 5, 15, STROKE, 0.0
-    polarity = polarity_of(half[::2, ::2], cfg.polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
+    window, shortest, stroke, span = 5, 15, STROKE, (0.0, 0.0)
+    polarity = polarity_of(half[::2, ::2], polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
     sheet = find_sheet(halved(small), polarity)  # (found before any shrinking, in the frame's proportions)
     wanted = stroke_scale(small, 4, polarity, sheet[0])
     if wanted < 1:  # big, thick handwriting (a close-up): bring its strokes to the width this pipeline is built for
@@ -133,10 +161,22 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # the frame is now small for its digits: the paper window (about 17 strokes across, as in a
         # 640x480 frame of digits a tenth of its height) and the shortest line go by the strokes
         # (but at most a third of the frame: a median over most of it takes the desk around the sheet for paper)
-        window, shortest, span = min(int(17 * stroke / 4), min(small.shape) // 3) | 1, int(16 * stroke), SPAN
+        window, shortest = min(int(17 * stroke / 4), min(small.shape) // 3) | 1, int(16 * stroke)
+        span = (max(span[0], SPAN), max(span[1], SPAN))
+    elif min(gray.shape) < 2 * MIN_SIDE:  # searched at full size: its strokes can be measured at half size,
+        # where 6-10 pixel strokes (a small image enlarged, a crop of one digit) are not lost; wider
+        # than the windows are sized for, but not worth shrinking the frame for: widen them instead
+        width = pen_width(half, 2, polarity, sheet[0])
+        if width > 1.5 * STROKE:
+            stroke = width
+            window, shortest = min(int(17 * stroke / 4), min(small.shape) // 3) | 1, int(16 * stroke)
     # a frame at least twice MIN_SIDE across is searched for ink at half its size, a quarter of the
     # cost; each blob found is then cut from the full-size ink, so its crop loses no detail
     f = 2 if min(gray.shape) >= 2 * MIN_SIDE else 1
+    if margin or (cfg.crop_margin and f == 1 and sheet[0] is None):  # a crop, or a small still image of paper
+        # alone: a paper line crosses nearly all of it, where the long strokes of its handwriting (a 7's
+        # bar, a 9's tail in a thin pen) do not (a desk's stripes beside a sheet are taken out as lines)
+        span = (max(span[0], CROSSES * extent[0]), max(span[1], CROSSES * extent[1]))
     H, W = gray.shape
     find = search_copy(gray, half, polarity) if f > 1 else gray
     paper, edges, sheet, _ = paper_estimate(find, polarity, small, window, stroke, 1 / f, sheet)
@@ -147,7 +187,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         full = ink_over(gray, cv2.resize(paper, (W, H), interpolation=cv2.INTER_LINEAR), polarity)
         wiped = cv2.add(cv2.add(horizontal, vertical), edges)
         full = cv2.subtract(full, cv2.resize(wiped, (W, H), interpolation=cv2.INTER_NEAREST))
-    out = []
+    out, at = [], Placement(scale, margin, size)
     found = _components(keep, stats, labels.shape, cfg, 1 / f)
     boxes = np.array([g[:4] for g in found], np.float64).reshape(-1, 4)
     on = on_sheet(sheet, boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2, labels.shape).tolist()
@@ -159,7 +199,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
             continue  # on the desk around the sheet: its pattern is not handwriting
         sub = labels[y : y + h, x : x + w]
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
-        if not span and _is_rule(shape, horizontal, vertical, x, y, 1 / f):  # (a close-up's lines are as thick as a pen's)
+        if not any(span) and _is_rule(shape, horizontal, vertical, x, y, 1 / f):  # (a close-up's lines are as thick as a pen's)
             continue  # the side of a printed box, or a table's rule, not a 1
         if max(w, h) > 2.5 * typical and _is_bar(shape):
             continue  # a pen lying on the page, a ruler's shadow: a long straight solid bar
@@ -171,12 +211,15 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
             region = full[y : y + h, x : x + w]
         else:
             region = ink[y : y + h, x : x + w]
-        first = _cut(_split(shape, cfg.split_ratio), shape, region, x, y, scale)
+        first = _cut(_split(shape, cfg.split_ratio), shape, region, x, y, at)
         n = len(first[0])
         # the shape alone cannot tell one wide digit from two touching ones, or two from three:
         # offer one digit fewer and one more, and let the classifier choose (reader.classify)
         counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
-        out.append(Blob(_in_frame((x, y, w, h), scale), counts, partial(_cut_into, shape, region, x, y, scale), {0: first}))
+        out.append(Blob(at.box((x, y, w, h)), counts, partial(_cut_into, shape, region, x, y, at), {0: first}))
+    if margin:
+        m = int(round(margin * scale / f))
+        labels = labels[m : labels.shape[0] - m, m : labels.shape[1] - m]
     return out, Mask(keep, labels)
 
 
@@ -250,18 +293,18 @@ class Mask:
         return self.keep[self.labels].astype(np.uint8) * 255
 
 
-def _cut(pieces: list[np.ndarray], shape: np.ndarray, region: np.ndarray, x: int, y: int, scale: float):
+def _cut(pieces: list[np.ndarray], shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement):
     """(digits, touches) of one way of cutting a blob into pieces."""
-    digits = [c for c in (_candidate(p, shape, region, x, y, scale) for p in pieces) if c]
+    digits = [c for c in (_candidate(p, shape, region, x, y, at) for p in pieces) if c]
     return digits, sum(_touches(a, b) for a, b in zip(pieces, pieces[1:]))
 
 
-def _cut_into(shape: np.ndarray, region: np.ndarray, x: int, y: int, scale: float, k: int):
+def _cut_into(shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement, k: int):
     """A blob's shape cut into k digits along the least-ink paths."""
-    return _cut([shape] if k == 1 else _split(shape, 0.0, parts=k), shape, region, x, y, scale)
+    return _cut([shape] if k == 1 else _split(shape, 0.0, parts=k), shape, region, x, y, at)
 
 
-def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int, y: int, scale: float) -> Candidate | None:
+def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement) -> Candidate | None:
     """One digit's crop: its pixels of the blob, with their soft edges but none of its neighbours'."""
     bx, by, bw, bh = cv2.boundingRect(piece)
     if bw == 0:
@@ -270,12 +313,7 @@ def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int,
     if piece is not shape:
         support = cv2.bitwise_and(support, cv2.bitwise_not(cv2.subtract(shape, piece)))
     crop = cv2.bitwise_and(region, support)
-    return Candidate(_in_frame((x + bx, y + by, bw, bh), scale), crop, support)
-
-
-def _in_frame(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, int, int]:
-    """A box at processing scale, in the original frame's pixels."""
-    return tuple(int(round(v / scale)) for v in box)
+    return Candidate(at.box((x + bx, y + by, bw, bh)), crop, support)
 
 
 def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg: SegmentConfig, px: float = 1.0):
