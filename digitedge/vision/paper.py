@@ -199,13 +199,13 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
     # but only long steps, reaching a fifth of the way across the view (as find_sheet's), or short ones
     # near its border (a striped desk breaks a sheet's outline there into short steps): a short step
     # within the view is handwriting the median left (a blot, a junction of strokes, a bold digit's loop)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(edges, connectivity=8, ltype=cv2.CV_16U)
     x, y, bw, bh = stats[:, :4].T
     keep = ((bw >= sw / 5) | (bh >= sh / 5) | (x < RIM * sw) | (y < RIM * sh)
             | (x + bw > (1 - RIM) * sw) | (y + bh > (1 - RIM) * sh))
-    if not keep[1:].all():
-        keep[0] = False
-        edges = keep[labels].view(np.uint8) * 255
+    for i in np.flatnonzero(~keep[1:]) + 1:  # (few: one look at each box)
+        box = (slice(y[i], y[i] + bh[i]), slice(x[i], x[i] + bw[i]))
+        edges[box][labels[box] == i] = 0
     zone = None
     if shadowed:  # the steps are a hard shadow's across the page: there the median blurs the step over its
         # window, so a band of shadowed paper beside it would read as ink; a closing follows the step
