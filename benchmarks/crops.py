@@ -3,17 +3,20 @@ crop's edges or not: `digitedge predict` and `digitedge predict --single`.
 
     python benchmarks/crops.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 10]
 
-People who try a digit reader often crop their photo to the digit first, or keep images that someone
-else cropped, and a crop drawn by hand or by a script follows the ink closely: the strokes reach two
-or four of its edges. Each image here starts as a photo of a sheet (number_photos.photo: an MNIST
-test digit in MNIST's own strokes, or along its centre line in pens 5 and 15 pixels wide, a
-ballpoint and a felt tip in a 2016x1512 photo; lit from one side, blurred, with sensor noise), and is cropped to the ink's box: with no
-margin (the ink touches all four edges), with no margin above and below but some beside (a number
-cropped along its line), or with a margin all round (5% of the box's height on each side, or 25%:
-a crop that leaves room); then
-scaled to 80-400 pixels high (a crop saved at any size) and saved as a JPEG. Each crop is read as
-`digitedge predict` reads it (exact when the text is the number alone) and, one digit, as
-`digitedge predict --single` reads it (its label).
+People who try a digit reader often crop their photo to the digit first, or keep images that
+someone else cropped, and a crop drawn by hand or by a script follows the ink closely: the strokes
+reach two or four of its edges. Each image here starts as a photo of a sheet (number_photos.photo,
+2016x1512: MNIST test digits in MNIST's own strokes, or along their centre line in pens 5 and 15
+pixels wide, a ballpoint and a felt tip; lit from one side, blurred, with sensor noise), and is
+cropped to the ink's box: with no margin (the ink touches all four edges), with none above and
+below but some beside (a number cropped along its line), or with a margin all round (5% of the
+box's height on each side, or 25%: a crop that leaves room); on plain paper, and for the second
+and third on ruled paper too (a line every 0.4 of the digits' height). Each crop is scaled to
+80-400 pixels high (a crop saved at any size), saved as a JPEG, and read as `digitedge predict`
+reads it (exact when the text is the number alone) and, one digit, as `digitedge predict
+--single` reads it (its label). Last, one digit cut out of a three-digit number (the middle half of
+the number's box, 5% above and below), taking in pieces of its neighbours at the crop's sides,
+which must not be read.
 """
 
 from __future__ import annotations
@@ -82,6 +85,18 @@ def main() -> None:
                       + (f", --single {alone}/{args.frames}" if count == 1 else ""))
         print(f"{'one digit' if count == 1 else f'{count} digits'}, all crops: predict {exact}/{tried}"
               + (f", --single {single}/{tried}" if count == 1 else ""))
+    for pen in (0, 5, 15):  # one digit cut out of a number, with pieces of its neighbours at the crop's sides
+        rng = np.random.default_rng(args.seed)
+        page = alone = 0
+        for _ in range(args.frames):
+            digits = rng.choice(len(mnist.x_test), 3, replace=False)
+            image = photo([mnist.x_test[i] for i in digits], 0.15, pen, rng, size=(1512, 2016))
+            x, y, w, h = ink_box(image)
+            crop = cropped(image, (x + w // 4, y, w // 2, h), (0.05, 0.0), int(rng.integers(80, 401)))
+            page += reader.read(crop, still=True).text == str(mnist.y_test[digits[1]])
+            alone += reader.read_single(crop).label == int(mnist.y_test[digits[1]])
+        print(f"the middle digit of three, pieces of its neighbours at the sides, "
+              f"{'MNIST strokes' if not pen else f'pen {pen} px'}: predict {page}/{args.frames}, --single {alone}/{args.frames}")
 
 
 if __name__ == "__main__":

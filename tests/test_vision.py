@@ -340,6 +340,23 @@ def test_a_crop_whose_strokes_reach_its_edges_is_read(reader, digits, pen, margi
         assert reader.read_single(image).label == m.y_test[digits[0]]
 
 
+@pytest.mark.parametrize("seed", [2, 4, 6, 7])
+def test_a_crop_keeps_out_the_neighbours_it_cuts(reader, seed):
+    """One digit cropped out of a number, taking in pieces of its neighbours at the crop's sides: with
+    paper around the crop, those pieces are whole marks (they read 86, 15, 171, 01); a mark at
+    the crop's edge spanning less than half of it both ways is a neighbour cut by the crop."""
+    from benchmarks.crops import cropped, ink_box
+    from benchmarks.number_photos import photo
+
+    m = data.load()
+    rng = np.random.default_rng(seed)
+    digits = rng.choice(len(m.x_test), 3, replace=False)
+    image = photo([m.x_test[i] for i in digits], 0.15, 0, rng, size=(1512, 2016))
+    x, y, w, h = ink_box(image)
+    crop = cropped(image, (x + w // 4, y, w // 2, h), (0.05, 0.0), 200)  # the middle digit, and some of each neighbour
+    assert reader.read(crop, still=True).text == str(m.y_test[digits[1]])
+
+
 def test_a_crop_of_ruled_paper_loses_its_lines_not_its_strokes(reader):
     """A number cropped along its line on ruled paper (two lines crossing each digit, reaching the
     crop's sides) and a thin-pen digit with room around it (its long straight strokes, a 9's tail,

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from digitedge.vision.normalize import to_mnist, turned
-from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, crop_margin, find_sheet, halved, ink_over, on_sheet,
+from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, find_sheet, halved, ink_over, on_sheet,
                                     paper_estimate, pen_width, polarity_of, remove_lines, search_copy, stroke_scale, to_gray)
 
 
@@ -194,9 +194,15 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     if not any(on):  # nothing on the bright sheet: the writing is on what looked like desk (a dark note on a white table)
         on = [True] * len(found)
     typical = float(np.median([g[3] for g, o in zip(found, on) if o])) if found else 0.0  # the digits' height
+    if margin:  # the crop's own edges, at the search scale: left, top, right, bottom
+        m = margin * scale / f
+        crop = (m + 1, m + 1, labels.shape[1] - m - 1, labels.shape[0] - m - 1)
     for (x, y, w, h, ids), on_it in zip(found, on):
         if not on_it:
             continue  # on the desk around the sheet: its pattern is not handwriting
+        if margin and (x <= crop[0] or y <= crop[1] or x + w >= crop[2] or y + h >= crop[3]) and \
+                h < TIGHT * (crop[3] - crop[1]) and w < TIGHT * (crop[2] - crop[0]):
+            continue  # a small piece at the crop's edge: a neighbour cut by it (the crop's own digits span half of it)
         sub = labels[y : y + h, x : x + w]
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
         if not any(span) and _is_rule(shape, horizontal, vertical, x, y, 1 / f):  # (a close-up's lines are as thick as a pen's)
