@@ -39,7 +39,8 @@ def cropped(image: np.ndarray, box: tuple[int, int, int, int], margin: tuple[flo
     my, mx = int(margin[0] * h), int(margin[1] * h)
     crop = image[max(0, y - my) : y + h + my, max(0, x - mx) : x + w + mx]
     s = height / crop.shape[0]
-    crop = cv2.resize(crop, (max(1, round(crop.shape[1] * s)), height), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+    crop = cv2.resize(crop, (max(1, round(crop.shape[1] * s)), height),
+                      interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
     return cv2.imdecode(cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 90])[1], cv2.IMREAD_GRAYSCALE)
 
 

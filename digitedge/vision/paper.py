@@ -34,14 +34,14 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
     return frame
 
 
-def two_tone(gray: np.ndarray, polarity: str = "auto") -> tuple[np.ndarray, np.ndarray, bool, float]:
+def two_tone(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, float]:
     """An image of handwriting and paper alone (a crop): its ink (0-255, bright on 0), the ink's mask
     (0/1), whether the paper is the light class, and the paper's gray level. Paper and ink are the
-    two classes Otsu's threshold parts; with polarity "auto", the paper is the class holding most of
-    the image's rim (a crop of a bold digit can be mostly ink, which fools a frame's polarity test)."""
+    two classes Otsu's threshold parts, the paper the one holding most of the image's rim (a crop of
+    a bold digit can be mostly ink, which fools a frame's polarity test)."""
     _, classes = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     rim = np.concatenate([classes[0], classes[-1], classes[1:-1, 0], classes[1:-1, -1]])
-    light = 2 * np.count_nonzero(rim) >= rim.size if polarity == "auto" else polarity == "dark-on-light"
+    light = 2 * np.count_nonzero(rim) >= rim.size
     rim_gray = np.concatenate([gray[0], gray[-1], gray[1:-1, 0], gray[1:-1, -1]])
     on_paper = (rim > 0) == light
     paper = float(np.median(rim_gray[on_paper] if on_paper.any() else gray[(classes > 0) == light]))
@@ -354,9 +354,10 @@ def remove_lines(ink: np.ndarray, shortest: int = 15, span: tuple[float, float] 
                  px: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Subtract ruled and squared paper lines: straight runs far longer than a stroke (a sixth of
     the frame's width, a quarter of its height, where a big digit's upright can reach a fifth, and
-    at least `shortest` pixels), and spanning at least `span` of the frame (a close-up, where a
-    digit's own stroke is that long). `px`: the size of ink's pixels, in the processing scale's.
-    Returns the ink without them, and the horizontal and the vertical lines."""
+    at least `shortest` pixels), and spanning at least `span` of the frame's width (a line lying
+    down) or height (standing up): in a close-up, or a crop, a digit's own stroke is that long.
+    `px`: the size of ink's pixels, in the processing scale's. Returns the ink without them, and
+    the horizontal and the vertical lines."""
     h, w = ink.shape
     # thicken across the line, so a line tilted by perspective still makes one long straight run, and
     # bridge small gaps along it where noise broke it; but bridge only ink thin across the line (a

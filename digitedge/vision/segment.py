@@ -194,9 +194,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     if not any(on):  # nothing on the bright sheet: the writing is on what looked like desk (a dark note on a white table)
         on = [True] * len(found)
     typical = float(np.median([g[3] for g, o in zip(found, on) if o])) if found else 0.0  # the digits' height
-    if margin:  # the crop's own edges, at the search scale: left, top, right, bottom
-        m = margin * scale / f
-        crop = (m + 1, m + 1, labels.shape[1] - m - 1, labels.shape[0] - m - 1)
+    m = int(round(margin * scale / f))  # the margin added, at the search scale
+    crop = (m + 1, m + 1, labels.shape[1] - m - 1, labels.shape[0] - m - 1)  # the crop's own edges (left, top, right, bottom)
     for (x, y, w, h, ids), on_it in zip(found, on):
         if not on_it:
             continue  # on the desk around the sheet: its pattern is not handwriting
@@ -223,10 +222,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # offer one digit fewer and one more, and let the classifier choose (reader.classify)
         counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
         out.append(Blob(at.box((x, y, w, h)), counts, partial(_cut_into, shape, region, x, y, at), {0: first}))
-    if margin:
-        m = int(round(margin * scale / f))
-        labels = labels[m : labels.shape[0] - m, m : labels.shape[1] - m]
-    return out, Mask(keep, labels)
+    return out, Mask(keep, labels[m : labels.shape[0] - m, m : labels.shape[1] - m])
 
 
 def _is_bar(shape: np.ndarray) -> bool:
