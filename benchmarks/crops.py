@@ -1,7 +1,7 @@
 """A photo cropped to its handwriting: one digit, or a three-digit number, with the ink reaching the
 crop's edges or not: `digitedge predict` and `digitedge predict --single`.
 
-    python benchmarks/crops.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 10]
+    python benchmarks/crops.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 10] [--negative]
 
 People who try a digit reader often crop their photo to the digit first, or keep images that
 someone else cropped, and a crop drawn by hand or by a script follows the ink closely: the strokes
@@ -61,7 +61,10 @@ def ruled(image: np.ndarray, spacing: int, rng) -> np.ndarray:
 def main() -> None:
     from number_photos import photo  # (run as a script, benchmarks/ is on the path; tests import cropped alone)
 
-    args = script_parser(__doc__, frames=10).parse_args()
+    ap = script_parser(__doc__, frames=10)
+    ap.add_argument("--negative", action="store_true", help="light ink on a dark ground: every crop inverted (chalk on a board)")
+    args = ap.parse_args()
+    ink = (lambda crop: 255 - crop) if args.negative else (lambda crop: crop)
     cv2.setNumThreads(1)
     mnist, reader = data.load(), DigitReader(args.model, threads=1)
     for count, width in ((1, 0.3), (3, 0.12)):
@@ -76,7 +79,7 @@ def main() -> None:
                     box = ink_box(image)
                     if lines:  # a line every 0.4 of the digits' height: one or two cross each digit
                         image = ruled(image, max(8, int(0.4 * box[3])), rng)
-                    crop = cropped(image, box, margin, int(rng.integers(80, 401)))
+                    crop = ink(cropped(image, box, margin, int(rng.integers(80, 401))))
                     page += reader.read(crop, still=True).text == written(mnist, digits)
                     if count == 1:
                         alone += reader.read_single(crop).label == int(mnist.y_test[digits[0]])
@@ -93,7 +96,7 @@ def main() -> None:
             digits = rng.choice(len(mnist.x_test), 3, replace=False)
             image = photo([mnist.x_test[i] for i in digits], 0.15, pen, rng, size=(1512, 2016))
             x, y, w, h = ink_box(image)
-            crop = cropped(image, (x + w // 4, y, w // 2, h), (0.05, 0.0), int(rng.integers(80, 401)))
+            crop = ink(cropped(image, (x + w // 4, y, w // 2, h), (0.05, 0.0), int(rng.integers(80, 401))))
             page += reader.read(crop, still=True).text == str(mnist.y_test[digits[1]])
             alone += reader.read_single(crop).label == int(mnist.y_test[digits[1]])
         print(f"the middle digit of three, pieces of its neighbours at the sides, "
