@@ -16,7 +16,9 @@ and third on ruled paper too (a line every 0.4 of the digits' height). Each crop
 reads it (exact when the text is the number alone) and, one digit, as `digitedge predict
 --single` reads it (its label). Last, one digit cut out of a three-digit number (the middle half of
 the number's box, 5% above and below), taking in pieces of its neighbours at the crop's sides,
-which must not be read.
+which must not be read; and a four-digit number cut into four equal cells (as a meter's digits are
+read one by one), each cell 60-200 pixels high. With --negative, every crop is inverted: light
+ink on a dark ground, as chalk on a board.
 """
 
 from __future__ import annotations
@@ -101,6 +103,19 @@ def main() -> None:
             alone += reader.read_single(crop).label == int(mnist.y_test[digits[1]])
         print(f"the middle digit of three, pieces of its neighbours at the sides, "
               f"{'MNIST strokes' if not pen else f'pen {pen} px'}: predict {page}/{args.frames}, --single {alone}/{args.frames}")
+    for pen in (0, 5, 15):  # a number cut into four equal cells, as a meter's digits are read one by one
+        rng = np.random.default_rng(args.seed)
+        page = alone = 0
+        for _ in range(args.frames):
+            digits = rng.choice(len(mnist.x_test), 4, replace=False)
+            image = photo([mnist.x_test[i] for i in digits], 0.12, pen, rng, size=(1512, 2016))
+            x, y, w, h = ink_box(image)
+            for k, i in enumerate(digits):
+                crop = ink(cropped(image, (x + k * w // 4, y, w // 4, h), (0.05, 0.0), int(rng.integers(60, 201))))
+                page += reader.read(crop, still=True).text == str(mnist.y_test[i])
+                alone += reader.read_single(crop).label == int(mnist.y_test[i])
+        print(f"a four-digit number cut into four equal cells, {'MNIST strokes' if not pen else f'pen {pen} px'}: "
+              f"predict {page}/{4 * args.frames}, --single {alone}/{4 * args.frames}")
 
 
 if __name__ == "__main__":

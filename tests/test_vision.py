@@ -630,10 +630,12 @@ def test_random_frames_never_crash(reader, h, w, channels, seed):
     frame = rng.integers(0, 256, (h, w, channels) if channels > 1 else (h, w)).astype(np.uint8)
     if rng.random() < 0.5:
         frame = cv2.GaussianBlur(frame, (0, 0), rng.uniform(0.5, 5)) if min(h, w) > 3 else frame
-    reading = reader.read(frame)
-    for d in reading.digits:
-        assert d.label is None or 0 <= d.label <= 9
-        assert d.image.shape == (28, 28)
+    for reading in (reader.read(frame), reader.read(frame, still=True)):  # as a camera's frame, and as a photo
+        for d in reading.digits:
+            assert d.label is None or 0 <= d.label <= 9
+            assert d.image.shape == (28, 28)
+    single = reader.read_single(frame)  # predict --single
+    assert single.label is None or 0 <= single.label <= 9
 
 
 class FakeCapture:
@@ -724,6 +726,21 @@ def test_single_reads_a_small_crop_whole(reader):
     m = data.load()
     for i in (128, 175, 209, 299):
         assert reader.read_single(m.x_test[i]).label == m.y_test[i]
+
+
+def test_single_joins_pieces_whose_ink_outgrows_their_boxes():
+    """--single lays the biggest mark and those beside it on one canvas, at the processing scale. In an
+    enlarged image a piece's ink can be a few pixels taller than its box (rounded to the frame's
+    pixels) times the scale: the canvas was cut to the boxes, and numpy raised (a 65x48 crop of a 6
+    with a piece apart). The canvas now holds every piece whole."""
+    from digitedge.vision.reader import _joined
+    from digitedge.vision.segment import Candidate
+
+    tall = np.full((205, 50), 200, np.uint8)  # its box, 40 frame pixels high, at 5 pixels each: 200
+    dot = np.full((50, 25), 200, np.uint8)
+    joined = _joined([Candidate((0, 0, 10, 40), tall, tall), Candidate((12, 30, 5, 10), dot, dot)])
+    assert joined.box == (0, 0, 17, 40)
+    assert joined.ink.shape[0] >= 205 and np.count_nonzero(joined.ink) == tall.size + dot.size
 
 
 def test_predict_reads_a_digit_cropped_edge_to_edge(runner, tmp_path):

@@ -153,11 +153,12 @@ def _joined(pieces: list[Candidate]) -> Candidate:
     s = biggest.ink.shape[1] / max(bw, 1)  # processing pixels per frame pixel
     x0, y0 = min(c.box[0] for c in near), min(c.box[1] for c in near)
     x1, y1 = max(c.box[0] + c.box[2] for c in near), max(c.box[1] + c.box[3] for c in near)
-    shape = (int(round((y1 - y0) * s)) + 2, int(round((x1 - x0) * s)) + 2)
+    at = [(int(round((c.box[1] - y0) * s)), int(round((c.box[0] - x0) * s))) for c in near]  # (top, left) of each
+    # the canvas holds every piece whole (a box rounded to the frame's pixels can be a pixel short of its ink)
+    shape = (max(t + c.ink.shape[0] for (t, _), c in zip(at, near)), max(l + c.ink.shape[1] for (_, l), c in zip(at, near)))
     ink, support = np.zeros(shape, np.uint8), np.zeros(shape, np.uint8)
-    for c in near:
+    for (top, left), c in zip(at, near):
         h, w = c.ink.shape
-        top, left = min(int(round((c.box[1] - y0) * s)), shape[0] - h), min(int(round((c.box[0] - x0) * s)), shape[1] - w)
         np.maximum(ink[top : top + h, left : left + w], c.ink, out=ink[top : top + h, left : left + w])
         np.maximum(support[top : top + h, left : left + w], c.support, out=support[top : top + h, left : left + w])
     return Candidate((x0, y0, x1 - x0, y1 - y0), ink, support)
