@@ -91,32 +91,27 @@ def main() -> None:
                       + (f", --single {alone}/{args.frames}" if count == 1 else ""))
         print(f"{'one digit' if count == 1 else f'{count} digits'}, all crops: predict {exact}/{tried}"
               + (f", --single {single}/{tried}" if count == 1 else ""))
-    for pen in (0, 5, 15):  # one digit cut out of a number, with pieces of its neighbours at the crop's sides
-        rng = np.random.default_rng(args.seed)
-        page = alone = 0
-        for _ in range(args.frames):
-            digits = rng.choice(len(mnist.x_test), 3, replace=False)
-            image = photo([mnist.x_test[i] for i in digits], 0.15, pen, rng, size=(1512, 2016))
-            x, y, w, h = ink_box(image)
-            crop = ink(cropped(image, (x + w // 4, y, w // 2, h), (0.05, 0.0), int(rng.integers(80, 401))))
-            page += reader.read(crop, still=True).text == str(mnist.y_test[digits[1]])
-            alone += reader.read_single(crop).label == int(mnist.y_test[digits[1]])
-        print(f"the middle digit of three, pieces of its neighbours at the sides, "
-              f"{'MNIST strokes' if not pen else f'pen {pen} px'}: predict {page}/{args.frames}, --single {alone}/{args.frames}")
-    for pen in (0, 5, 15):  # a number cut into four equal cells, as a meter's digits are read one by one
-        rng = np.random.default_rng(args.seed)
-        page = alone = 0
-        for _ in range(args.frames):
-            digits = rng.choice(len(mnist.x_test), 4, replace=False)
-            image = photo([mnist.x_test[i] for i in digits], 0.12, pen, rng, size=(1512, 2016))
-            x, y, w, h = ink_box(image)
-            for k, i in enumerate(digits):
-                crop = ink(cropped(image, (x + k * w // 4, y, w // 4, h), (0.05, 0.0), int(rng.integers(60, 201))))
-                page += reader.read(crop, still=True).text == str(mnist.y_test[i])
-                alone += reader.read_single(crop).label == int(mnist.y_test[i])
-        print(f"a four-digit number cut into four equal cells, {'MNIST strokes' if not pen else f'pen {pen} px'}: "
-              f"predict {page}/{4 * args.frames}, --single {alone}/{4 * args.frames}")
-
+    cut_outs = (  # one digit cut out of a number, with pieces of its neighbours at the crop's sides; a
+        # number cut into four equal cells, as a meter's digits are read one by one: (box, which digit)
+        ("the middle digit of three, pieces of its neighbours at the sides", 3, 0.15, (80, 401),
+         lambda x, y, w, h: [((x + w // 4, y, w // 2, h), 1)]),
+        ("a four-digit number cut into four equal cells", 4, 0.12, (60, 201),
+         lambda x, y, w, h: [((x + k * w // 4, y, w // 4, h), k) for k in range(4)]),
+    )
+    for name, count, width, heights, cut in cut_outs:
+        for pen in (0, 5, 15):
+            rng = np.random.default_rng(args.seed)
+            page = alone = tried = 0
+            for _ in range(args.frames):
+                digits = rng.choice(len(mnist.x_test), count, replace=False)
+                image = photo([mnist.x_test[i] for i in digits], width, pen, rng, size=(1512, 2016))
+                for box, k in cut(*ink_box(image)):
+                    crop = ink(cropped(image, box, (0.05, 0.0), int(rng.integers(*heights))))
+                    label = int(mnist.y_test[digits[k]])
+                    page += reader.read(crop, still=True).text == str(label)
+                    alone += reader.read_single(crop).label == label
+                    tried += 1
+            print(f"{name}, {'MNIST strokes' if not pen else f'pen {pen} px'}: predict {page}/{tried}, --single {alone}/{tried}")
 
 if __name__ == "__main__":
     main()
