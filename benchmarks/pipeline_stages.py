@@ -49,10 +49,16 @@ def main() -> None:
             h, w = gray.shape
             find = timed("half size", cv2.resize, gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
             paper, edges, _, polarity = timed("paper and lighting", P.paper_estimate, find, cfg.polarity, small, 5, P.STROKE, 0.5, sheet)
-            ink = timed("line removal", lambda: cv2.subtract(P.remove_lines(P.ink_over(find, paper, polarity), 7, (0.0, 0.0), 0.5)[0], edges))
-            keep, labels, stats, _ = timed("threshold, labelling", S.threshold, ink, cfg.min_contrast)
-            timed("full-size ink", lambda: P.ink_over(gray, cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR), polarity))
-            timed("merging, filtering", S._components, keep, stats, labels.shape, cfg)
+            ink, horizontal, vertical = timed("line removal", lambda: P.remove_lines(P.ink_over(find, paper, polarity), 7, (0.0, 0.0), 0.5))
+            keep, labels, stats, low = timed("threshold, labelling", S.threshold, cv2.subtract(ink, edges), cfg.min_contrast)
+            found = timed("merging, filtering", S._components, keep, stats, labels.shape, cfg, 0.5)
+
+            def at_full_size():  # each blob cut from the full-size ink, made in its window
+                full = S._full_ink(gray, paper, cv2.add(cv2.add(horizontal, vertical), edges), polarity)
+                for x, y, bw, bh, ids in found:
+                    S._at_full(np.isin(labels[y : y + bh, x : x + bw], ids).astype(np.uint8) * 255, x, y, 2, full, (h, w), low)
+
+            timed("blobs at full size", at_full_size)
             blobs, _ = timed("segment()", S.segment, frame)
             crops = [c for b in blobs for c in b.reading(0)[0]]
             images = timed("normalise crops", lambda: np.stack([to_mnist(c.ink, c.support) for c in crops]))

@@ -183,10 +183,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     ink, horizontal, vertical = remove_lines(ink_over(find, paper, polarity), max(1, shortest // f), span, 1 / f)
     ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
     keep, labels, stats, low = threshold(ink, cfg.min_contrast)
-    if f > 1:  # the same ink at full size, for the crops
-        full = ink_over(gray, cv2.resize(paper, (W, H), interpolation=cv2.INTER_LINEAR), polarity)
-        wiped = cv2.add(cv2.add(horizontal, vertical), edges)
-        full = cv2.subtract(full, cv2.resize(wiped, (W, H), interpolation=cv2.INTER_NEAREST))
+    if f > 1:  # the same ink at full size, for the crops (made where a blob needs it)
+        full = _full_ink(gray, paper, cv2.add(cv2.add(horizontal, vertical), edges), polarity)
     out, at = [], Placement(scale, margin, size)
     found = _components(keep, stats, labels.shape, cfg, 1 / f)
     boxes = np.array([g[:4] for g in found], np.float64).reshape(-1, 4)
@@ -209,11 +207,10 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         if max(w, h) > 2.5 * typical and _is_bar(shape):
             continue  # a pen lying on the page, a ruler's shadow: a long straight solid bar
         if f > 1:
-            shape, x, y = _at_full(shape, x, y, f, full, low)
+            shape, x, y, region = _at_full(shape, x, y, f, full, (H, W), low)
             if shape is None:
                 continue
             h, w = shape.shape
-            region = full[y : y + h, x : x + w]
         else:
             region = ink[y : y + h, x : x + w]
         first = _cut(_split(shape, cfg.split_ratio), shape, region, x, y, at)
@@ -234,10 +231,35 @@ def _is_bar(shape: np.ndarray) -> bool:
     return long >= 4 * short and cv2.countNonZero(shape) >= 0.85 * long * short
 
 
-def _at_full(shape: np.ndarray, x: int, y: int, f: int, full: np.ndarray, low: float):
-    """A blob found at 1/f of the size, cut at full size: the full-size ink above `low` within a pixel
-    of the blob's pixels (so none of a neighbour's). Returns (shape, x, y) of its tight box, or None."""
-    H, W = full.shape
+def _full_ink(gray: np.ndarray, paper: np.ndarray, wiped: np.ndarray, polarity: str):
+    """The ink at full size, for the crops, as a function of a window (x0, y0, x1, y1): the frame's
+    contrast over the paper estimate, less the lines and edges wiped (`paper`, `wiped`: at half
+    size). For a frame exactly twice their size, each window is made from its own part of them, a
+    pixel of margin around it (a linear or nearest resize by exactly 2 gives the same pixels from a
+    part as from the whole): the few blobs' windows cost less than the whole frame."""
+    H, W = gray.shape
+    h, w = paper.shape
+    if (H, W) != (2 * h, 2 * w):
+        paper = cv2.resize(paper, (W, H), interpolation=cv2.INTER_LINEAR)
+        full = cv2.subtract(ink_over(gray, paper, polarity), cv2.resize(wiped, (W, H), interpolation=cv2.INTER_NEAREST))
+        return lambda x0, y0, x1, y1: full[y0:y1, x0:x1]
+
+    def window(x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+        sx0, sy0, sx1, sy1 = max(0, x0 // 2 - 1), max(0, y0 // 2 - 1), min(w, (x1 + 1) // 2 + 1), min(h, (y1 + 1) // 2 + 1)
+        size = (2 * (sx1 - sx0), 2 * (sy1 - sy0))
+        part = (slice(y0 - 2 * sy0, y1 - 2 * sy0), slice(x0 - 2 * sx0, x1 - 2 * sx0))
+        near = cv2.resize(paper[sy0:sy1, sx0:sx1], size, interpolation=cv2.INTER_LINEAR)[part]
+        lines = cv2.resize(wiped[sy0:sy1, sx0:sx1], size, interpolation=cv2.INTER_NEAREST)[part]
+        return cv2.subtract(ink_over(gray[y0:y1, x0:x1], near, polarity), lines)
+
+    return window
+
+
+def _at_full(shape: np.ndarray, x: int, y: int, f: int, full, size: tuple[int, int], low: float):
+    """A blob found at 1/f of the size, cut at full size: the full-size ink (`full`, a function of a
+    window; the frame `size` (H, W)) above `low` within a pixel of the blob's pixels (so none of a
+    neighbour's). Returns (shape, x, y, ink) of its tight box, or Nones."""
+    H, W = size
     h, w = shape.shape
     x0, y0 = max(0, x * f - 1), max(0, y * f - 1)
     x1, y1 = min(W, (x + w) * f + 1), min(H, (y + h) * f + 1)
@@ -245,12 +267,13 @@ def _at_full(shape: np.ndarray, x: int, y: int, f: int, full: np.ndarray, low: f
     big = cv2.resize(shape, (w * f, h * f), interpolation=cv2.INTER_NEAREST)
     near[y * f - y0 : y * f - y0 + h * f, x * f - x0 : x * f - x0 + w * f] = big[: y1 - y * f, : x1 - x * f]
     near = cv2.dilate(near, np.ones((3, 3), np.uint8))
-    _, ink = cv2.threshold(full[y0:y1, x0:x1], low, 255, cv2.THRESH_BINARY)
+    window = full(x0, y0, x1, y1)
+    _, ink = cv2.threshold(window, low, 255, cv2.THRESH_BINARY)
     shape = cv2.bitwise_and(ink, near)
     bx, by, bw, bh = cv2.boundingRect(shape)
     if bw == 0:
-        return None, x, y
-    return shape[by : by + bh, bx : bx + bw], x0 + bx, y0 + by
+        return None, x, y, None
+    return shape[by : by + bh, bx : bx + bw], x0 + bx, y0 + by, window[by : by + bh, bx : bx + bw]
 
 
 def _is_rule(shape: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray, x: int, y: int, px: float = 1.0) -> bool:
