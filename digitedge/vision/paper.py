@@ -34,17 +34,20 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
     return frame
 
 
+def _rim(image: np.ndarray) -> np.ndarray:
+    """The pixels along an image's border, each once."""
+    return np.concatenate([image[0], image[-1], image[1:-1, 0], image[1:-1, -1]])
+
+
 def two_tone(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, float]:
     """An image of handwriting and paper alone (a crop): its ink (0-255, bright on 0), the ink's mask
     (0/1), whether the paper is the light class, and the paper's gray level. Paper and ink are the
     two classes Otsu's threshold parts, the paper the one holding most of the image's rim (a crop of
     a bold digit can be mostly ink, which fools a frame's polarity test)."""
     _, classes = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    rim = np.concatenate([classes[0], classes[-1], classes[1:-1, 0], classes[1:-1, -1]])
+    rim = _rim(classes)
     light = 2 * np.count_nonzero(rim) >= rim.size
-    rim_gray = np.concatenate([gray[0], gray[-1], gray[1:-1, 0], gray[1:-1, -1]])
-    on_paper = (rim > 0) == light
-    paper = float(np.median(rim_gray[on_paper] if on_paper.any() else gray[(classes > 0) == light]))
+    paper = float(np.median(_rim(gray)[(rim > 0) == light]))  # (the majority class: never empty)
     level = int(round(paper))
     ink = cv2.subtract(np.full_like(gray, level), gray) if light else cv2.subtract(gray, np.full_like(gray, level))
     return ink, (classes == 0 if light else classes > 0).view(np.uint8), light, paper
@@ -73,7 +76,7 @@ def crop_margin(gray: np.ndarray, polarity: str = "auto") -> tuple[int, int, str
         return 0, 0, polarity
     if not light and polarity_of(small, polarity) != "light-on-dark":
         return 0, 0, polarity  # light ink on a dark ground only where the whole image is dark (a sheet on a desk is not)
-    rim = np.concatenate([ink[0], ink[-1], ink[1:-1, 0], ink[1:-1, -1]])
+    rim = _rim(ink)
     if np.count_nonzero(rim) > 0.3 * rim.size or not ink.any() or np.median(contrast[ink > 0]) < 40:
         return 0, 0, polarity  # no paper all along the rim, or no ink standing out
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -282,7 +285,7 @@ def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, boo
     big[0] = False  # the edges themselves
     # a region the desk does not reach: it touches the view's border along at most a twentieth of its
     # box's perimeter (through a gap in the sheet's outline where a shadow crosses it)
-    rim = np.concatenate([labels[0], labels[-1], labels[1:-1, 0], labels[1:-1, -1]])
+    rim = _rim(labels)
     touching = np.bincount(rim, minlength=n)
     enclosed = touching <= 0.05 * 2 * (stats[:, cv2.CC_STAT_WIDTH] + stats[:, cv2.CC_STAT_HEIGHT])
     brightest = mean[big].max(initial=0)
