@@ -546,6 +546,32 @@ def test_histogram_percentiles_match_numpy(h, w, top, seed):
     assert np.allclose(_percentiles(image, (0, 50, 99.5, 100)), np.percentile(image, (0, 50, 99.5, 100)))
 
 
+
+@given(st.integers(2, 40), st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_the_first_look_at_pairs_misses_no_pieces_of_one_digit(n, seed):
+    from digitedge.vision.segment import _near, _same_digit
+
+    rng = np.random.default_rng(seed)
+    x0, y0 = rng.integers(0, 100, n), rng.integers(0, 100, n)
+    boxes = np.stack([x0, y0, x0 + rng.integers(1, 40, n), y0 + rng.integers(1, 40, n)], 1).astype(np.int64)
+    joined = {(int(i), int(j)) for i, j in np.argwhere(np.triu(_same_digit(boxes, boxes), 1))}
+    assert joined <= {(int(i), int(j)) for i, j in _near(boxes)}
+
+
+@given(st.integers(1, 40), st.integers(1, 40), st.floats(0.01, 1.0), st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_a_crops_ink_peaks_at_its_90th_percentile(h, w, share, seed):
+    from digitedge.vision.normalize import _peak
+
+    rng = np.random.default_rng(seed)
+    ink = rng.integers(0, 256, (h, w)).astype(np.uint8)
+    mask = (rng.random((h, w)) < share).astype(np.uint8) * 255
+    mask[rng.integers(0, h), rng.integers(0, w)] = 255
+    values = ink[mask > 0]
+    k = int(0.9 * (len(values) - 1))
+    assert _peak(ink, mask) == np.partition(values, k)[k]
+
 def test_lines_are_read_top_to_bottom():
     boxes = [(200, 300, 30, 40), (10, 10, 30, 40), (60, 15, 30, 40), (20, 290, 30, 45)]
     assert group_lines(boxes) == [1, 0, 0, 1]

@@ -7,6 +7,7 @@ import numpy as np
 
 from digitedge.contract import BOX, SIZE
 
+SQUARE = np.ones((3, 3), np.uint8)
 STROKE = 2.4  # typical MNIST stroke width in pixels once the digit fits 20x20; thin pen lines are thickened to it
 
 
@@ -16,7 +17,7 @@ def stroke_width(mask: np.ndarray) -> float:
     area = cv2.countNonZero(mask)
     if area == 0:
         return 0.0
-    boundary = area - cv2.countNonZero(cv2.erode(mask, np.ones((3, 3), np.uint8), borderValue=0))
+    boundary = area - cv2.countNonZero(cv2.erode(mask, SQUARE, borderValue=0))
     return 2.0 * area / max(boundary, 1)
 
 
@@ -31,12 +32,8 @@ def to_mnist(ink: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         return np.zeros((SIZE, SIZE), np.uint8)
     ink, mask = ink[y0 : y0 + h, x0 : x0 + w], mask[y0 : y0 + h, x0 : x0 + w]
     scale = BOX / max(h, w)
-    inside = mask > 0
-    ink = cv2.bitwise_and(ink, ink, mask=inside.view(np.uint8))
-    values = ink[inside]
-    peak = np.partition(values, int(0.9 * (len(values) - 1)))[int(0.9 * (len(values) - 1))]  # 90th percentile:
-    # strokes peak at 255 in MNIST, whatever the pen
-    ink = cv2.convertScaleAbs(ink, alpha=255.0 / max(peak, 1.0))
+    ink = cv2.bitwise_and(ink, ink, mask=mask)
+    ink = cv2.convertScaleAbs(ink, alpha=255.0 / max(_peak(ink, mask), 1.0))  # strokes peak at 255 in MNIST, whatever the pen
     ink = _match_stroke(ink, mask, scale)
     nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
     small = cv2.resize(ink, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
@@ -61,6 +58,13 @@ def turned(ink: np.ndarray, mask: np.ndarray, degrees: float) -> tuple[np.ndarra
     m[:, 2] += ((side - w) / 2, (side - h) / 2)  # centred on the bigger canvas
     return (cv2.warpAffine(ink, m, (side, side), flags=cv2.INTER_LINEAR),
             cv2.warpAffine(mask, m, (side, side), flags=cv2.INTER_NEAREST))
+
+
+def _peak(ink: np.ndarray, mask: np.ndarray) -> int:
+    """The 90th percentile of the ink on its support (mask: uint8, nonzero on it), as NumPy's
+    partition gives it (the k-th smallest value), from a histogram: several times faster."""
+    k = int(0.9 * (cv2.countNonZero(mask) - 1))
+    return int(np.searchsorted(np.cumsum(cv2.calcHist([ink], [0], mask, [256], [0, 256]).ravel()), k + 1))
 
 
 def _match_stroke(ink: np.ndarray, mask: np.ndarray, scale: float) -> np.ndarray:

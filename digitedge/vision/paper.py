@@ -195,7 +195,8 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
     # hard steps in the paper estimate are the sheet's edges, where no handwriting is, or a shadow's (below)
     step = cv2.morphologyEx(paper, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     bright = paper if polarity == "dark-on-light" else 255 - paper  # the paper's own level: a dark board's is 255 - it
-    edges = cv2.dilate((step > np.maximum(0.25 * bright, 20)).astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
+    edges = cv2.dilate((step > np.maximum(bright >> 2, 20)).view(np.uint8) * 255, np.ones((3, 3), np.uint8))  # (> a quarter:
+    # an integer step exceeds b / 4 exactly when it exceeds b // 4, and uint8 arithmetic is many times faster)
     if sheet is None:
         sheet = find_sheet(halved(small), polarity)
     sheet, shadowed = sheet
@@ -245,7 +246,7 @@ def find_sheet(eighth: np.ndarray, polarity: str) -> tuple[np.ndarray | None, bo
         return None, False
     flat = cv2.medianBlur(eighth, 5)
     step = cv2.morphologyEx(flat, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
-    mask = (step > np.maximum(0.25 * flat, 20)).view(np.uint8)
+    mask = (step > np.maximum(flat >> 2, 20)).view(np.uint8)  # (a quarter: as paper_estimate's)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     long = (stats[:, cv2.CC_STAT_WIDTH] >= w / 5) | (stats[:, cv2.CC_STAT_HEIGHT] >= h / 5)
     # and thin, or running on to the view's border: a dark smudge within the view (a row of bold digits

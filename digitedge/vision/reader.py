@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from statistics import median
 
 import cv2
 import numpy as np
@@ -168,7 +169,7 @@ def digit_width(blobs: list[Blob]) -> float | None:
     """The frame's typical digit width, from blobs whose shape says one digit, neither a narrow 1 nor
     too few to tell (in a row of touching pairs, the pairs would make the typical digit a pair)."""
     widths = [b.box[2] for b in blobs if b.counts[0] == 1 and b.box[2] > 0.4 * b.box[3]]
-    return float(np.median(widths)) if len(widths) >= 3 else None
+    return float(median(widths)) if len(widths) >= 3 else None
 
 
 def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True) -> float:
@@ -211,11 +212,12 @@ def skew_of(boxes: list[tuple[int, int, int, int]]) -> tuple[float, int]:
     beside = (np.abs(dy) < np.abs(dx)) & (dist < 3 * np.maximum(h[:, None], h[None, :]))
     first = np.flatnonzero(beside.any(1))
     nearest = np.argmin(np.where(beside[first], dist[first], np.inf), axis=1)
-    i, j = np.unique(np.sort(np.stack([first, nearest], 1), axis=1), axis=0).T  # each pair once
-    if len(i) < 2:
+    pairs = sorted({(min(a, b), max(a, b)) for a, b in zip(first.tolist(), nearest.tolist())})  # each pair once
+    if len(pairs) < 2:
         return 0.0, 0
+    i, j = np.array(pairs).T
     angles = np.degrees(np.arctan(dy[i, j] / dx[i, j]))
-    skew = float(np.median(angles))
+    skew = float(median(angles.tolist()))
     return skew, int(np.count_nonzero(np.abs(angles - skew) <= AGREE))
 
 

@@ -4,6 +4,7 @@ digits, cut the blobs that hold several."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from statistics import median
 from functools import partial
 from typing import Callable
 
@@ -15,6 +16,7 @@ from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop
                                     paper_estimate, pen_width, polarity_of, remove_lines, search_copy, stroke_scale, to_gray)
 
 
+SQUARE = np.ones((3, 3), np.uint8)  # the 3x3 neighbourhood, for dilating a mask by a pixel
 EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width or height) is a sheet's edge
 
 
@@ -93,8 +95,8 @@ class Placement:
 
     def box(self, box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
         """A box at processing scale, in the frame's pixels (within it)."""
-        x, y = (int(round(v / self.scale - self.margin)) for v in box[:2])
-        w, h = (int(round(v / self.scale)) for v in box[2:])
+        s, m = self.scale, self.margin
+        x, y, w, h = int(round(box[0] / s - m)), int(round(box[1] / s - m)), int(round(box[2] / s)), int(round(box[3] / s))
         x1, y1 = min(x + w, self.size[0]), min(y + h, self.size[1])
         x, y = max(x, 0), max(y, 0)
         return x, y, x1 - x, y1 - y
@@ -191,7 +193,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     on = on_sheet(sheet, boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2, labels.shape).tolist()
     if not any(on):  # nothing on the bright sheet: the writing is on what looked like desk (a dark note on a white table)
         on = [True] * len(found)
-    typical = float(np.median([g[3] for g, o in zip(found, on) if o])) if found else 0.0  # the digits' height
+    typical = float(median([g[3] for g, o in zip(found, on) if o])) if found else 0.0  # the digits' height
     m = int(round(margin * scale / f))  # the margin added, at the search scale
     crop = (m + 1, m + 1, labels.shape[1] - m - 1, labels.shape[0] - m - 1)  # the crop's own edges (left, top, right, bottom)
     for (x, y, w, h, ids), on_it in zip(found, on):
@@ -266,7 +268,7 @@ def _at_full(shape: np.ndarray, x: int, y: int, f: int, full, size: tuple[int, i
     near = np.zeros((y1 - y0, x1 - x0), np.uint8)
     big = cv2.resize(shape, (w * f, h * f), interpolation=cv2.INTER_NEAREST)
     near[y * f - y0 : y * f - y0 + h * f, x * f - x0 : x * f - x0 + w * f] = big[: y1 - y * f, : x1 - x * f]
-    near = cv2.dilate(near, np.ones((3, 3), np.uint8))
+    near = cv2.dilate(near, SQUARE)
     window = full(x0, y0, x1, y1)
     _, ink = cv2.threshold(window, low, 255, cv2.THRESH_BINARY)
     shape = cv2.bitwise_and(ink, near)
@@ -334,7 +336,7 @@ def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int,
     bx, by, bw, bh = cv2.boundingRect(piece)
     if bw == 0:
         return None
-    support = cv2.dilate(piece, np.ones((3, 3), np.uint8))
+    support = cv2.dilate(piece, SQUARE)
     if piece is not shape:
         support = cv2.bitwise_and(support, cv2.bitwise_not(cv2.subtract(shape, piece)))
     crop = cv2.bitwise_and(region, support)
@@ -369,7 +371,7 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
         kept.append((x0, y0, w, h, ids))
     if not kept:
         return []
-    median_h = float(np.median([k[3] for k in kept]))
+    median_h = float(median([k[3] for k in kept]))  # (statistics: NumPy's costs 50 times more for a few numbers)
     return [k for k in kept
             if k[3] >= cfg.min_relative_height * median_h  # dots, commas
             and not (k[2] > 3 * k[3] and k[3] < 0.6 * median_h)]  # dashes, underlines
@@ -382,7 +384,7 @@ def _merge_fragments(groups: list) -> list:
     time: a frame of noise holds thousands of pieces."""
     groups = sorted(groups, key=lambda g: -(g[2] - g[0]) * (g[3] - g[1]))
     boxes = np.array([g[:4] for g in groups], np.int64).reshape(-1, 4)
-    if len(groups) <= 256 and not np.triu(_same_digit(boxes, boxes), 1).any():
+    if len(groups) <= 256 and not any(_same_digit(boxes[i : i + 1], boxes[j : j + 1])[0, 0] for i, j in _near(boxes)):
         return groups  # the usual frame: nothing to join, seen in one look at every pair
     i = 0
     while i < len(groups):
@@ -409,6 +411,18 @@ def _joined(a: list, b: list) -> list:
     return [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]), a[4] + b[4]]
 
 
+def _near(boxes: np.ndarray) -> zip:
+    """The pairs (i < j) of these boxes (x0, y0, x1, y1 rows) that could be pieces of one digit
+    (_same_digit): at most 2 pixels apart across, and at most a quarter of the taller one's height
+    or 2 pixels apart up and down. A cheap first look: most pairs of a frame are far apart."""
+    x0, y0, x1, y1 = boxes.T
+    x_overlap = np.minimum.outer(x1, x1) - np.maximum.outer(x0, x0)
+    y_gap = np.maximum.outer(y0, y0) - np.minimum.outer(y1, y1)
+    h = y1 - y0
+    near = (x_overlap >= -2) & (4 * y_gap <= np.maximum(np.maximum.outer(h, h), 8))
+    return zip(*np.nonzero(np.triu(near, 1)))
+
+
 def _same_digit(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """(m, k) bool: whether box i of `first` and box j of `second` (x0, y0, x1, y1 rows) are pieces of one digit."""
     one, other = first[:, None, :], second[None, :, :]
@@ -432,7 +446,7 @@ def _same_digit(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 def _touches(left: np.ndarray, right: np.ndarray) -> int:
     """Separate places where two neighbouring pieces touch: one for two digits written into each
     other, two for a 0 cut in half, three for an 8."""
-    contact = cv2.bitwise_and(cv2.dilate(left, np.ones((3, 3), np.uint8)), right)
+    contact = cv2.bitwise_and(cv2.dilate(left, SQUARE), right)
     return cv2.connectedComponents(contact, connectivity=8)[0] - 1
 
 
