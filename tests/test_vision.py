@@ -547,6 +547,15 @@ def test_histogram_percentiles_match_numpy(h, w, top, seed):
 
 
 
+def test_labelling_more_marks_than_16_bits_can_count():
+    from digitedge.vision.paper import labelled
+
+    specks = np.zeros((600, 600), np.uint8)
+    specks[::2, ::2] = 255  # 90,000 specks, none touching another
+    n, labels, stats = labelled(specks)
+    assert n == 90_001 and labels[598, 598] == 90_000 and (stats[1:, cv2.CC_STAT_AREA] == 1).all()
+
+
 @given(st.integers(2, 40), st.integers(0, 2**32 - 1))
 @settings(max_examples=60, deadline=None)
 def test_the_first_look_at_pairs_misses_no_pieces_of_one_digit(n, seed):

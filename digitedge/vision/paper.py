@@ -34,6 +34,16 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
     return frame
 
 
+def labelled(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """cv2.connectedComponentsWithStats, 8-connected: (count, labels, stats). 16-bit labels are several
+    times faster; a frame of noise can overflow them, and then it takes 32-bit ones."""
+    try:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
+    except cv2.error:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_32S)
+    return n, labels, stats
+
+
 def _rim(image: np.ndarray) -> np.ndarray:
     """The pixels along an image's border, each once."""
     return np.concatenate([image[0], image[-1], image[1:-1, 0], image[1:-1, -1]])
@@ -132,7 +142,7 @@ def pen_width(small: np.ndarray, factor: int, polarity: str = "auto", sheet: np.
     if peak < 40:
         return 0.0
     _, mask = cv2.threshold(contrast, 0.5 * peak, 255, cv2.THRESH_BINARY)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats = labelled(mask)
     x, y, bw, bh, area = stats.T
     # marks shaped like a digit (from a 1 to a wide 0): not a band along the sheet's edge, the rim of
     # a shadow, or a pen lying on the page, which would pass for one very thick stroke
@@ -247,7 +257,7 @@ def find_sheet(eighth: np.ndarray, polarity: str) -> tuple[np.ndarray | None, bo
     flat = cv2.medianBlur(eighth, 5)
     step = cv2.morphologyEx(flat, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     mask = (step > np.maximum(flat >> 2, 20)).view(np.uint8)  # (a quarter: as paper_estimate's)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats = labelled(mask)
     long = (stats[:, cv2.CC_STAT_WIDTH] >= w / 5) | (stats[:, cv2.CC_STAT_HEIGHT] >= h / 5)
     # and thin, or running on to the view's border: a dark smudge within the view (a row of bold digits
     # written close, a pen lying on the page) is a thick blob, mostly left by an erosion; a step is a

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from digitedge.vision.normalize import to_mnist, turned
-from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, find_sheet, halved, ink_over, on_sheet,
+from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, find_sheet, halved, ink_over, labelled, on_sheet,
                                     paper_estimate, pen_width, polarity_of, remove_lines, search_copy, stroke_scale, to_gray)
 
 
@@ -113,10 +113,7 @@ def threshold(ink: np.ndarray, min_contrast: int):
     low = max(min_contrast, 0.25 * peak)
     _, weak = cv2.threshold(ink, low, 255, cv2.THRESH_BINARY)
     weak = cv2.morphologyEx(weak, cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))  # mend hairline breaks
-    try:  # 16-bit labels are several times faster; a frame of noise can overflow them
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(weak, connectivity=8, ltype=cv2.CV_16U)
-    except cv2.error:
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(weak, connectivity=8, ltype=cv2.CV_32S)
+    n, labels, stats = labelled(weak)
     keep = np.zeros(n, bool)
     keep[labels[ink > high]] = True
     keep[0] = False
