@@ -636,6 +636,68 @@ def test_a_page_seen_askew_is_read(reader, degrees):
     assert reader.read(frame).text == written(m, digits, 5)
 
 
+def sheet_at_an_angle(side: str, seed: int, ratio: float = 0.45):
+    """A sample-style sheet on a dark desk, its far side `ratio` as wide as its near side (the
+    angles benchmark's staging): (frame, text, digit boxes in the frame)."""
+    from benchmarks.angles import corners
+    from camera_demo.generate_samples import _frame_boxes, _lighting, _text, photograph, sheet
+
+    m = data.load()
+    rng = np.random.default_rng(seed)
+    idx = rng.choice(len(m.x_test), 10, replace=False)
+    canvas, boxes, _ = sheet(rng, m.x_test[idx], m.y_test[idx], [5, 5])
+    frame, homography, _ = photograph(rng, canvas, base=(corners(ratio, side, rng), np.array([70.0, 60.0, 50.0]), _lighting(rng)))
+    digits = _frame_boxes(boxes, homography)
+    return frame, _text(digits), [d["box"] for d in digits]
+
+
+@pytest.mark.parametrize("side, seed", [("top", 0), ("top", 7), ("left", 9)])
+def test_a_sheet_photographed_at_an_angle_is_read_as_seen_head_on(reader, side, seed):
+    """The far side 45% as wide as the near side: the paper's lines converge and the far digits are
+    sheared. Read rectified, the digits' boxes come back onto the frame as seen, and so does the mask."""
+    from benchmarks.pipeline import same_place
+
+    frame, text, boxes = sheet_at_an_angle(side, seed)
+    reading = reader.read(frame)
+    assert reading.text == text
+    assert len(reading.digits) == len(boxes)
+    for box in boxes:  # each digit's box holds the centre of the box read for it, and the other way round
+        assert sum(same_place(d.box, box) for d in reading.digits) == 1
+    assert reading.mask.back is not None and reading.mask.image.shape == frame.shape[:2]
+
+
+def test_a_sheet_seen_head_on_or_running_out_of_the_view_is_not_rectified():
+    from digitedge.vision.paper import keystone
+
+    assert keystone(None) is None
+    square = np.zeros((60, 80), bool)
+    square[10:50, 15:65] = True
+    assert keystone(square) is None  # head-on
+    def trapezoid(top: int) -> np.ndarray:  # the far side 20 wide, the near side 60
+        return cv2.fillConvexPoly(np.zeros((60, 80), np.uint8), np.int32([[30, top], [50, top], [70, 52], [10, 52]]), 1).view(bool)
+
+    assert np.allclose(keystone(trapezoid(8)), [[30.5, 8.5], [50.5, 8.5], [70.5, 52.5], [10.5, 52.5]], atol=1)
+    assert keystone(trapezoid(0)) is None  # its far side on the view's border: maybe not its edge
+    for path in sorted(SAMPLES.glob("frame_*.jpg"))[:10]:  # the samples' slight perspective is read as it is
+        assert segment(cv2.imread(str(path)))[1].back is None
+
+
+def test_a_sheet_on_a_dark_desk_covering_less_than_half_the_view_is_paper(reader):
+    """A white sheet on a dark desk: the view's median is the desk's, far darker than its brightest
+    part, as a board's is, but its bright part is broad, not strokes: dark ink on light paper."""
+    from digitedge.vision.paper import polarity_of
+
+    m = data.load()
+    frame = np.full((480, 640), 45, np.float32)
+    frame[150:330, 170:470] = 230
+    for k in range(3):
+        cell = cv2.resize(m.x_test[k], (60, 60), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        frame[210:270, 200 + 80 * k : 260 + 80 * k] *= 1 - 0.85 * cell
+    frame = cv2.GaussianBlur(np.clip(frame, 0, 255).astype(np.uint8), (3, 3), 0)
+    assert polarity_of(frame, "auto") == "dark-on-light"
+    assert reader.read(frame).text == "".join(str(m.y_test[k]) for k in range(3))
+
+
 @pytest.mark.parametrize("frame", [
     np.zeros((480, 640, 3), np.uint8),  # all black
     np.full((480, 640, 3), 255, np.uint8),  # all white

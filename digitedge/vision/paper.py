@@ -15,6 +15,7 @@ RIM = 0.1  # a short step in the paper estimate this near the view's border (a f
 SHADE = 0.4  # the shadowed part of a sheet lying in view is at least this bright, relative to its lit part
 TIGHT = 0.5  # a still image is cropped close to its handwriting when ink reaching its edge spans this share of it
 NEAR = 0.08  # ... or whose ink comes this near its edge, as a fraction of its width or height
+KEYSTONE = 0.8  # a sheet whose far side is under this share of its near side's width is read as seen head-on
 THIN = 1.3  # a pen is thin where pooling brings out a frame's darkest ink (its darkest 0.3%) this many times more than averaging
 
 
@@ -84,7 +85,7 @@ def crop_margin(gray: np.ndarray, polarity: str = "auto") -> tuple[int, int, str
     contrast, ink, light, paper = two_tone(small)
     if polarity != "auto" and light != (polarity == "dark-on-light"):
         return 0, 0, polarity
-    if not light and polarity_of(small, polarity) != "light-on-dark":
+    if not light and not _dark(small):
         return 0, 0, polarity  # light ink on a dark ground only where the whole image is dark (a sheet on a desk is not)
     rim = _rim(ink)
     if np.count_nonzero(rim) > 0.3 * rim.size or not ink.any() or np.median(contrast[ink > 0]) < 40:
@@ -328,6 +329,55 @@ def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, boo
     return cv2.dilate(sheet.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool), parts  # and the edges around it
 
 
+def keystone(sheet: np.ndarray | None) -> np.ndarray | None:
+    """The corners of a sheet photographed at an angle, where find_sheet's mask (`sheet`) shows all of
+    it: (4, 2) float32, top-left, top-right, bottom-right, bottom-left, in the mask's pixels (their
+    centres). None for a sheet seen nearly head-on (each side at least KEYSTONE of the one opposite),
+    one running out of the view (its corners unseen), or an outline that is not four-sided.
+
+    Seen at an angle, a sheet's far side is narrower than its near side: its paper lines converge,
+    which the line removal (straight runs across the view) misses, and its far digits are sheared
+    and squeezed."""
+    if sheet is None:
+        return None
+    h, w = sheet.shape
+    contours, _ = cv2.findContours(sheet.view(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    if cv2.contourArea(hull) < 0.15 * h * w:
+        return None
+    quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True).reshape(-1, 2).astype(np.float32)
+    if len(quad) != 4 or (quad.min(0) <= 0).any() or (quad >= (w - 1, h - 1)).any():
+        return None  # not four-sided, or its outline reaches the view's border
+    total, diff = quad.sum(1), quad[:, 1] - quad[:, 0]
+    corners = quad[[np.argmin(total), np.argmin(diff), np.argmax(total), np.argmax(diff)]]
+    if len({tuple(c) for c in corners.tolist()}) < 4:
+        return None
+    top, right, bottom, left = (float(np.hypot(*(corners[(k + 1) % 4] - corners[k]))) for k in range(4))
+    if min(top, bottom) >= KEYSTONE * max(top, bottom) and min(left, right) >= KEYSTONE * max(left, right):
+        return None
+    return corners + 0.5
+
+
+def rectified(gray: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The frame warped so the sheet whose corners these are (keystone's, in the frame's pixels) is
+    seen head-on, as a rectangle as wide as its longer side and as tall as its longer end, scaled to
+    the sheet's area in the frame, within a twentieth of desk around it. Returns the
+    warped frame and the homography taking its pixels back to the frame's. (The sheet's true
+    proportions are unknown without the camera's: a sheet tilted away is still a little squeezed.)"""
+    tl, tr, br, bl = corners
+    width = max(np.hypot(*(tr - tl)), np.hypot(*(br - bl)))
+    height = max(np.hypot(*(bl - tl)), np.hypot(*(br - tr)))
+    pad = 0.05 * max(width, height)
+    # as many pixels for the sheet as the frame gives it: its near side shrinks as its far side grows (its
+    # far side's paper lines, a pixel wide or less, break into dashes when magnified much)
+    k = np.sqrt(cv2.contourArea(corners.astype(np.float32)) / (width * height))
+    x0, y0, x1, y1 = pad * k, pad * k, (pad + width) * k, (pad + height) * k
+    size = (int(round((width + 2 * pad) * k)), int(round((height + 2 * pad) * k)))
+    back = cv2.getPerspectiveTransform(np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]), corners.astype(np.float32))
+    warped = cv2.warpPerspective(gray, back, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
+    return warped, back
+
+
 def on_sheet(sheet: np.ndarray | None, x, y, shape: tuple[int, int]) -> np.ndarray:
     """Whether points (x, y: arrays) of a frame of this shape lie on the sheet, or between two parts of
     it on their row (a thick 0 can ring its own middle with edges, which then looks like a hole in
@@ -344,11 +394,38 @@ def on_sheet(sheet: np.ndarray | None, x, y, shape: tuple[int, int]) -> np.ndarr
 
 def polarity_of(small: np.ndarray, polarity: str) -> str:
     """"auto" decided: a frame whose median is far darker than its brightest part is a dark board
-    with light ink (chalk, a negative); anything else, shadows included, is dark ink on light paper."""
+    with light ink (chalk, a negative); anything else, shadows included, is dark ink on light paper.
+    Except where its bright part is a sheet of paper on a dark desk, filling less than half of the
+    view (a sheet photographed at an angle, a small note), in a view at least 100 pixels across
+    (a frame's quarter: 400 pixels): a broad region (a tenth of the view, left
+    by an opening a fifth of the view across, which erases any stroke, however bold, once its paper
+    lines are bridged and the holes its handwriting makes are filled), and solid (four fifths of
+    it bright, where a chalk 0's outline holds a dark middle)."""
     if polarity != "auto":
         return polarity
+    if not _dark(small):
+        return "dark-on-light"
+    if min(small.shape) < 100:
+        return "light-on-dark"  # too small a view for a sheet with a desk around it (a crop of a negative's digit)
     mid, top = _percentiles(small, (50, 99.5))
-    return "light-on-dark" if mid < 0.4 * top else "dark-on-light"
+    bright = (small > (mid + top) / 2).view(np.uint8)
+    gap = max(3, min(small.shape) // 24) | 1  # (a closing first: ruled lines would cut a sheet into strips)
+    contours, _ = cv2.findContours(cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((gap, gap), np.uint8)),
+                                   cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    filled = cv2.drawContours(np.zeros_like(bright), contours, -1, 1, -1)
+    k = max(3, min(small.shape) // 5) | 1
+    broad = cv2.morphologyEx(filled, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    area = cv2.countNonZero(broad)
+    if area >= 0.04 * small.size and cv2.countNonZero(cv2.bitwise_and(bright, broad)) >= 0.8 * area:
+        return "dark-on-light"
+    return "light-on-dark"
+
+
+def _dark(small: np.ndarray) -> bool:
+    """Whether a view's median is far darker than its brightest part (a board, a negative, or a sheet
+    on a dark desk filling less than half of it)."""
+    mid, top = _percentiles(small, (50, 99.5))
+    return mid < 0.4 * top
 
 
 def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:

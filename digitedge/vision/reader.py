@@ -78,13 +78,13 @@ class DigitReader:
         reading's whole plausibility can never win, and is not classified at all."""
         if not blobs:
             return []
-        skew, agreeing = skew_of([b.box for b in blobs])
+        skew, agreeing = skew_of([b.page_box for b in blobs])  # (on the page as read: a rectified sheet's own lines)
         # lines seen askew (several digits agreeing; handwriting's own slant and wobble differ from one
         # digit to the next): each digit is stood upright first
         turn = skew if abs(skew) >= UPRIGHT and agreeing >= 3 else 0.0
         unit = digit_width(blobs)
         for blob in blobs if unit else ():
-            blob.offer(max(1, round(blob.box[2] / unit)))  # a short, wide digit's shape says 3
+            blob.offer(max(1, round(blob.page_box[2] / unit)))  # a short, wide digit's shape says 3
         probs: dict[tuple[int, int], list[np.ndarray]] = {}  # (blob, reading) -> one row per digit
         self._predict([(i, 0) for i in range(len(blobs))], blobs, probs, turn)
         first = [_plausibility(probs[i, 0], _prior(blob, 0, unit)) for i, blob in enumerate(blobs)]
@@ -95,7 +95,7 @@ class DigitReader:
             tried = [j for j in range(len(blob.counts)) if probs.get((i, j))]
             best = max(tried, key=lambda j: _plausibility(probs[i, j], _prior(blob, j, unit)))
             chosen.extend(zip(blob.reading(best)[0], probs[i, best]))
-        boxes = [c.box for c, _ in chosen]
+        boxes = [c.page_box for c, _ in chosen]
         along, across = _along_across(boxes, skew)
         lines = _lines(np.array(boxes, np.float64).reshape(-1, 4), along, across)
         digits = []
@@ -143,18 +143,18 @@ class DigitReader:
 
 def _joined(pieces: list[Candidate]) -> Candidate:
     """The biggest of these crops and those within 0.3 of its size of its box, as one digit: their
-    ink laid on one canvas at the processing scale."""
-    biggest = max(pieces, key=lambda c: c.box[2] * c.box[3])
-    bx, by, bw, bh = biggest.box
+    ink laid on one canvas at the processing scale (by their boxes on the page as read)."""
+    biggest = max(pieces, key=lambda c: c.page_box[2] * c.page_box[3])
+    bx, by, bw, bh = biggest.page_box
     reach = 0.3 * max(bw, bh)
-    near = [c for c in pieces if c.box[0] < bx + bw + reach and c.box[0] + c.box[2] > bx - reach
-            and c.box[1] < by + bh + reach and c.box[1] + c.box[3] > by - reach]
+    near = [c for c in pieces if c.page_box[0] < bx + bw + reach and c.page_box[0] + c.page_box[2] > bx - reach
+            and c.page_box[1] < by + bh + reach and c.page_box[1] + c.page_box[3] > by - reach]
     if len(near) == 1:
         return biggest
     s = biggest.ink.shape[1] / max(bw, 1)  # processing pixels per frame pixel
-    x0, y0 = min(c.box[0] for c in near), min(c.box[1] for c in near)
-    x1, y1 = max(c.box[0] + c.box[2] for c in near), max(c.box[1] + c.box[3] for c in near)
-    at = [(int(round((c.box[1] - y0) * s)), int(round((c.box[0] - x0) * s))) for c in near]  # (top, left) of each
+    x0, y0 = min(c.page_box[0] for c in near), min(c.page_box[1] for c in near)
+    x1, y1 = max(c.page_box[0] + c.page_box[2] for c in near), max(c.page_box[1] + c.page_box[3] for c in near)
+    at = [(int(round((c.page_box[1] - y0) * s)), int(round((c.page_box[0] - x0) * s))) for c in near]  # (top, left) of each
     # the canvas holds every piece whole (a box rounded to the frame's pixels can be a pixel short of its ink)
     shape = (max(t + c.ink.shape[0] for (t, _), c in zip(at, near)), max(l + c.ink.shape[1] for (_, l), c in zip(at, near)))
     ink, support = np.zeros(shape, np.uint8), np.zeros(shape, np.uint8)
@@ -162,13 +162,16 @@ def _joined(pieces: list[Candidate]) -> Candidate:
         h, w = c.ink.shape
         np.maximum(ink[top : top + h, left : left + w], c.ink, out=ink[top : top + h, left : left + w])
         np.maximum(support[top : top + h, left : left + w], c.support, out=support[top : top + h, left : left + w])
-    return Candidate((x0, y0, x1 - x0, y1 - y0), ink, support)
+    fx0, fy0 = min(c.box[0] for c in near), min(c.box[1] for c in near)
+    fx1, fy1 = max(c.box[0] + c.box[2] for c in near), max(c.box[1] + c.box[3] for c in near)
+    flat = (x0, y0, x1 - x0, y1 - y0) if biggest.flat else None
+    return Candidate((fx0, fy0, fx1 - fx0, fy1 - fy0), ink, support, flat=flat)
 
 
 def digit_width(blobs: list[Blob]) -> float | None:
     """The frame's typical digit width, from blobs whose shape says one digit, neither a narrow 1 nor
     too few to tell (in a row of touching pairs, the pairs would make the typical digit a pair)."""
-    widths = [b.box[2] for b in blobs if b.counts[0] == 1 and b.box[2] > 0.4 * b.box[3]]
+    widths = [b.page_box[2] for b in blobs if b.counts[0] == 1 and b.page_box[2] > 0.4 * b.page_box[3]]
     return float(median(widths)) if len(widths) >= 3 else None
 
 
@@ -181,14 +184,14 @@ def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True) -> float:
     are of a height). With cut=False, from the count asked for alone, without cutting: the rest can
     only lower it (and a cut yields that count unless one of its pieces comes out empty, which the
     test on the samples would catch)."""
-    _, _, w, h = blob.box
+    _, _, w, h = blob.page_box
     expected = w / unit if unit else w / (0.75 * h)
     if not cut:
         return -COUNT * abs(blob.counts[j] - expected)
     digits, touches = blob.reading(j)
     n = len(digits)
-    tallest = max((d.box[3] for d in digits), default=0)
-    stubs = sum(d.box[3] < 0.5 * tallest for d in digits)
+    tallest = max((d.page_box[3] for d in digits), default=0)
+    stubs = sum(d.page_box[3] < 0.5 * tallest for d in digits)
     return -COUNT * abs(n - expected) - 1.0 * max(0, touches - (n - 1)) - 1.0 * stubs
 
 

@@ -12,8 +12,9 @@ import cv2
 import numpy as np
 
 from digitedge.vision.normalize import to_mnist, turned
-from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, find_sheet, halved, ink_over, labelled, on_sheet,
-                                    paper_estimate, pen_width, polarity_of, remove_lines, search_copy, stroke_scale, to_gray)
+from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, find_sheet, halved, ink_over, keystone, labelled,
+                                    on_sheet, paper_estimate, pen_width, polarity_of, rectified, remove_lines, search_copy,
+                                    stroke_scale, to_gray)
 
 
 SQUARE = np.ones((3, 3), np.uint8)  # the 3x3 neighbourhood, for dilating a mask by a pixel
@@ -33,6 +34,7 @@ class SegmentConfig:
     min_relative_height: float = 0.45  # drop marks shorter than this times the median digit (dots, commas)
     split_ratio: float = 1.15  # a candidate wider than this times its height is split into touching digits
     crop_margin: bool = False  # a still image cropped close to its handwriting gets a margin of paper (paper.crop_margin)
+    rectify: bool = True  # a sheet photographed at an angle, all of it in view, is read as seen head-on (paper.keystone)
 
 
 @dataclass
@@ -41,6 +43,12 @@ class Candidate:
     ink: np.ndarray = field(repr=False)  # (h, w) uint8 at processing scale: this digit's ink alone
     support: np.ndarray = field(repr=False)  # (h, w) uint8 0/255: the pixels that are its ink
     images: dict[float, np.ndarray] = field(default_factory=dict, repr=False)  # turn (degrees) -> its 28x28
+    flat: tuple[int, int, int, int] | None = None  # its box on the page seen head-on (Placement.flat), if not `box`
+
+    @property
+    def page_box(self) -> tuple[int, int, int, int]:
+        """Its box on the page as read: where it lies among the others, for lines and sizes."""
+        return self.flat or self.box
 
     @property
     def image(self) -> np.ndarray:
@@ -64,6 +72,12 @@ class Blob:
     counts: list[int]  # digits in each way of reading it: the shape's guess, then one fewer and/or one more
     cut: Callable[[int], tuple[list[Candidate], int]] = field(repr=False)  # digit count -> (digits, touches)
     made: dict[int, tuple[list[Candidate], int]] = field(default_factory=dict, repr=False)
+    flat: tuple[int, int, int, int] | None = None  # its box on the page seen head-on, if not `box`
+
+    @property
+    def page_box(self) -> tuple[int, int, int, int]:
+        """Its box on the page as read (Candidate.page_box)."""
+        return self.flat or self.box
 
     def reading(self, j: int) -> tuple[list[Candidate], int]:
         """Reading j's digits, and the places where its cuts go through ink (a touching pair: one per
@@ -81,25 +95,44 @@ class Blob:
     @classmethod
     def whole(cls, candidate: Candidate) -> "Blob":
         """A blob read only as the one digit it is (other counts come out empty and are never chosen)."""
-        return cls(candidate.box, [1], lambda k: ([candidate] if k == 1 else [], 0))
+        return cls(candidate.box, [1], lambda k: ([candidate] if k == 1 else [], 0), flat=candidate.flat)
 
 
 @dataclass(frozen=True)
 class Placement:
     """Where processing pixels lie in the frame as given: its scale, the margin of paper added around
-    a crop (paper.crop_margin; in the frame's pixels), and the frame's size (w, h)."""
+    a crop (paper.crop_margin; in the frame's pixels), the frame's size (w, h), and, for a sheet
+    seen at an angle and read as seen head-on (paper.rectified), the homography taking the
+    rectified frame's pixels back to the frame's at the scale it was rectified at (that scale)."""
 
     scale: float
     margin: float
     size: tuple[int, int]
+    warp: tuple[np.ndarray, float] | None = None
 
     def box(self, box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
-        """A box at processing scale, in the frame's pixels (within it)."""
+        """A box at processing scale, in the frame's pixels (within it): a rectified box's corners
+        taken back, and the box around them."""
+        if self.warp is not None:
+            back, at = self.warp
+            x, y, w, h = (v * at / self.scale for v in box)
+            corners = cv2.perspectiveTransform(np.float32([[[x, y], [x + w, y], [x + w, y + h], [x, y + h]]]), back)[0] / at
+            (x, y), (x1, y1) = np.rint(corners.min(0)).astype(int).tolist(), np.rint(corners.max(0)).astype(int).tolist()
+            x1, y1 = min(x1, self.size[0]), min(y1, self.size[1])
+            x, y = max(x, 0), max(y, 0)
+            return x, y, max(x1 - x, 0), max(y1 - y, 0)
         s, m = self.scale, self.margin
         x, y, w, h = int(round(box[0] / s - m)), int(round(box[1] / s - m)), int(round(box[2] / s)), int(round(box[3] / s))
         x1, y1 = min(x + w, self.size[0]), min(y + h, self.size[1])
         x, y = max(x, 0), max(y, 0)
         return x, y, x1 - x, y1 - y
+
+    def flat(self, box: tuple[float, float, float, float]) -> tuple[int, int, int, int] | None:
+        """A box at processing scale on the page seen head-on, in the frame's units: None where the
+        frame was not rectified (the page as seen is the page)."""
+        if self.warp is None:
+            return None
+        return tuple(int(round(v / self.scale)) for v in box)
 
 
 def threshold(ink: np.ndarray, min_contrast: int):
@@ -148,6 +181,17 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     window, shortest, stroke, span = 5, 15, STROKE, (0.0, 0.0)
     polarity = polarity_of(half[::2, ::2], polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
     sheet = find_sheet(halved(small), polarity)  # (found before any shrinking, in the frame's proportions)
+    warp = None
+    # a sheet photographed at an angle: read as seen head-on (but not one a hard shadow crosses: then the
+    # sheet found may be its lit part alone, whose outline is the shadow's, not the sheet's)
+    corners = None if margin or not cfg.rectify or sheet[1] else keystone(sheet[0])
+    if corners is not None:
+        eighth = sheet[0].shape
+        gray, back = rectified(gray, corners * (gray.shape[1] / eighth[1], gray.shape[0] / eighth[0]) - 0.5)
+        warp = (back, scale)
+        half = halved(gray)
+        small = halved(half)
+        sheet = find_sheet(halved(small), polarity)
     wanted = stroke_scale(small, 4, polarity, sheet[0])
     if wanted < 1:  # big, thick handwriting (a close-up): bring its strokes to the width this pipeline is built for
         # but keep MIN_SIDE pixels across: the paper and the sheet's edges are estimated at a quarter of that
@@ -184,7 +228,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     keep, labels, stats, low = threshold(ink, cfg.min_contrast)
     if f > 1:  # the same ink at full size, for the crops (made where a blob needs it)
         full = _full_ink(gray, paper, cv2.add(cv2.add(horizontal, vertical), edges), polarity)
-    out, at = [], Placement(scale, margin, size)
+    out, at = [], Placement(scale, margin, size, warp)
     found = _components(keep, stats, labels.shape, cfg, 1 / f)
     boxes = np.array([g[:4] for g in found], np.float64).reshape(-1, 4)
     on = on_sheet(sheet, boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2, labels.shape).tolist()
@@ -217,7 +261,12 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # the shape alone cannot tell one wide digit from two touching ones, or two from three:
         # offer one digit fewer and one more, and let the classifier choose (reader.classify)
         counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
-        out.append(Blob(at.box((x, y, w, h)), counts, partial(_cut_into, shape, region, x, y, at), {0: first}))
+        out.append(Blob(at.box((x, y, w, h)), counts, partial(_cut_into, shape, region, x, y, at), {0: first},
+                        at.flat((x, y, w, h))))
+    if warp is not None:  # the mask drawn back onto the frame as seen
+        search = (scale * labels.shape[1] / W, scale * labels.shape[0] / H)  # search pixels per frame pixel, rectified
+        back = warp[0] @ np.diag([warp[1] / search[0], warp[1] / search[1], 1.0])  # search pixels -> frame's at `scale`
+        return out, Mask(keep, labels, np.diag([1 / warp[1], 1 / warp[1], 1.0]) @ back, size)
     return out, Mask(keep, labels[m : labels.shape[0] - m, m : labels.shape[1] - m])
 
 
@@ -307,14 +356,19 @@ def _is_rule(shape: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray, x:
 
 
 class Mask:
-    """The threshold mask, drawn only when someone looks at it (the camera's 'm' key)."""
+    """The threshold mask, drawn only when someone looks at it (the camera's 'm' key): at search scale,
+    or, for a frame read rectified, drawn back onto the frame as seen (`back`: the homography from
+    the mask's pixels to the frame's, of this `size`)."""
 
-    def __init__(self, keep: np.ndarray, labels: np.ndarray):
-        self.keep, self.labels = keep, labels
+    def __init__(self, keep: np.ndarray, labels: np.ndarray, back: np.ndarray | None = None, size: tuple[int, int] | None = None):
+        self.keep, self.labels, self.back, self.size = keep, labels, back, size
 
     @property
     def image(self) -> np.ndarray:
-        return self.keep[self.labels].astype(np.uint8) * 255
+        image = self.keep[self.labels].astype(np.uint8) * 255
+        if self.back is None:
+            return image
+        return cv2.warpPerspective(image, self.back, self.size, flags=cv2.INTER_NEAREST)
 
 
 def _cut(pieces: list[np.ndarray], shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement):
@@ -337,7 +391,7 @@ def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int,
     if piece is not shape:
         support = cv2.bitwise_and(support, cv2.bitwise_not(cv2.subtract(shape, piece)))
     crop = cv2.bitwise_and(region, support)
-    return Candidate(at.box((x + bx, y + by, bw, bh)), crop, support)
+    return Candidate(at.box((x + bx, y + by, bw, bh)), crop, support, flat=at.flat((x + bx, y + by, bw, bh)))
 
 
 def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg: SegmentConfig, px: float = 1.0):
