@@ -435,8 +435,10 @@ def _merge_fragments(groups: list) -> list:
     time: a frame of noise holds thousands of pieces."""
     groups = sorted(groups, key=lambda g: -(g[2] - g[0]) * (g[3] - g[1]))
     boxes = np.array([g[:4] for g in groups], np.int64).reshape(-1, 4)
-    if len(groups) <= 256 and not any(_same_digit(boxes[i : i + 1], boxes[j : j + 1])[0, 0] for i, j in _near(boxes)):
-        return groups  # the usual frame: nothing to join, seen in one look at every pair
+    if len(groups) <= 256:  # the usual frame: nothing to join, seen in one look at every pair that could be
+        i, j = _near(boxes)
+        if not len(i) or not np.diagonal(_same_digit(boxes[i], boxes[j])).any():
+            return groups
     i = 0
     while i < len(groups):
         later = np.flatnonzero(_same_digit(boxes[i : i + 1], boxes[i + 1 :])[0])
@@ -462,8 +464,8 @@ def _joined(a: list, b: list) -> list:
     return [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]), a[4] + b[4]]
 
 
-def _near(boxes: np.ndarray) -> zip:
-    """The pairs (i < j) of these boxes (x0, y0, x1, y1 rows) that could be pieces of one digit
+def _near(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (i < j: two arrays) of these boxes (x0, y0, x1, y1 rows) that could be pieces of one digit
     (_same_digit): at most 2 pixels apart across, and at most a quarter of the taller one's height
     or 2 pixels apart up and down. A cheap first look: most pairs of a frame are far apart."""
     x0, y0, x1, y1 = boxes.T
@@ -471,25 +473,26 @@ def _near(boxes: np.ndarray) -> zip:
     y_gap = np.maximum.outer(y0, y0) - np.minimum.outer(y1, y1)
     h = y1 - y0
     near = (x_overlap >= -2) & (4 * y_gap <= np.maximum(np.maximum.outer(h, h), 8))
-    return zip(*np.nonzero(np.triu(near, 1)))
+    i, j = np.nonzero(near)
+    return i[i < j], j[i < j]
 
 
 def _same_digit(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """(m, k) bool: whether box i of `first` and box j of `second` (x0, y0, x1, y1 rows) are pieces of one digit."""
-    one, other = first[:, None, :], second[None, :, :]
-    first_bigger = ((first[:, 3] - first[:, 1])[:, None] >= (second[:, 3] - second[:, 1])[None, :])[..., None]
-    big, small = np.where(first_bigger, one, other), np.where(first_bigger, other, one)
-    bw, sw = big[..., 2] - big[..., 0], small[..., 2] - small[..., 0]
-    bh, sh = big[..., 3] - big[..., 1], small[..., 3] - small[..., 1]
-    x_overlap = np.minimum(big[..., 2], small[..., 2]) - np.maximum(big[..., 0], small[..., 0])
-    y_gap = np.maximum(big[..., 1], small[..., 1]) - np.minimum(big[..., 3], small[..., 3])
-    merged_h = np.maximum(big[..., 3], small[..., 3]) - np.minimum(big[..., 1], small[..., 1])
-    merged_w = np.maximum(big[..., 2], small[..., 2]) - np.minimum(big[..., 0], small[..., 0])
-    stacked = (x_overlap >= 0.6 * np.minimum(bw, sw)) & (y_gap <= 0.25 * bh) & (sh < 0.8 * bh)
+    """(m, k) bool: whether box i of `first` and box j of `second` (x0, y0, x1, y1 rows) are pieces of one
+    digit. (Every test is symmetric: it takes the taller box's height and the shorter's, and the
+    narrower and wider widths, whichever box each comes from.)"""
+    (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = first.T, second.T
+    x_overlap = np.minimum.outer(ax1, bx1) - np.maximum.outer(ax0, bx0)
+    y_gap = np.maximum.outer(ay0, by0) - np.minimum.outer(ay1, by1)
+    merged_h = np.maximum.outer(ay1, by1) - np.minimum.outer(ay0, by0)
+    merged_w = np.maximum.outer(ax1, bx1) - np.minimum.outer(ax0, bx0)
+    aw, bw, ah, bh = ax1 - ax0, bx1 - bx0, ay1 - ay0, by1 - by0
+    tall, short = np.maximum.outer(ah, bh), np.minimum.outer(ah, bh)
+    stacked = (x_overlap >= 0.6 * np.minimum.outer(aw, bw)) & (y_gap <= 0.25 * tall) & (short < 0.8 * tall)
     # a broken stroke, one above the other
-    broken = (merged_h <= 1.5 * bh) & (np.maximum(bw, sw) <= 1.2 * merged_h)
+    broken = (merged_h <= 1.5 * tall) & (np.maximum.outer(aw, bw) <= 1.2 * merged_h)
     # a loop or tail that came off (a slanted 8's lower loop): small, touching, and the whole still digit-shaped
-    loop = ((x_overlap >= -2) & (y_gap <= 2) & (sh < 0.6 * bh) & (merged_h <= 1.2 * bh)
+    loop = ((x_overlap >= -2) & (y_gap <= 2) & (short < 0.6 * tall) & (merged_h <= 1.2 * tall)
             & (merged_w <= 1.2 * merged_h))
     return np.where(stacked, broken, loop)
 
