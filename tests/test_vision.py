@@ -672,6 +672,7 @@ def test_a_sheet_seen_head_on_or_running_out_of_the_view_is_not_rectified():
     from digitedge.vision.paper import keystone
 
     assert keystone(None) is None
+    assert keystone(np.zeros((60, 80), bool)) is None
     square = np.zeros((60, 80), bool)
     square[10:50, 15:65] = True
     assert keystone(square) is None  # head-on

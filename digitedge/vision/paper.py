@@ -342,6 +342,8 @@ def keystone(sheet: np.ndarray | None) -> np.ndarray | None:
         return None
     h, w = sheet.shape
     contours, _ = cv2.findContours(sheet.view(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
     hull = cv2.convexHull(max(contours, key=cv2.contourArea))
     if cv2.contourArea(hull) < 0.15 * h * w:
         return None
