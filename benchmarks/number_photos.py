@@ -1,10 +1,10 @@
 """A phone's photo of one handwritten digit, or of a four-digit number: `digitedge predict` and
 `digitedge predict --single`.
 
-    python benchmarks/number_photos.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 10]
+    python benchmarks/number_photos.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 10] [--long-side 4032]
 
 The photo most people take to try a digit reader: one digit, or a number, written on a sheet and
-photographed whole, 4032x3024 pixels. One digit is 10%, 30% or 60% of the photo's width; the
+photographed whole, 3024x4032 pixels (or --long-side, 3:4). One digit is 10%, 30% or 60% of the photo's width; the
 digits of a number 8%, 15% or 22% each, in a row. Each is an MNIST test digit drawn three ways:
 with MNIST's own strokes scaled up (a broad marker, about 12% of the digit's height), and along
 its centre line (a connected thinning) in pens 10 and 30 pixels wide (a ballpoint and a felt tip
@@ -56,7 +56,12 @@ def main() -> None:
     from phone_pages import IN_VIEW, OFF_THE_BOTTOM, on_a_desk  # (run as a script, benchmarks/ is on the path;
     # tests import photo alone)
 
-    args = script_parser(__doc__, frames=10).parse_args()
+    ap = script_parser(__doc__, frames=10)
+    ap.add_argument("--long-side", type=int, default=4032,
+                    help="the photo's long side in pixels, 4:3 portrait (1600: a photo sent through a chat app; "
+                         "pens and the shadow's softness keep their pixels)")
+    args = ap.parse_args()
+    size = (args.long_side, args.long_side * 3 // 4)  # (height, width)
     cv2.setNumThreads(1)
     mnist, reader = data.load(), DigitReader(args.model, threads=1)
     for count, widths in ((1, (0.1, 0.3, 0.6)), (4, (0.08, 0.15, 0.22))):
@@ -69,7 +74,7 @@ def main() -> None:
                     page = alone = 0
                     for _ in range(args.frames):
                         digits = rng.choice(len(mnist.x_test), count, replace=False)
-                        image = photo([mnist.x_test[i] for i in digits], width, pen, rng)
+                        image = photo([mnist.x_test[i] for i in digits], width, pen, rng, size=size)
                         if corners:
                             image = on_a_desk(image, rng, corners=corners)
                         page += reader.read(image, still=True).text == written(mnist, digits)  # as `digitedge predict` reads a photo

@@ -222,11 +222,15 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
         box = (slice(y[i], y[i] + bh[i]), slice(x[i], x[i] + bw[i]))
         edges[box][labels[box] == i] = 0
     zone = None
-    if shadowed:  # the steps are a hard shadow's across the page: there the median blurs the step over its
+    shadow = edges if shadowed or sheet is None else _within(edges, labels, n, sheet)
+    if shadow is not None and shadow.any():  # the steps are a hard shadow's across the page, or no sheet was
+        # found whose edges they could be, or they lie within the sheet found, away from its outline (a
+        # soft shadow across a sheet on a desk can break the sheet's outline at an eighth of the size,
+        # and then it lay across the digits as an "edge"): there the median blurs the step over its
         # window, so a band of shadowed paper beside it would read as ink; a closing follows the step
-        # (the handwriting crossing it stays), and nothing is subtracted
-        zone = cv2.resize(cv2.dilate(edges, np.ones((median, median), np.uint8)), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-        edges = np.zeros_like(edges)
+        # (the handwriting crossing it stays), and it is not subtracted
+        zone = cv2.resize(cv2.dilate(shadow, np.ones((median, median), np.uint8)), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        edges = cv2.subtract(edges, shadow)
     edges = cv2.resize(edges, (w, h), interpolation=cv2.INTER_NEAREST)
     paper = cv2.resize(cv2.blur(paper, (5, 5)), (w, h), interpolation=cv2.INTER_LINEAR)
     if polarity == "light-on-dark":
@@ -242,6 +246,18 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
     reach = max(int(2 * THICKEST * px) + 1, int((2 * stroke + 3) * px) | 1)
     paper = cv2.min(paper, cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach))))
     return paper, edges, sheet, polarity
+
+
+def _within(edges: np.ndarray, labels: np.ndarray, n: int, sheet: np.ndarray) -> np.ndarray:
+    """The steps (`edges`, 0/255, and their components' `labels`) lying within the sheet (find_sheet's
+    mask), nine tenths of each more than two of the mask's pixels inside its outline."""
+    sh, sw = edges.shape
+    inner = cv2.resize(cv2.erode(sheet.view(np.uint8), np.ones((5, 5), np.uint8)), (sw, sh), interpolation=cv2.INTER_NEAREST)
+    on = edges > 0
+    total = np.bincount(labels[on], minlength=n)
+    inside = np.bincount(labels[on & (inner > 0)], minlength=n)
+    within = (total > 0) & (inside >= 0.9 * total)
+    return cv2.bitwise_and(edges, within[labels].view(np.uint8) * 255)
 
 
 def find_sheet(eighth: np.ndarray, polarity: str) -> tuple[np.ndarray | None, bool]:
