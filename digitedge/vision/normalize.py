@@ -7,7 +7,7 @@ import numpy as np
 
 from digitedge.contract import BOX, SIZE
 
-SQUARE = np.ones((3, 3), np.uint8)
+SQUARE = np.ones((3, 3), np.uint8)  # the 3x3 neighbourhood, for eroding or dilating a mask by a pixel
 STROKE = 2.4  # typical MNIST stroke width in pixels once the digit fits 20x20; thin pen lines are thickened to it
 
 

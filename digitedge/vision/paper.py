@@ -16,6 +16,7 @@ SHADE = 0.4  # the shadowed part of a sheet lying in view is at least this brigh
 TIGHT = 0.5  # a still image is cropped close to its handwriting when ink reaching its edge spans this share of it
 NEAR = 0.08  # ... or whose ink comes this near its edge, as a fraction of its width or height
 KEYSTONE = 0.8  # a sheet whose far side is under this share of its near side's width is read as seen head-on
+DARK = 0.4  # a view whose median is under this share of its brightest part is dark (a board, a negative)
 THIN = 1.3  # a pen is thin where pooling brings out a frame's darkest ink (its darkest 0.3%) this many times more than averaging
 
 
@@ -90,7 +91,7 @@ def crop_margin(gray: np.ndarray, polarity: str = "auto") -> tuple[int, int, str
     rim = _rim(ink)
     if np.count_nonzero(rim) > 0.3 * rim.size or not ink.any() or np.median(contrast[ink > 0]) < 40:
         return 0, 0, polarity  # no paper all along the rim, or no ink standing out
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, _, stats = labelled(ink)
     x, y, bw, bh, area = stats[1:].T
     ex, ey = NEAR * sw, NEAR * sh
     edge = (x <= ex) | (y <= ey) | (x + bw >= sw - ex) | (y + bh >= sh - ey)
@@ -214,7 +215,7 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
     # but only long steps, reaching a fifth of the way across the view (as find_sheet's), or short ones
     # near its border (a striped desk breaks a sheet's outline there into short steps): a short step
     # within the view is handwriting the median left (a blot, a junction of strokes, a bold digit's loop)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(edges, connectivity=8, ltype=cv2.CV_16U)
+    n, labels, stats = labelled(edges)
     x, y, bw, bh = stats[:, :4].T
     keep = ((bw >= sw / 5) | (bh >= sh / 5) | (x < RIM * sw) | (y < RIM * sh)
             | (x + bw > (1 - RIM) * sw) | (y + bh > (1 - RIM) * sh))
@@ -223,7 +224,7 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
         edges[box][labels[box] == i] = 0
     zone = None
     shadow = edges if shadowed or sheet is None else _within(edges, labels, n, sheet)
-    if shadow is not None and shadow.any():  # the steps are a hard shadow's across the page, or no sheet was
+    if shadow.any():  # the steps are a hard shadow's across the page, or no sheet was
         # found whose edges they could be, or they lie within the sheet found, away from its outline (a
         # soft shadow across a sheet on a desk can break the sheet's outline at an eighth of the size,
         # and then it lay across the digits as an "edge"): there the median blurs the step over its
@@ -421,11 +422,11 @@ def polarity_of(small: np.ndarray, polarity: str) -> str:
     it bright, where a chalk 0's outline holds a dark middle)."""
     if polarity != "auto":
         return polarity
-    if not _dark(small):
+    mid, top = _percentiles(small, (50, 99.5))
+    if mid >= DARK * top:
         return "dark-on-light"
     if min(small.shape) < 100:
         return "light-on-dark"  # too small a view for a sheet with a desk around it (a crop of a negative's digit)
-    mid, top = _percentiles(small, (50, 99.5))
     bright = (small > (mid + top) / 2).view(np.uint8)
     gap = max(3, min(small.shape) // 24) | 1  # (a closing first: ruled lines would cut a sheet into strips)
     contours, _ = cv2.findContours(cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((gap, gap), np.uint8)),
@@ -443,7 +444,7 @@ def _dark(small: np.ndarray) -> bool:
     """Whether a view's median is far darker than its brightest part (a board, a negative, or a sheet
     on a dark desk filling less than half of it)."""
     mid, top = _percentiles(small, (50, 99.5))
-    return mid < 0.4 * top
+    return mid < DARK * top
 
 
 def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:

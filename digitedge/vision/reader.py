@@ -152,8 +152,7 @@ def _joined(pieces: list[Candidate]) -> Candidate:
     if len(near) == 1:
         return biggest
     s = biggest.ink.shape[1] / max(bw, 1)  # processing pixels per frame pixel
-    x0, y0 = min(c.page_box[0] for c in near), min(c.page_box[1] for c in near)
-    x1, y1 = max(c.page_box[0] + c.page_box[2] for c in near), max(c.page_box[1] + c.page_box[3] for c in near)
+    x0, y0, _, _ = page = _around([c.page_box for c in near])
     at = [(int(round((c.page_box[1] - y0) * s)), int(round((c.page_box[0] - x0) * s))) for c in near]  # (top, left) of each
     # the canvas holds every piece whole (a box rounded to the frame's pixels can be a pixel short of its ink)
     shape = (max(t + c.ink.shape[0] for (t, _), c in zip(at, near)), max(l + c.ink.shape[1] for (_, l), c in zip(at, near)))
@@ -162,10 +161,14 @@ def _joined(pieces: list[Candidate]) -> Candidate:
         h, w = c.ink.shape
         np.maximum(ink[top : top + h, left : left + w], c.ink, out=ink[top : top + h, left : left + w])
         np.maximum(support[top : top + h, left : left + w], c.support, out=support[top : top + h, left : left + w])
-    fx0, fy0 = min(c.box[0] for c in near), min(c.box[1] for c in near)
-    fx1, fy1 = max(c.box[0] + c.box[2] for c in near), max(c.box[1] + c.box[3] for c in near)
-    flat = (x0, y0, x1 - x0, y1 - y0) if biggest.flat else None
-    return Candidate((fx0, fy0, fx1 - fx0, fy1 - fy0), ink, support, flat=flat)
+    return Candidate(_around([c.box for c in near]), ink, support, flat=page if biggest.flat else None)
+
+
+def _around(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
+    """The box (x, y, w, h) around these boxes."""
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes)
+    return x0, y0, x1 - x0, y1 - y0
 
 
 def digit_width(blobs: list[Blob]) -> float | None:

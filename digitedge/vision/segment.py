@@ -11,13 +11,12 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from digitedge.vision.normalize import to_mnist, turned
+from digitedge.vision.normalize import SQUARE, to_mnist, turned
 from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, find_sheet, halved, ink_over, keystone, labelled,
                                     on_sheet, paper_estimate, pen_width, polarity_of, rectified, remove_lines, search_copy,
                                     stroke_scale, to_gray)
 
 
-SQUARE = np.ones((3, 3), np.uint8)  # the 3x3 neighbourhood, for dilating a mask by a pixel
 EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width or height) is a sheet's edge
 
 
@@ -102,21 +101,20 @@ class Blob:
 class Placement:
     """Where processing pixels lie in the frame as given: its scale, the margin of paper added around
     a crop (paper.crop_margin; in the frame's pixels), the frame's size (w, h), and, for a sheet
-    seen at an angle and read as seen head-on (paper.rectified), the homography taking the
-    rectified frame's pixels back to the frame's at the scale it was rectified at (that scale)."""
+    seen at an angle and read as seen head-on (paper.rectified), the homography taking processing
+    pixels to the frame's (`warp`)."""
 
     scale: float
     margin: float
     size: tuple[int, int]
-    warp: tuple[np.ndarray, float] | None = None
+    warp: np.ndarray | None = None
 
     def box(self, box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
         """A box at processing scale, in the frame's pixels (within it): a rectified box's corners
         taken back, and the box around them."""
         if self.warp is not None:
-            back, at = self.warp
-            x, y, w, h = (v * at / self.scale for v in box)
-            corners = cv2.perspectiveTransform(np.float32([[[x, y], [x + w, y], [x + w, y + h], [x, y + h]]]), back)[0] / at
+            x, y, w, h = box
+            corners = cv2.perspectiveTransform(np.float32([[[x, y], [x + w, y], [x + w, y + h], [x, y + h]]]), self.warp)[0]
             (x, y), (x1, y1) = np.rint(corners.min(0)).astype(int).tolist(), np.rint(corners.max(0)).astype(int).tolist()
             x1, y1 = min(x1, self.size[0]), min(y1, self.size[1])
             x, y = max(x, 0), max(y, 0)
@@ -228,6 +226,9 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     keep, labels, stats, low = threshold(ink, cfg.min_contrast)
     if f > 1:  # the same ink at full size, for the crops (made where a blob needs it)
         full = _full_ink(gray, paper, cv2.add(cv2.add(horizontal, vertical), edges), polarity)
+    if warp is not None:  # processing pixels -> rectified ones at the scale rectified at -> the frame's
+        back, rectified_at = warp
+        warp = np.diag([1 / rectified_at, 1 / rectified_at, 1.0]) @ back @ np.diag([rectified_at / scale, rectified_at / scale, 1.0])
     out, at = [], Placement(scale, margin, size, warp)
     found = _components(keep, stats, labels.shape, cfg, 1 / f)
     boxes = np.array([g[:4] for g in found], np.float64).reshape(-1, 4)
@@ -263,10 +264,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
         out.append(Blob(at.box((x, y, w, h)), counts, partial(_cut_into, shape, region, x, y, at), {0: first},
                         at.flat((x, y, w, h))))
-    if warp is not None:  # the mask drawn back onto the frame as seen
-        search = (scale * labels.shape[1] / W, scale * labels.shape[0] / H)  # search pixels per frame pixel, rectified
-        back = warp[0] @ np.diag([warp[1] / search[0], warp[1] / search[1], 1.0])  # search pixels -> frame's at `scale`
-        return out, Mask(keep, labels, np.diag([1 / warp[1], 1 / warp[1], 1.0]) @ back, size)
+    if warp is not None:  # the mask drawn back onto the frame as seen (search pixels -> processing ones -> the frame's)
+        return out, Mask(keep, labels, warp @ np.diag([W / labels.shape[1], H / labels.shape[0], 1.0]), size)
     return out, Mask(keep, labels[m : labels.shape[0] - m, m : labels.shape[1] - m])
 
 
