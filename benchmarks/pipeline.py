@@ -72,6 +72,8 @@ def main() -> None:
               f"mean {ms.mean():.2f} ms ({reader.classifier.path.name})")
 
     video = labels["video"]
+    if video is None:  # generate_samples.py --video-sheets 0
+        return
     stab, texts, start, count = Stabilizer(), [], time.perf_counter(), 0
     for frame in open_source(str(folder / video["file"])):
         texts.append(stab.update(reader.read(frame.image)).text)

@@ -5,6 +5,10 @@ a lighting gradient, a soft shadow, vignetting, blur, sensor noise and JPEG comp
 labels and boxes of every digit are written to labels.json beside the frames.
 
     python camera_demo/generate_samples.py --out camera_demo/samples
+
+With --digits validation the sheets hold the 5,000 training images that `digitedge train` holds out
+for validation (its default split, seed 0) instead: frames for choosing between models, or tuning
+the pipeline, without looking at test digits. The shipped model never trained on either.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
+from digitedge.train import TrainConfig
 
 W, H = 640, 480  # frame size
 SHEET = (900, 640)  # sheet canvas before perspective, pixels
@@ -129,6 +134,8 @@ def main() -> None:
     ap.add_argument("--video-sheets", type=int, default=3, help="sheets in the video (default: %(default)s)")
     ap.add_argument("--video-seconds", type=float, default=4.0, help="seconds per sheet (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    ap.add_argument("--digits", choices=["test", "validation"], default="test",
+                    help="MNIST test digits, or the training split's held-out validation digits (default: %(default)s)")
     ap.add_argument("--big", action="store_true",
                     help="close-ups: 3 or 4 digits a sheet, written 3x as large (thick strokes, digits up to half the frame)")
     args = ap.parse_args()
@@ -136,9 +143,16 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(args.seed)
     mnist = data.load()
-    order = rng.permutation(len(mnist.x_test))  # test digits only: the model never trained on them
+    if args.digits == "test":  # test digits: the model never trained on them
+        images, labels, source, key = mnist.x_test, mnist.y_test, "MNIST test set", "test_indices"
+    else:  # the validation split: the model never trained on them either, and the test set stays unseen
+        held, seed = TrainConfig.val_size, TrainConfig.seed  # digitedge train's defaults
+        _, _, images, labels = data.split_validation(mnist, held, seed)
+        source = f"MNIST training set: the {held} images digitedge train holds out for validation (seed {seed})"
+        key = "validation_indices"
+    order = rng.permutation(len(images))
     used = 0
-    record = {"source": "MNIST test set", "seed": args.seed, "frames": [], "video": None}
+    record = {"source": source, "seed": args.seed, "frames": [], "video": None}
 
     def next_sheet():
         nonlocal used
@@ -147,7 +161,7 @@ def main() -> None:
         else:
             rows, sizes = [5, 5] if rng.random() < 0.7 else [4, 3, 3], (70, 100)
         idx = order[used : used + sum(rows)]
-        canvas, boxes, n = sheet(rng, mnist.x_test[idx], mnist.y_test[idx], rows, sizes)
+        canvas, boxes, n = sheet(rng, images[idx], labels[idx], rows, sizes)
         ids = idx[:n].tolist()
         used += n
         return canvas, boxes, ids
@@ -158,28 +172,36 @@ def main() -> None:
         name = f"frame_{f:03d}.jpg"
         cv2.imwrite(str(out / name), frame, [cv2.IMWRITE_JPEG_QUALITY, 90])
         digits = _frame_boxes(boxes, M)
-        record["frames"].append({"file": name, "text": _text(digits), "test_indices": ids, "digits": digits})
+        record["frames"].append({"file": name, "text": _text(digits), key: ids, "digits": digits})
 
+    if args.video_sheets > 0:  # none: no video (labels' "video" is null)
+        record["video"] = _video(out, rng, args.video_sheets, args.video_seconds, next_sheet, key)
+    (out / "labels.json").write_text(json.dumps(record, indent=1) + "\n")
+    count = sum(s["frames"] for s in record["video"]["sheets"]) if record["video"] else 0
+    print(f"wrote {args.frames} frames" + (f" and a {count}-frame video" if count else "") + f" to {out}/")
+
+
+def _video(out: Path, rng, sheets: int, seconds: float, next_sheet, key: str) -> dict:
+    """sample_video.mp4: `sheets` sheets, each held `seconds` before a hand-held camera that shakes a
+    little from frame to frame; returns its labels."""
     fps = 10
     writer = cv2.VideoWriter(str(out / "sample_video.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), fps, (W, H))
     if not writer.isOpened():
         raise SystemExit("cannot open an mp4v video writer")
     video = {"file": "sample_video.mp4", "fps": fps, "sheets": []}
     frame_no = 0
-    for _ in range(args.video_sheets):
+    for _ in range(sheets):
         canvas, boxes, ids = next_sheet()
         base = None
-        count = int(args.video_seconds * fps)
+        count = int(seconds * fps)
         for _ in range(count):
             frame, M, base = photograph(rng, canvas, homography_jitter=1.5, base=base)
             writer.write(frame)
         digits = _frame_boxes(boxes, M)
-        video["sheets"].append({"first_frame": frame_no, "frames": count, "text": _text(digits), "test_indices": ids})
+        video["sheets"].append({"first_frame": frame_no, "frames": count, "text": _text(digits), key: ids})
         frame_no += count
     writer.release()
-    record["video"] = video
-    (out / "labels.json").write_text(json.dumps(record, indent=1) + "\n")
-    print(f"wrote {args.frames} frames and a {frame_no}-frame video to {out}/")
+    return video
 
 
 if __name__ == "__main__":

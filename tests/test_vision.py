@@ -994,3 +994,24 @@ def test_camera_on_an_unreadable_image(runner, tmp_path):
     result = runner.invoke(cli, ["camera", "--source", str(bad), "--no-display"])
     assert result.exit_code == 1
     assert result.output.splitlines() == [f"{bad}: not a readable image; skipped", f"Error: no frame could be read from {bad}"]
+
+
+def test_sample_sheets_can_hold_the_validation_digits_instead_of_the_test_digits(tmp_path, monkeypatch):
+    """generate_samples.py --digits validation: frames for choosing a model or tuning the pipeline
+    without looking at test digits. Every digit drawn is one of the validation split's, with its
+    label; --video-sheets 0 writes no video."""
+    import sys
+
+    from camera_demo import generate_samples
+
+    monkeypatch.setattr(sys, "argv", ["generate_samples.py", "--out", str(tmp_path), "--frames", "2",
+                                      "--video-sheets", "0", "--digits", "validation", "--seed", "5"])
+    generate_samples.main()
+    labels = json.loads((tmp_path / "labels.json").read_text())
+    _, _, _, y_val = data.split_validation(data.load(), 5000, 0)
+    assert "validation" in labels["source"] and labels["video"] is None
+    assert not (tmp_path / "sample_video.mp4").exists()
+    assert len(labels["frames"]) == 2 and len(list(tmp_path.glob("frame_*.jpg"))) == 2
+    for frame in labels["frames"]:
+        assert "test_indices" not in frame and len(frame["validation_indices"]) == len(frame["digits"]) >= 9
+        assert [d["label"] for d in frame["digits"]] == y_val[frame["validation_indices"]].tolist()
