@@ -33,6 +33,7 @@ class TrainConfig:
     rotation: float = 10.0  # max rotation, degrees
     zoom: float = 0.1  # max zoom in or out, fraction
     shift: float = 0.1  # max shift, fraction of the side
+    elastic: float = 0.0  # elastic distortion: pixels move this far on average along a smooth random field; 0: none
     seed: int = 0  # seeds numpy, TF and Keras; with op determinism, a run repeats exactly
     train_limit: int | None = None  # use only this many training images (tests, smoke runs)
     data: str | None = None  # IDX folder or mnist.npz; None: the embedded copy
@@ -209,10 +210,56 @@ def _dataset(cfg: TrainConfig, x: np.ndarray, y: np.ndarray, tf, keras):
 
 
 def augmenter(cfg: TrainConfig, keras):
-    """Random rotation, zoom and shift of a batch (N, 28, 28, 1); never flips."""
+    """Random rotation, zoom and shift of a batch (N, 28, 28, 1), then an elastic distortion if
+    cfg.elastic; never flips."""
     # fill with 0 (background): the default 'reflect' would mirror ink into the borders
-    return keras.Sequential([
+    layers = [
         keras.layers.RandomRotation(cfg.rotation / 360.0, fill_mode="constant", seed=cfg.seed),
         keras.layers.RandomZoom(cfg.zoom, fill_mode="constant", seed=cfg.seed + 1),
         keras.layers.RandomTranslation(cfg.shift, cfg.shift, fill_mode="constant", seed=cfg.seed + 2),
-    ])
+    ]
+    if cfg.elastic:
+        layers.append(ElasticDistortion(cfg.elastic, seed=cfg.seed + 3))
+    return keras.Sequential(layers)
+
+
+def ElasticDistortion(std: float, sigma: float = 4.0, seed: int | None = None):
+    """A Keras layer: each image's pixels move along their own smooth random field (Simard et al., 2003:
+    Gaussian noise blurred with `sigma` pixels, scaled to `std` pixels on average), sampled bilinearly
+    with background beyond the border, as a writer's hand wavers; the identity outside training."""
+    import keras
+    import tensorflow as tf
+
+    radius = int(3 * sigma)
+    g = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    blur = (np.outer(g, g) / g.sum() ** 2).astype(np.float32)[:, :, None, None].repeat(2, axis=2)
+
+    class Elastic(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.seeds = keras.random.SeedGenerator(seed)
+
+        def call(self, x, training=False):
+            if not training:
+                return x
+            n, h, w = tf.shape(x)[0], x.shape[1], x.shape[2]
+            field = keras.random.normal(tf.stack([n, h, w, 2]), seed=self.seeds)
+            field = tf.nn.depthwise_conv2d(field, blur, [1, 1, 1, 1], "SAME")
+            field *= std / (tf.math.reduce_std(field, axis=[1, 2, 3], keepdims=True) + 1e-6)
+            rows, cols = tf.meshgrid(tf.range(h, dtype=tf.float32), tf.range(w, dtype=tf.float32), indexing="ij")
+            y, x_ = rows[None] + field[..., 0], cols[None] + field[..., 1]
+            y0, x0 = tf.floor(y), tf.floor(x_)
+            fy, fx = y - y0, x_ - x0
+            flat = tf.reshape(tf.pad(x[..., 0], [[0, 0], [1, 1], [1, 1]]), [-1])  # a zero border: background
+            first = tf.range(n)[:, None, None] * (h + 2) * (w + 2)
+
+            def at(r, c):
+                r = tf.clip_by_value(tf.cast(r, tf.int32) + 1, 0, h + 1)
+                c = tf.clip_by_value(tf.cast(c, tf.int32) + 1, 0, w + 1)
+                return tf.gather(flat, first + r * (w + 2) + c)
+
+            out = (at(y0, x0) * (1 - fy) * (1 - fx) + at(y0, x0 + 1) * (1 - fy) * fx
+                   + at(y0 + 1, x0) * fy * (1 - fx) + at(y0 + 1, x0 + 1) * fy * fx)
+            return out[..., None]
+
+    return Elastic(name="elastic")

@@ -235,3 +235,25 @@ def test_label_smoothing_is_cross_entropy_against_smoothed_targets():
     net = nets.build("quick")
     net.compile(loss=nets.loss(0.1))
     assert keras.losses.deserialize(keras.losses.serialize(net.loss)).smoothing == 0.1  # a saved run reloads
+
+
+def test_elastic_distortion_bends_strokes_in_training_only():
+    """--elastic: each image moves along its own smooth field, a new one each batch; ink stays in
+    [0, 1], about as much of it; inference sees the image as it is."""
+    import tensorflow as tf
+
+    from digitedge import contract
+    from digitedge.train import TrainConfig, augmenter, ElasticDistortion
+
+    x = contract.to_input(data.load().x_train[:16])
+    layer = ElasticDistortion(1.0, seed=3)
+    assert np.array_equal(layer(x).numpy(), x)
+    a, b = layer(x, training=True).numpy(), layer(x, training=True).numpy()
+    assert a.min() >= 0 and a.max() <= 1
+    assert 0.03 < np.abs(a - x).mean() < 0.2 and np.abs(a - b).mean() > 0.03
+    ratio = a.sum(axis=(1, 2, 3)) / x.sum(axis=(1, 2, 3))  # a stretched stroke gains ink, a squeezed one loses it
+    assert abs(a.sum() / x.sum() - 1) < 0.1 and np.all(np.abs(ratio - 1) < 0.5)
+    assert max(np.abs(a[i] - x[i]).max() for i in range(16)) > 0.5  # strokes really move
+    # the elastic layer is in the augmenter only when asked for
+    assert "elastic" not in [l.name for l in augmenter(TrainConfig(), tf.keras).layers]
+    assert "elastic" in [l.name for l in augmenter(TrainConfig(elastic=1.0), tf.keras).layers]
