@@ -1035,3 +1035,41 @@ def test_sample_sheets_can_hold_the_validation_digits_instead_of_the_test_digits
     for frame in labels["frames"]:
         assert "test_indices" not in frame and len(frame["validation_indices"]) == len(frame["digits"]) >= 9
         assert [d["label"] for d in frame["digits"]] == y_val[frame["validation_indices"]].tolist()
+
+
+def test_a_comma_or_a_stop_in_a_line_of_digits_is_punctuation_not_a_one():
+    from digitedge.vision.reader import _punctuation
+
+    # x, y, w, h: three digits 40 tall, then a small mark below the line's middle (a comma), one
+    # above it (a colon's upper dot), and one as small but across the middle (a digit written small)
+    boxes = np.array([[0, 100, 30, 40], [40, 102, 28, 40], [80, 98, 30, 42], [115, 128, 8, 18],
+                      [130, 102, 8, 8], [150, 112, 20, 20]], np.float64)
+    across = boxes[:, 1] + boxes[:, 3] / 2
+    assert _punctuation(boxes, across, [0] * 6) == [False, False, False, True, True, False]
+    assert _punctuation(boxes[3:4], across[3:4], [0]) == [False]  # alone: nothing to compare with
+    assert _punctuation(boxes, across, [0, 0, 0, 1, 0, 0])[3] is False  # in a line of its own
+
+
+@pytest.mark.parametrize("seed, frame", [(1, 9), (1, 13), (1, 29), (1, 37)])
+def test_a_number_written_with_a_comma_reads_as_its_digits(reader, seed, frame):
+    """benchmarks/punctuation.py's comma frames (1,120; 0,89; 1,28; 0,863), which read with a 1 for
+    the comma before the comma rule."""
+    from benchmarks.punctuation import MARKS, number
+
+    m = data.load()
+    rng = np.random.default_rng(seed)
+    for f in range(frame + 1):
+        image, text = number(m, rng, MARKS[f % len(MARKS)])
+    assert MARKS[frame % len(MARKS)] == "," and reader.read(image).text == text
+
+
+def test_a_small_digit_written_low_is_still_read(reader):
+    """5:67, the 5 written small and low, below the line's middle as a comma lies: it reads as a 5,
+    and only what reads as a 1, or not at all, is taken for punctuation."""
+    from benchmarks.punctuation import MARKS, number
+
+    m = data.load()
+    rng = np.random.default_rng(4)
+    for f in range(39):
+        image, text = number(m, rng, MARKS[f % len(MARKS)])
+    assert text == "567" and reader.read(image).text == "567"

@@ -97,12 +97,18 @@ class DigitReader:
             chosen.extend(zip(blob.reading(best)[0], probs[i, best]))
         boxes = [c.page_box for c, _ in chosen]
         along, across = _along_across(boxes, skew)
-        lines = _lines(np.array(boxes, np.float64).reshape(-1, 4), along, across)
+        array = np.array(boxes, np.float64).reshape(-1, 4)
+        lines = _lines(array, along, across)
+        marks = _punctuation(array, across, lines)
         digits = []
-        for (c, p), line in zip(chosen, lines):
+        kept = []
+        for (c, p), line, mark in zip(chosen, lines, marks):
             top2 = np.sort(p)[-2:]
             label = int(p.argmax()) if top2[1] >= self.min_confidence and top2[1] - top2[0] >= self.min_margin else None
-            digits.append(Digit(label, float(top2[1]), c.box, line, c.upright(turn)))
+            kept.append(not (mark and label in (1, None)))  # a comma or a stop reads as a 1, or as nothing sure
+            if kept[-1]:  # (a small digit written low, a flat 5, reads as itself)
+                digits.append(Digit(label, float(top2[1]), c.box, line, c.upright(turn)))
+        along = [x for x, keep in zip(along, kept) if keep]
         order = sorted(range(len(digits)), key=lambda k: (digits[k].line, along[k]))
         return [digits[k] for k in order]
 
@@ -234,6 +240,27 @@ def _along_across(boxes: list[tuple[int, int, int, int]], skew: float) -> tuple[
     cx, cy = x + w / 2, y + h / 2
     t = np.radians(skew)
     return cx * np.cos(t) + cy * np.sin(t), cy * np.cos(t) - cx * np.sin(t)
+
+
+def _punctuation(boxes: np.ndarray, across: np.ndarray, lines: list[int]) -> list[bool]:
+    """Which marks may be punctuation within a line of digits (1,000; 3.14; 10:30): under 0.6 of the
+    line's tallest digit every way, and lying wholly below or above its middle, as a comma, a full stop
+    or a colon's dot does (a comma's short stroke reads as a confident 1). A digit mostly sits across
+    the line's middle, but one written small and low can pass this test: the reader drops only those
+    read as 1 or not read. `across`: the boxes' centres across the line (_along_across)."""
+    h, size = boxes[:, 3], np.maximum(boxes[:, 2], boxes[:, 3])
+    marks = [False] * len(boxes)
+    members: dict[int, list[int]] = {}
+    for k, line in enumerate(lines):
+        members.setdefault(line, []).append(k)
+    for ids in members.values():
+        if len(ids) < 2:
+            continue
+        tallest, runner_up = sorted(ids, key=lambda j: -h[j])[:2]
+        for k in ids:
+            t = runner_up if k == tallest else tallest  # the line's tallest other digit, and its middle
+            marks[k] = bool(size[k] < 0.6 * h[t] and (across[k] - h[k] / 2 > across[t] or across[k] + h[k] / 2 < across[t]))
+    return marks
 
 
 def group_lines(boxes: list[tuple[int, int, int, int]], skew: float = 0.0) -> list[int]:
