@@ -219,11 +219,11 @@ def augmenter(cfg: TrainConfig, keras):
         keras.layers.RandomTranslation(cfg.shift, cfg.shift, fill_mode="constant", seed=cfg.seed + 2),
     ]
     if cfg.elastic:
-        layers.append(ElasticDistortion(cfg.elastic, seed=cfg.seed + 3))
+        layers.append(elastic_layer(cfg.elastic, seed=cfg.seed + 3))
     return keras.Sequential(layers)
 
 
-def ElasticDistortion(std: float, sigma: float = 4.0, seed: int | None = None):
+def elastic_layer(std: float, sigma: float = 4.0, seed: int | None = None):
     """A Keras layer: each image's pixels move along their own smooth random field (Simard et al., 2003:
     Gaussian noise blurred with `sigma` pixels, scaled to `std` pixels on average), sampled bilinearly
     with background beyond the border, as a writer's hand wavers; the identity outside training."""

@@ -243,10 +243,10 @@ def test_elastic_distortion_bends_strokes_in_training_only():
     import tensorflow as tf
 
     from digitedge import contract
-    from digitedge.train import TrainConfig, augmenter, ElasticDistortion
+    from digitedge.train import TrainConfig, augmenter, elastic_layer
 
     x = contract.to_input(data.load().x_train[:16])
-    layer = ElasticDistortion(1.0, seed=3)
+    layer = elastic_layer(1.0, seed=3)
     assert np.array_equal(layer(x).numpy(), x)
     a, b = layer(x, training=True).numpy(), layer(x, training=True).numpy()
     assert a.min() >= 0 and a.max() <= 1
