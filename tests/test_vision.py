@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import islice
 
 import cv2
 import numpy as np
@@ -290,6 +291,20 @@ def test_a_number_on_a_sheet_running_out_of_the_view_in_a_shadow(reader, seed):
     assert reader.read(image, still=True).text == written(m, digits)
 
 
+def chat_app_photos(count: int, width: float, pen: int, off_the_bottom: bool = False):
+    """number_photos.py --long-side 1600's photos of one kind (on a desk, in the phone's shadow; the
+    sheet in view or running out of it), in the benchmark's order: (photo, the digits' test indices)."""
+    from benchmarks.number_photos import photo
+    from benchmarks.phone_pages import IN_VIEW, OFF_THE_BOTTOM, on_a_desk
+
+    m = data.load()
+    rng = np.random.default_rng(0)
+    while True:
+        digits = rng.choice(len(m.x_test), count, replace=False)
+        image = photo([m.x_test[i] for i in digits], width, pen, rng, size=(1600, 1200))
+        yield on_a_desk(image, rng, corners=OFF_THE_BOTTOM if off_the_bottom else IN_VIEW), digits
+
+
 @pytest.mark.parametrize("width, pen", [(0.08, 0), (0.15, 0), (0.22, 10)])
 def test_a_chat_apps_photo_of_a_number_in_the_phones_shadow(reader, width, pen):
     """A phone's photo of a number on a sheet on a striped desk, the phone's shadow's soft edge across
@@ -297,14 +312,8 @@ def test_a_chat_apps_photo_of_a_number_in_the_phones_shadow(reader, width, pen):
     the stripes blur away, the sheet's outline breaks where the shadow reaches it, and no sheet is
     found. Its steps are then handled as a shadow's (a closing follows them), not subtracted as a
     sheet's edges, which cut the digits crossing them."""
-    from benchmarks.number_photos import photo
-    from benchmarks.phone_pages import on_a_desk
-
     m = data.load()
-    rng = np.random.default_rng(0)
-    for _ in range(4):  # number_photos.py --long-side 1600's first four; 9 of these 12 were misread before
-        digits = rng.choice(len(m.x_test), 4, replace=False)
-        image = on_a_desk(photo([m.x_test[i] for i in digits], width, pen, rng, size=(1600, 1200)), rng)
+    for image, digits in islice(chat_app_photos(4, width, pen), 4):  # the benchmark's first four; 9 of these 12 were misread before
         assert reader.read(image, still=True).text == written(m, digits)
 
 
@@ -323,22 +332,14 @@ def test_a_step_within_the_sheet_is_a_shadows_not_its_edge():
     assert within[20:50, 40:42].all() and not within[5:7].any()
 
 
-@pytest.mark.parametrize("width, pen, frame", [(0.22, 0, 6), (0.15, 30, 0), (0.3, 0, 1)])
-def test_a_chat_apps_photo_of_a_sheet_running_out_of_the_view_in_the_phones_shadow(reader, width, pen, frame):
+@pytest.mark.parametrize("count, width, pen, frame", [(4, 0.22, 0, 6), (4, 0.15, 30, 0), (1, 0.3, 0, 1)])
+def test_a_chat_apps_photo_of_a_sheet_running_out_of_the_view_in_the_phones_shadow(reader, count, width, pen, frame):
     """number_photos.py --long-side 1600, the sheet running out of the view in the phone's shadow: the
     photo's thick strokes make it a close-up, searched at 320x240, where the shadow's step across the
     sheet runs into the sheet's outline. Only the outline is the sheet's edge; the rest of the step
     is a shadow's (each of these was misread when the whole piece was subtracted as an edge)."""
-    from benchmarks.number_photos import photo
-    from benchmarks.phone_pages import OFF_THE_BOTTOM, on_a_desk
-
-    m = data.load()
-    rng = np.random.default_rng(0)
-    count = 1 if width == 0.3 else 4
-    for _ in range(frame + 1):  # the benchmark's frame-th photo of this kind
-        digits = rng.choice(len(m.x_test), count, replace=False)
-        image = on_a_desk(photo([m.x_test[i] for i in digits], width, pen, rng, size=(1600, 1200)), rng, corners=OFF_THE_BOTTOM)
-    assert reader.read(image, still=True).text == written(m, digits)
+    image, digits = next(islice(chat_app_photos(count, width, pen, off_the_bottom=True), frame, None))  # the frame-th
+    assert reader.read(image, still=True).text == written(data.load(), digits)
 
 
 def test_a_pen_lying_on_the_page_is_not_read(reader):
