@@ -414,7 +414,7 @@ def polarity_of(small: np.ndarray, polarity: str) -> str:
     with light ink (chalk, a negative); anything else, shadows included, is dark ink on light paper.
     Except where its bright part is a sheet of paper on a dark desk, filling less than half of the
     view (a sheet photographed at an angle, a small note), in a view at least 100 pixels across
-    (a frame's quarter: 400 pixels): a broad region (a tenth of the view, left
+    (a frame's quarter: 400 pixels): a broad region (at least 4% of the view, left
     by an opening a fifth of the view across, which erases any stroke, however bold, once its paper
     lines are bridged and the holes its handwriting makes are filled), and solid (four fifths of
     it bright, where a chalk 0's outline holds a dark middle)."""

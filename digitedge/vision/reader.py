@@ -100,17 +100,14 @@ class DigitReader:
         array = np.array(boxes, np.float64).reshape(-1, 4)
         lines = _lines(array, along, across)
         marks = _punctuation(array, across, lines)
-        digits = []
-        kept = []
-        for (c, p), line, mark in zip(chosen, lines, marks):
+        read = []  # (digit, its place along its line)
+        for (c, p), line, mark, place in zip(chosen, lines, marks, along):
             top2 = np.sort(p)[-2:]
             label = int(p.argmax()) if top2[1] >= self.min_confidence and top2[1] - top2[0] >= self.min_margin else None
-            kept.append(not (mark and label in (1, None)))  # a comma or a stop reads as a 1, or as nothing sure
-            if kept[-1]:  # (a small digit written low, a flat 5, reads as itself)
-                digits.append(Digit(label, float(top2[1]), c.box, line, c.upright(turn)))
-        along = [x for x, keep in zip(along, kept) if keep]
-        order = sorted(range(len(digits)), key=lambda k: (digits[k].line, along[k]))
-        return [digits[k] for k in order]
+            if mark and label in (1, None):  # a comma or a stop reads as a 1, or as nothing sure
+                continue  # (a small digit written low, a flat 5, reads as itself and stays)
+            read.append((Digit(label, float(top2[1]), c.box, line, c.upright(turn)), place))
+        return [d for d, _ in sorted(read, key=lambda r: (r[0].line, r[1]))]
 
     def _predict(self, keys: list[tuple[int, int]], blobs: list[Blob], probs: dict, turn: float = 0.0) -> None:
         """Classify the crops of these readings in one batch (each turned `turn` degrees first); store

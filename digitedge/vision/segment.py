@@ -179,14 +179,14 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     window, shortest, stroke, span = 5, 15, STROKE, (0.0, 0.0)
     polarity = polarity_of(half[::2, ::2], polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
     sheet = find_sheet(halved(small), polarity)  # (found before any shrinking, in the frame's proportions)
-    warp = None
+    back = None  # for a rectified frame: the homography from its pixels to the frame's, at `rectified_at`
     # a sheet photographed at an angle: read as seen head-on (but not one a hard shadow crosses: then the
     # sheet found may be its lit part alone, whose outline is the shadow's, not the sheet's)
     corners = None if margin or not cfg.rectify or sheet[1] else keystone(sheet[0])
     if corners is not None:
         eighth = sheet[0].shape
         gray, back = rectified(gray, corners * (gray.shape[1] / eighth[1], gray.shape[0] / eighth[0]) - 0.5)
-        warp = (back, scale)
+        rectified_at = scale
         half = halved(gray)
         small = halved(half)
         sheet = find_sheet(halved(small), polarity)
@@ -226,8 +226,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     keep, labels, stats, low = threshold(ink, cfg.min_contrast)
     if f > 1:  # the same ink at full size, for the crops (made where a blob needs it)
         full = _full_ink(gray, paper, cv2.add(cv2.add(horizontal, vertical), edges), polarity)
-    if warp is not None:  # processing pixels -> rectified ones at the scale rectified at -> the frame's
-        back, rectified_at = warp
+    warp = None  # processing pixels -> rectified ones at the scale rectified at -> the frame's
+    if back is not None:
         warp = np.diag([1 / rectified_at, 1 / rectified_at, 1.0]) @ back @ np.diag([rectified_at / scale, rectified_at / scale, 1.0])
     out, at = [], Placement(scale, margin, size, warp)
     found = _components(keep, stats, labels.shape, cfg, 1 / f)
