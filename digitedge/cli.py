@@ -10,7 +10,7 @@ import click
 
 from digitedge.errors import DigitEdgeError
 from digitedge.train import PRESETS  # a plain dict: no TensorFlow at import time
-from digitedge.vision import MIN_CONFIDENCE, MIN_MARGIN  # plain numbers: no OpenCV at import time
+from digitedge.vision import IN_LINE_CONFIDENCE, MIN_CONFIDENCE, MIN_MARGIN  # plain numbers: no OpenCV at import time
 
 
 def _per_preset(key: str) -> str:
@@ -148,10 +148,13 @@ MODEL_HELP = "Exported model (.onnx or .tflite) [default: exports/digitedge_int8
 
 def _rejection(command):
     """--min-confidence and --min-margin: when a crop is shown as '?' instead of read."""
-    command = click.option("--min-margin", type=click.FloatRange(0, 1), default=MIN_MARGIN,
-                           help="Read a digit only this far ahead of the runner-up; else '?', left out of the text.")(command)
-    return click.option("--min-confidence", type=click.FloatRange(0, 1), default=MIN_CONFIDENCE,
-                        help="Read a digit only at this top probability or more; else '?', left out of the text.")(command)
+    command = click.option("--min-margin", type=click.FloatRange(0, 1), default=None,
+                           help=f"Read a digit only this far ahead of the runner-up; else '?', left out of the text "
+                                f"[default: {MIN_MARGIN}, none in a line of digits].")(command)
+    return click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+                        help=f"Read a digit only at this top probability or more; else '?', left out of the text "
+                             f"[default: {MIN_CONFIDENCE}; {IN_LINE_CONFIDENCE} for a mark standing in a line of digits "
+                             f"as one of them; setting either option holds every mark to both].")(command)
 
 
 @cli.command()

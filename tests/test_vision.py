@@ -1074,3 +1074,50 @@ def test_a_small_digit_written_low_is_still_read(reader):
     for f in range(39):
         image, text = number(m, rng, MARKS[f % len(MARKS)])
     assert text == "567" and reader.read(image).text == "567"
+
+
+class _Probabilities:
+    """A classifier stand-in: the same probabilities for every crop, row k for the k-th crop."""
+
+    def __init__(self, rows):
+        self.rows = np.array(rows, np.float32)
+
+    def predict(self, images):
+        return self.rows[: len(images)]
+
+
+def test_a_mark_standing_in_a_line_of_digits_is_read_at_its_likeliest_digit():
+    """A crop in a line of digits, about as tall as the others, is read as its likeliest digit even
+    where a stray mark with the same probabilities would be '?'. A --min-confidence or --min-margin
+    set by hand holds every crop to it."""
+    from digitedge.vision.segment import Blob, Candidate
+
+    def blobs(boxes):
+        return [Blob.whole(Candidate(b, np.full((b[3], b[2]), 200, np.uint8), np.full((b[3], b[2]), 255, np.uint8)))
+                for b in boxes]
+
+    sure = np.eye(10)[[3, 1, 4]] * 0.9 + 0.01
+    unsure = np.full((1, 10), 0.05)
+    unsure[0, [5, 6]] = 0.35, 0.25  # 0.35 for 5, 0.10 ahead of 6: under 0.4 and 0.15
+    line = [(0, 100, 30, 40), (40, 102, 28, 40), (80, 98, 30, 42), (120, 101, 30, 39)]  # the last is the unsure one
+    default = DigitReader(MODEL, threads=1)
+    default.classifier = _Probabilities(np.vstack([sure, unsure]))
+    assert [d.label for d in default.classify(blobs(line))] == [3, 1, 4, 5]
+    stray = [(0, 100, 30, 40), (40, 102, 28, 40), (80, 98, 30, 42), (120, 101, 30, 70)]  # too tall for the line
+    assert [d.label for d in default.classify(blobs(stray))] == [3, 1, 4, None]
+    pair = [(0, 100, 30, 40), (40, 101, 30, 39)]  # a line of two is no evidence
+    default.classifier = _Probabilities(np.vstack([sure[:1], unsure]))
+    assert [d.label for d in default.classify(blobs(pair))] == [3, None]
+    for strict in (dict(min_confidence=0.4), dict(min_margin=0.15)):
+        chosen = DigitReader(MODEL, threads=1, **strict)
+        chosen.classifier = _Probabilities(np.vstack([sure, unsure]))
+        assert [d.label for d in chosen.classify(blobs(line))] == [3, 1, 4, None]
+
+
+def test_in_line_needs_a_line_of_three_and_a_digits_height():
+    from digitedge.vision.reader import _in_line
+
+    boxes = np.array([[0, 100, 30, 40], [40, 100, 30, 44], [80, 100, 30, 36], [120, 100, 10, 20],
+                      [160, 90, 30, 60], [0, 300, 30, 40], [40, 300, 30, 40]], np.float64)
+    assert _in_line(boxes, [0, 0, 0, 0, 0, 1, 1]) == [True, True, True, False, False, False, False]
+

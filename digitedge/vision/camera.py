@@ -15,7 +15,6 @@ import cv2
 import numpy as np
 
 from digitedge.errors import SourceError
-from digitedge.vision import MIN_CONFIDENCE, MIN_MARGIN
 from digitedge.vision.reader import Digit, DigitReader, Reading, text_of
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
@@ -224,7 +223,7 @@ def open_writer(path: str, size: tuple[int, int], fps: float):
 
 def run(source: str, model: str | None = None, record: str | None = None, display: bool | None = None, as_json: bool = False,
         max_frames: int | None = None, steady: bool = True, threads: int | None = None,
-        min_confidence: float = MIN_CONFIDENCE, min_margin: float = MIN_MARGIN,
+        min_confidence: float | None = None, min_margin: float | None = None,
         capture_factory=cv2.VideoCapture, log=None) -> dict:
     """The camera loop; returns a summary (frames, errors, mean ms). Ends cleanly on q, Ctrl-C or end of input."""
     log = log or _log

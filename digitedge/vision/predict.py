@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from digitedge.vision import MIN_CONFIDENCE, MIN_MARGIN
 from digitedge.vision.camera import images_in, no_images, read_image
 from digitedge.vision.reader import DigitReader
 
 
 def predict(paths: list[str], model: str | None = None, single: bool = False, as_json: bool = False,
-            min_confidence: float = MIN_CONFIDENCE, min_margin: float = MIN_MARGIN, log=None) -> tuple[int, int]:
+            min_confidence: float | None = None, min_margin: float | None = None, log=None) -> tuple[int, int]:
     """Prints one line (or JSON object) per image; a folder stands for its images. Returns how many
     files could not be read, and how many were tried."""
     reader = DigitReader(model, min_confidence=min_confidence, min_margin=min_margin)

@@ -11,13 +11,15 @@ import cv2
 import numpy as np
 
 from digitedge.runtime import Classifier
-from digitedge.vision import MIN_CONFIDENCE, MIN_MARGIN
+from digitedge.vision import IN_LINE_CONFIDENCE, MIN_CONFIDENCE, MIN_MARGIN
 from digitedge.vision.segment import Blob, Candidate, Mask, SegmentConfig, segment
 
 SHIPPED = Path("exports") / "digitedge_int8.onnx"
 UPRIGHT = 8.0  # lines slanting at least this many degrees have their digits stood upright before classifying
 AGREE = 3.0  # degrees: pairs of neighbours whose slant is this close to the median agree on it
 CROP = 64  # predict --single reads an image under this many pixels across whole: it is a digit's crop
+IN_LINE = 3  # a line of at least this many marks is a line of digits (_in_line)
+FIT = (0.75, 1.33)  # a mark in it as tall as its others' median height times these stands in it as a digit
 COUNT = 1.0  # a reading's prior loses this much per digit its count is off the blob's width over a typical digit's
 
 
@@ -52,10 +54,16 @@ class DigitReader:
     """Reads the handwritten digits in frames with an exported model (.onnx or .tflite)."""
 
     def __init__(self, model: str | Path | None = None, threads: int | None = None,
-                 segment_cfg: SegmentConfig = SegmentConfig(), min_confidence: float = MIN_CONFIDENCE,
-                 min_margin: float = MIN_MARGIN):
+                 segment_cfg: SegmentConfig = SegmentConfig(), min_confidence: float | None = None,
+                 min_margin: float | None = None):
+        """min_confidence, min_margin: how sure and how clear a crop's reading must be to be read (else
+        it is "?"); left out, MIN_CONFIDENCE and MIN_MARGIN, and a crop standing in a line of digits
+        needs only IN_LINE_CONFIDENCE; given, every crop must meet them."""
         self.classifier = Classifier(model or default_model(), threads=threads)
-        self.segment_cfg, self.min_confidence, self.min_margin = segment_cfg, min_confidence, min_margin
+        self.segment_cfg = segment_cfg
+        self.min_confidence = MIN_CONFIDENCE if min_confidence is None else min_confidence
+        self.min_margin = MIN_MARGIN if min_margin is None else min_margin
+        self.in_line = (IN_LINE_CONFIDENCE, 0.0) if min_confidence is None and min_margin is None else None
 
     def read(self, frame: np.ndarray, still: bool = False) -> Reading:
         """The digits in one frame; `still`: a photo, segmented at up to photo_side pixels instead of max_side."""
@@ -100,10 +108,14 @@ class DigitReader:
         array = np.array(boxes, np.float64).reshape(-1, 4)
         lines = _lines(array, along, across)
         marks = _punctuation(array, across, lines)
+        fits = _in_line(array, lines)
         read = []  # (digit, its place along its line)
-        for (c, p), line, mark, place in zip(chosen, lines, marks, along):
+        for (c, p), line, mark, fit, place in zip(chosen, lines, marks, fits, along):
             top2 = np.sort(p)[-2:]
-            label = int(p.argmax()) if top2[1] >= self.min_confidence and top2[1] - top2[0] >= self.min_margin else None
+            # a mark standing in a line of digits as one of them is a digit: its likeliest reading is
+            # taken, unless the model has no guess at all; a stray mark must be a sure and clear reading
+            sure, lead = self.in_line if fit and self.in_line else (self.min_confidence, self.min_margin)
+            label = int(p.argmax()) if top2[1] >= sure and top2[1] - top2[0] >= lead else None
             if mark and label in (1, None):  # a comma or a stop reads as a 1, or as nothing sure
                 continue  # (a small digit written low, a flat 5, reads as itself and stays)
             read.append((Digit(label, float(top2[1]), c.box, line, c.upright(turn)), place))
@@ -258,6 +270,23 @@ def _punctuation(boxes: np.ndarray, across: np.ndarray, lines: list[int]) -> lis
             t = runner_up if k == tallest else tallest  # the line's tallest other digit, and its middle
             marks[k] = bool(size[k] < 0.6 * h[t] and (across[k] - h[k] / 2 > across[t] or across[k] + h[k] / 2 < across[t]))
     return marks
+
+
+def _in_line(boxes: np.ndarray, lines: list[int]) -> list[bool]:
+    """Which marks stand in a line of digits as one of them: a line of at least IN_LINE marks, and a
+    height within FIT of the median height of the line's other marks."""
+    h = boxes[:, 3]
+    members: dict[int, list[int]] = {}
+    for k, line in enumerate(lines):
+        members.setdefault(line, []).append(k)
+    fits = [False] * len(boxes)
+    for ids in members.values():
+        if len(ids) < IN_LINE:
+            continue
+        for k in ids:
+            typical = float(np.median([h[j] for j in ids if j != k]))
+            fits[k] = bool(FIT[0] * typical <= h[k] <= FIT[1] * typical)
+    return fits
 
 
 def group_lines(boxes: list[tuple[int, int, int, int]], skew: float = 0.0) -> list[int]:
