@@ -1121,3 +1121,28 @@ def test_in_line_needs_a_line_of_three_and_a_digits_height():
                       [160, 90, 30, 60], [0, 300, 30, 40], [40, 300, 30, 40]], np.float64)
     assert _in_line(boxes, [0, 0, 0, 0, 0, 1, 1]) == [True, True, True, False, False, False, False]
 
+
+def test_two_halves_of_a_digit_with_a_faint_middle_are_one_digit():
+    """A 3 drawn in two strokes that do not meet: two marks of one height, one above the other,
+    making one mark of a typical digit's size together. Two digits one above the other (two lines),
+    and two short marks side by side, stay apart."""
+    from digitedge.vision.segment import _halves
+
+    digits = [(0, 0, 30, 44, [1]), (40, 0, 30, 44, [2]), (80, 0, 30, 44, [3])]
+    top, bottom = (120, 0, 26, 20, [4]), (118, 24, 30, 20, [5])
+    assert _halves(digits + [top, bottom], 44.0)[-1] == (118, 0, 30, 44, [4, 5])
+    assert len(_halves(digits + [top, bottom], 44.0)) == 4
+    lines = [(0, 0, 30, 44, [1]), (0, 50, 30, 44, [2])]
+    assert _halves(lines, 44.0) == lines
+    beside = [(0, 0, 20, 22, [1]), (25, 0, 20, 22, [2])]
+    assert _halves(beside, 44.0) == beside
+
+
+def test_a_comma_does_not_tilt_the_line():
+    """A comma's centre lies low beside the digit before it: as its nearest neighbour, it made that
+    pair slant, and the line's slant was taken from too few pairs of digits. Marks under 0.6 of the
+    median height are left out of the slant."""
+    level = [(71, 223, 31, 42), (121, 221, 18, 41), (181, 217, 23, 41), (229, 221, 9, 41)]
+    comma = (141, 249, 16, 22)
+    assert abs(skew_of(level + [comma])[0]) < 3
+    assert abs(skew_of(level)[0]) < 3

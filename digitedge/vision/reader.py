@@ -227,6 +227,8 @@ def skew_of(boxes: list[tuple[int, int, int, int]]) -> tuple[float, int]:
     if len(boxes) < 3:
         return 0.0, 0
     x, y, w, h = np.array(boxes, np.float64).reshape(-1, 4).T
+    tall = h >= 0.6 * median(h.tolist())  # a comma's or a stop's centre, low beside a digit, is not the line's slant
+    x, y, w, h = x[tall], y[tall], w[tall], h[tall]
     cx, cy = x + w / 2, y + h / 2
     dx, dy = cx[None, :] - cx[:, None], cy[None, :] - cy[:, None]
     dist = np.hypot(dx, dy)
@@ -275,7 +277,7 @@ def _punctuation(boxes: np.ndarray, across: np.ndarray, lines: list[int]) -> lis
 def _in_line(boxes: np.ndarray, lines: list[int]) -> list[bool]:
     """Which marks stand in a line of digits as one of them: a line of at least IN_LINE marks, and a
     height within FIT of the median height of the line's other marks."""
-    h = boxes[:, 3]
+    h = boxes[:, 3].tolist()
     members: dict[int, list[int]] = {}
     for k, line in enumerate(lines):
         members.setdefault(line, []).append(k)
@@ -284,8 +286,8 @@ def _in_line(boxes: np.ndarray, lines: list[int]) -> list[bool]:
         if len(ids) < IN_LINE:
             continue
         for k in ids:
-            typical = float(np.median([h[j] for j in ids if j != k]))
-            fits[k] = bool(FIT[0] * typical <= h[k] <= FIT[1] * typical)
+            typical = median(h[j] for j in ids if j != k)  # (statistics: NumPy's costs far more for a few numbers)
+            fits[k] = FIT[0] * typical <= h[k] <= FIT[1] * typical
     return fits
 
 

@@ -18,6 +18,7 @@ from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop
 
 
 EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width or height) is a sheet's edge
+HALF = 0.7  # marks shorter than this share of the typical digit height may be halves of one digit (_halves)
 
 
 @dataclass(frozen=True)
@@ -422,9 +423,39 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
     if not kept:
         return []
     median_h = float(median([k[3] for k in kept]))  # (statistics: NumPy's costs 50 times more for a few numbers)
-    return [k for k in kept
-            if k[3] >= cfg.min_relative_height * median_h  # dots, commas
-            and not (k[2] > 3 * k[3] and k[3] < 0.6 * median_h)]  # dashes, underlines
+    return _halves([k for k in kept
+                    if k[3] >= cfg.min_relative_height * median_h  # dots, commas
+                    and not (k[2] > 3 * k[3] and k[3] < 0.6 * median_h)], median_h)  # dashes, underlines
+
+
+def _halves(kept: list, median_h: float) -> list:
+    """Join the two halves of a digit whose middle is too faint to hold (a 3 drawn in two strokes, a
+    pencil 8): two short marks, one above the other, that make one mark of a typical digit's size
+    together. _same_digit cannot tell them from two digits one above the other without the frame's
+    typical digit height: both halves are of one height, as two digits are."""
+    short = [k for k in kept if k[3] < HALF * median_h]
+    if len(short) < 2:
+        return kept
+    x, y, w, h = np.array([k[:4] for k in short], np.float64).T
+    overlap = np.minimum.outer(x + w, x + w) - np.maximum.outer(x, x)
+    gap = y[None, :] - (y + h)[:, None]  # from mark i's bottom down to mark j's top
+    tall = np.maximum.outer(y + h, y + h) - y[:, None]  # the pair's height, i on top
+    wide = np.maximum.outer(x + w, x + w) - np.minimum.outer(x, x)
+    pairs = ((y[:, None] <= y[None, :]) & (overlap >= 0.6 * np.minimum.outer(w, w)) & (gap <= 0.15 * median_h)
+             & (tall <= 1.25 * median_h) & (wide <= tall))
+    np.fill_diagonal(pairs, False)
+    joined, out = set(), []
+    for i, j in np.argwhere(pairs).tolist():
+        if i in joined or j in joined:
+            continue
+        a, b = short[i], short[j]
+        joined.update((i, j))
+        x0, y0 = min(a[0], b[0]), a[1]
+        out.append((x0, y0, max(a[0] + a[2], b[0] + b[2]) - x0, max(a[1] + a[3], b[1] + b[3]) - y0, a[4] + b[4]))
+    if not out:
+        return kept
+    gone = {id(short[i]) for i in joined}
+    return [k for k in kept if id(k) not in gone] + out
 
 
 def _merge_fragments(groups: list) -> list:
