@@ -1146,3 +1146,14 @@ def test_a_comma_does_not_tilt_the_line():
     comma = (141, 249, 16, 22)
     assert abs(skew_of(level + [comma])[0]) < 3
     assert abs(skew_of(level)[0]) < 3
+
+
+@pytest.mark.parametrize("frame", [6, 8, 29, 30, 33])
+def test_a_low_resolution_webcams_frame_reads_as_a_640x480_one(reader, frame):
+    """The sample frames shrunk to 320x240 (a low-resolution webcam's): these five lost a pale or
+    thin digit when searched at that size, and are now enlarged first and read exactly."""
+    labels = json.loads((SAMPLES / "labels.json").read_text())["frames"][frame]
+    small = cv2.resize(cv2.imread(str(SAMPLES / labels["file"])), (320, 240), interpolation=cv2.INTER_AREA)
+    reading = reader.read(small)
+    assert reading.text == labels["text"]
+    assert all(0 <= d.box[0] and d.box[0] + d.box[2] <= 320 and d.box[1] + d.box[3] <= 240 for d in reading.digits)

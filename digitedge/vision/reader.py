@@ -261,10 +261,7 @@ def _punctuation(boxes: np.ndarray, across: np.ndarray, lines: list[int]) -> lis
     read as 1 or not read. `across`: the boxes' centres across the line (_along_across)."""
     h, size = boxes[:, 3], np.maximum(boxes[:, 2], boxes[:, 3])
     marks = [False] * len(boxes)
-    members: dict[int, list[int]] = {}
-    for k, line in enumerate(lines):
-        members.setdefault(line, []).append(k)
-    for ids in members.values():
+    for ids in _by_line(lines):
         if len(ids) < 2:
             continue
         tallest, runner_up = sorted(ids, key=lambda j: -h[j])[:2]
@@ -278,17 +275,22 @@ def _in_line(boxes: np.ndarray, lines: list[int]) -> list[bool]:
     """Which marks stand in a line of digits as one of them: a line of at least IN_LINE marks, and a
     height within FIT of the median height of the line's other marks."""
     h = boxes[:, 3].tolist()
-    members: dict[int, list[int]] = {}
-    for k, line in enumerate(lines):
-        members.setdefault(line, []).append(k)
     fits = [False] * len(boxes)
-    for ids in members.values():
+    for ids in _by_line(lines):
         if len(ids) < IN_LINE:
             continue
         for k in ids:
             typical = median(h[j] for j in ids if j != k)  # (statistics: NumPy's costs far more for a few numbers)
             fits[k] = FIT[0] * typical <= h[k] <= FIT[1] * typical
     return fits
+
+
+def _by_line(lines: list[int]) -> list[list[int]]:
+    """The indices of the marks in each line, given each mark's line."""
+    members: dict[int, list[int]] = {}
+    for k, line in enumerate(lines):
+        members.setdefault(line, []).append(k)
+    return list(members.values())
 
 
 def group_lines(boxes: list[tuple[int, int, int, int]], skew: float = 0.0) -> list[int]:

@@ -209,9 +209,18 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # where 6-10 pixel strokes (a small image enlarged, a crop of one digit) are not lost; wider
         # than the windows are sized for, but not worth shrinking the frame for: widen them instead
         width = pen_width(half, 2, polarity, sheet[0])
+        up = min(2 * MIN_SIDE / min(gray.shape), cfg.max_side / max(gray.shape))
         if width > 1.5 * STROKE:
             stroke = width
             window, shortest = min(int(17 * stroke / 4), min(small.shape) // 3) | 1, int(16 * stroke)
+        elif up > 1:  # ordinary handwriting in a small frame (a low-resolution webcam's 320x240): read as
+            # a 640x480 frame is, enlarged; searched at its own size, a pale pen's strokes, a pixel or
+            # two wide, fell under the threshold, and the paper was estimated at 80x60
+            scale *= up
+            gray = cv2.resize(gray, None, fx=up, fy=up, interpolation=cv2.INTER_CUBIC)
+            half = halved(gray)
+            small = halved(half)
+            sheet = find_sheet(halved(small), polarity)
     # a frame at least twice MIN_SIDE across is searched for ink at half its size, a quarter of the
     # cost; each blob found is then cut from the full-size ink, so its crop loses no detail
     f = 2 if min(gray.shape) >= 2 * MIN_SIDE else 1
