@@ -170,7 +170,8 @@ def draw(frame: np.ndarray, reading: Reading, fps: float | None = None, show_mas
         canvas = frame.copy() if frame.ndim == 3 else cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
     h, w = canvas.shape[:2]
     thick = max(1, round(max(h, w) / 640))
-    font = 0.5 * thick
+    small = min(1.0, max(max(h, w) / 640, 0.7))  # a frame under 640 pixels (a 320x240 webcam's): smaller text
+    font = 0.5 * thick * small
     for d in reading.digits:
         x, y, bw, bh = d.box
         colour = (40, 200, 40) if d.label is not None else (40, 40, 220)
@@ -178,9 +179,10 @@ def draw(frame: np.ndarray, reading: Reading, fps: float | None = None, show_mas
         tag = f"{d.label} {d.confidence:.0%}" if d.label is not None else f"? {d.confidence:.0%}"
         cv2.putText(canvas, tag, (x, max(12, y - 4)), cv2.FONT_HERSHEY_SIMPLEX, font, colour, thick, cv2.LINE_AA)
     banner = f"read: {reading.text or '-'}   {reading.ms:.1f} ms" + (f"   {fps:.1f} fps" if fps else "")
-    cv2.rectangle(canvas, (0, 0), (w, int(26 * thick)), (0, 0, 0), -1)
-    cv2.putText(canvas, banner, (6, int(19 * thick)), cv2.FONT_HERSHEY_SIMPLEX, font * 1.2, (255, 255, 255), thick, cv2.LINE_AA)
-    crops = [cv2.resize(d.image, (56, 56), interpolation=cv2.INTER_NEAREST) for d in reading.digits[: max(1, w // 58)]]
+    cv2.rectangle(canvas, (0, 0), (w, int(26 * thick * small)), (0, 0, 0), -1)
+    cv2.putText(canvas, banner, (6, int(19 * thick * small)), cv2.FONT_HERSHEY_SIMPLEX, font * 1.2, (255, 255, 255), thick, cv2.LINE_AA)
+    side = max(28, min(56, round(56 * max(h, w) / 640)))  # the crops: twice the model's 28x28, or as they are
+    crops = [cv2.resize(d.image, (side, side), interpolation=cv2.INTER_NEAREST) for d in reading.digits[: max(1, w // (side + 2))]]
     if crops:
         strip = np.hstack([cv2.copyMakeBorder(c, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=128) for c in crops])
         sh, sw = strip.shape
