@@ -30,10 +30,28 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
     if frame.ndim == 3 and frame.shape[2] == 1:
         return frame[..., 0]
     if frame.ndim == 3 and frame.shape[2] == 4:
-        return cv2.cvtColor(frame, cv2.COLOR_BGRA2GRAY)
+        frame = cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
     if frame.ndim == 3:
-        return cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        return _inked(frame, cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
     return frame
+
+
+# A light, coloured mark (an orange, pink, light green or yellow marker: grey 150-200 on paper at 220,
+# too faint to read) is dark in one of its channels. A bright pixel (_BRIGHT, from 110 to 150 of grey)
+# whose darkest channel lies well below its grey (_LEAD: from 25 to 60 below) is darkened towards that
+# channel; paper and light desks are near grey, and dark ink (black, blue, red) is already dark.
+_LEAD = np.uint8(np.clip((np.arange(256) - 12) / 28, 0, 1) * np.arange(256))  # how far, in grey levels
+_BRIGHT = np.uint8(np.clip((np.arange(256) - 110) / 40, 0, 1) * 255)  # how much of it, out of 255
+_ROW3 = np.ones((1, 3), np.uint8)
+
+
+def _inked(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
+    """The grey, with light coloured marks darkened towards their darkest channel (_LEAD, _BRIGHT)."""
+    h, w = gray.shape
+    darkest = np.ascontiguousarray(cv2.erode(bgr.reshape(h, w * 3), _ROW3)[:, 1::3])  # (a pixel's three
+    # values are neighbours in a row: the minimum over the middle one's row neighbours is theirs)
+    lead = cv2.LUT(cv2.subtract(gray, darkest), _LEAD)
+    return cv2.subtract(gray, cv2.multiply(lead, cv2.LUT(gray, _BRIGHT), scale=1 / 255))
 
 
 def labelled(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
