@@ -38,7 +38,7 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
 
 # A light, coloured mark (an orange, pink, light green or yellow marker: grey 150-200 on paper at 220,
 # too faint to read) is dark in one of its channels. A bright pixel (_BRIGHT, from 110 to 150 of grey)
-# whose darkest channel lies well below its grey (_LEAD: from 25 to 60 below) is darkened towards that
+# whose darkest channel lies well below its grey (_LEAD: from 12 to 40 below) is darkened towards that
 # channel; paper and light desks are near grey, and dark ink (black, blue, red) is already dark.
 _LEAD = np.uint8(np.clip((np.arange(256) - 12) / 28, 0, 1) * np.arange(256))  # how far, in grey levels
 _BRIGHT = np.uint8(np.clip((np.arange(256) - 110) / 40, 0, 1) * 255)  # how much of it, out of 255
