@@ -20,8 +20,9 @@ DARK = 0.4  # a view whose median is under this share of its brightest part is d
 THIN = 1.3  # a pen is thin where pooling brings out a frame's darkest ink (its darkest 0.3%) this many times more than averaging
 
 
-def to_gray(frame: np.ndarray) -> np.ndarray:
-    """Any frame (BGR, BGRA, gray; uint8 or not) -> uint8 gray; an empty frame stays empty."""
+def to_gray(frame: np.ndarray, coloured: bool = True) -> np.ndarray:
+    """Any frame (BGR, BGRA, gray; uint8 or not) -> uint8 gray; an empty frame stays empty.
+    `coloured`: light coloured marks darkened (inked); False, OpenCV's grey alone."""
     frame = np.asarray(frame)
     if frame.size == 0:
         return np.zeros((0, 0), np.uint8)
@@ -32,7 +33,8 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
     if frame.ndim == 3 and frame.shape[2] == 4:
         frame = cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
     if frame.ndim == 3:
-        return _inked(frame, cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
+        gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        return inked(frame, gray) if coloured else gray
     return frame
 
 
@@ -45,8 +47,9 @@ _BRIGHT = np.uint8(np.clip((np.arange(256) - 110) / 40, 0, 1) * 255)  # how much
 _ROW3 = np.ones((1, 3), np.uint8)
 
 
-def _inked(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
-    """The grey, with light coloured marks darkened towards their darkest channel (_LEAD, _BRIGHT)."""
+def inked(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
+    """The grey (of the BGR frame, the same size), with light coloured marks darkened towards their
+    darkest channel (_LEAD, _BRIGHT)."""
     h, w = gray.shape
     darkest = np.ascontiguousarray(cv2.erode(bgr.reshape(h, w * 3), _ROW3)[:, 1::3])  # (a pixel's three
     # values are neighbours in a row: the minimum over the middle one's row neighbours is theirs)

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from digitedge.vision.normalize import SQUARE, to_mnist, turned
-from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, find_sheet, halved, ink_over, keystone, labelled,
+from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, find_sheet, halved, ink_over, inked, keystone, labelled,
                                     on_sheet, paper_estimate, pen_width, polarity_of, rectified, remove_lines, search_copy,
                                     stroke_scale, to_gray)
 
@@ -154,7 +154,9 @@ def threshold(ink: np.ndarray, min_contrast: int):
 
 def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[list[Blob], "Mask"]:
     """Returns the blobs of ink that may be digits, in no order, and the threshold mask (search scale)."""
-    gray = to_gray(frame)
+    frame = np.asarray(frame)
+    big = frame.ndim == 3 and frame.dtype == np.uint8 and max(frame.shape[:2]) > cfg.max_side
+    gray = to_gray(frame, coloured=not big)
     size = gray.shape[::-1]
     if gray.size == 0 or min(gray.shape) < 8:
         return [], Mask(np.zeros(2, bool), np.zeros((8, 8), np.int32))
@@ -162,6 +164,10 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     if max(gray.shape) > cfg.max_side:
         scale = cfg.max_side / max(gray.shape)
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        if big:  # a big colour frame (4K, a phone's photo): light coloured ink is looked for in its colours
+            # sampled at the shrunk size (at full size the grey's step for it costs more than the shrinking)
+            colours = cv2.resize(frame[..., :3], gray.shape[::-1], interpolation=cv2.INTER_LINEAR)
+            gray = inked(colours, gray)
     elif min(gray.shape) < MIN_SIDE and max(gray.shape) < cfg.max_side:
         # a small image (an MNIST digit itself, a cropped number) is enlarged: this pipeline's
         # windows need a few pixels of paper around strokes a few pixels wide
