@@ -56,14 +56,14 @@ def main() -> None:
             t = time.perf_counter()
             reader.read(frame)
             times.append(time.perf_counter() - t)
-        for d in (dict(d, box=[round(v * args.scale) for v in d["box"]]) for d in f["digits"]):
+        truth = [dict(d, box=[round(v * args.scale) for v in d["box"]]) for d in f["digits"]]  # boxes at the frame's scale
+        for d in truth:
             digits += 1
             hits = [r for r in reading.digits if same_place(r.box, d["box"])]
             correct += any(r.label == d["label"] for r in hits)
             if args.show_errors and not any(r.label == d["label"] for r in hits):
                 print(f"  {f['file']}: digit {d['label']} at {d['box']} read as {[(r.label, r.box) for r in hits]}", file=sys.stderr)
-        boxes = [[round(v * args.scale) for v in d["box"]] for d in f["digits"]]
-        extra += sum(1 for r in reading.digits if r.label is not None and not any(same_place(r.box, b) for b in boxes))
+        extra += sum(1 for r in reading.digits if r.label is not None and not any(same_place(r.box, d["box"]) for d in truth))
         exact += reading.text == f["text"]
         if args.show_errors and reading.text != f["text"]:
             print(f"  {f['file']}: read {reading.text!r}, expected {f['text']!r}", file=sys.stderr)

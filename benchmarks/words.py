@@ -46,10 +46,10 @@ def main() -> None:
             number = "".join(str(d) for d in rng.integers(0, 10, 4))
             frame, start = labelled_line(WORDS[k % len(WORDS)], number, font, rng)
             digits = reader.read(frame).digits
-            word = [d for d in digits if d.box[0] + d.box[2] / 2 < start]
-            marks += len(word)
-            read += sum(d.label is not None for d in word)
-            whole += "".join(str(d.label) for d in digits if d not in word and d.label is not None) == number
+            in_word = [d.box[0] + d.box[2] / 2 < start for d in digits]
+            marks += sum(in_word)
+            read += sum(d.label is not None for d, w in zip(digits, in_word) if w)
+            whole += "".join(str(d.label) for d, w in zip(digits, in_word) if not w and d.label is not None) == number
         print(f"{name:<8} letters found {marks}, read as digits {read}; numbers read whole {whole}/{args.frames}")
         for i, v in enumerate((marks, read, whole, args.frames)):
             totals[i] += v
