@@ -1,12 +1,14 @@
 """Digits written in coloured ink: black, a blue ballpoint, red and green pens, and light markers
-(orange, pink, light green, yellow) that are faint in grey.
+(orange, pink, light green, yellow) that are faint in grey; then on coloured paper (sticky notes,
+kraft paper) in black, a blue ballpoint, red, and pencil.
 
     python benchmarks/inks.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 10]
 
 Each 640x480 colour frame holds five MNIST test digits in a row, 60 pixels tall, in MNIST's own
 strokes, laid in the ink's colour (90% of the way from the paper's) on slightly warm paper, lit from
-one side, lightly blurred, with sensor noise. Prints, per ink, its grey (OpenCV's BGR to grey) and
-the frames read exactly.
+one side, lightly blurred, with sensor noise. Pencil, graphite, darkens the paper's own colour
+(its grey times the paper's colour). Prints, per ink, its grey (OpenCV's BGR to grey) and the
+frames read exactly; then, per paper, its grey and the frames read exactly in each of four inks.
 """
 
 from __future__ import annotations
@@ -29,15 +31,27 @@ INKS = {  # BGR
     "yellow marker": (0, 220, 240),
 }
 PAPER = (215, 220, 225)
+PAPERS = {  # BGR
+    "yellow sticky note": (140, 240, 250),
+    "orange sticky note": (90, 180, 255),
+    "pink sticky note": (200, 180, 255),
+    "blue sticky note": (250, 220, 170),
+    "green sticky note": (170, 250, 200),
+    "kraft paper": (130, 170, 200),
+}
+PENCIL = (110, 110, 115)  # on white paper
+ON_PAPERS = {"black": INKS["black"], "blue ballpoint": INKS["blue ballpoint"], "red": INKS["red"], "pencil": PENCIL}
 
 
-def written_in(mnist, digits, ink: tuple[int, int, int], rng) -> np.ndarray:
-    page = np.full((480, 640, 3), PAPER, np.float32)
+def written_in(mnist, digits, ink: tuple[int, int, int], rng, paper: tuple[int, int, int] = PAPER) -> np.ndarray:
+    """A frame of these five digits in this ink on this paper."""
+    page = np.full((480, 640, 3), paper, np.float32)
+    colour = np.float32(ink) * np.float32(paper) / 255 if ink == PENCIL else np.float32(ink)
     for k, i in enumerate(digits):
         cover = cv2.resize(mnist.x_test[i], (60, 60), interpolation=cv2.INTER_CUBIC).astype(np.float32)[..., None] / 255
         cover = 0.9 * np.clip(cover, 0, 1)
         x, y = 120 + 80 * k, 200
-        page[y : y + 60, x : x + 60] = page[y : y + 60, x : x + 60] * (1 - cover) + np.float32(ink) * cover
+        page[y : y + 60, x : x + 60] = page[y : y + 60, x : x + 60] * (1 - cover) + colour * cover
     page *= 0.8 + 0.2 * np.arange(640, dtype=np.float32)[None, :, None] / 640  # light from one side
     page = cv2.GaussianBlur(page, (0, 0), 1.2) + rng.normal(0, 4, page.shape)
     return np.clip(page, 0, 255).astype(np.uint8)
@@ -55,6 +69,17 @@ def main() -> None:
             exact += reader.read(written_in(mnist, digits, ink, rng)).text == text
         grey = int(cv2.cvtColor(np.uint8([[ink]]), cv2.COLOR_BGR2GRAY)[0, 0])
         print(f"{name:<19} grey {grey:3d}: frames read exactly {exact}/{args.frames}")
+    for name, paper in PAPERS.items():
+        read = []
+        for ink_name, ink in ON_PAPERS.items():
+            rng = np.random.default_rng(args.seed)
+            exact = 0
+            for _ in range(args.frames):
+                digits = rng.integers(0, len(mnist.x_test), 5)
+                exact += reader.read(written_in(mnist, digits, ink, rng, paper)).text == "".join(str(mnist.y_test[i]) for i in digits)
+            read.append(f"{ink_name} {exact}")
+        grey = int(cv2.cvtColor(np.uint8([[paper]]), cv2.COLOR_BGR2GRAY)[0, 0])
+        print(f"{name:<19} grey {grey:3d}: frames read exactly, of {args.frames}: " + ", ".join(read))
 
 
 if __name__ == "__main__":

@@ -40,21 +40,33 @@ def to_gray(frame: np.ndarray, coloured: bool = True) -> np.ndarray:
 
 # A light, coloured mark (an orange, pink, light green or yellow marker: grey 150-200 on paper at 220,
 # too faint to read) is dark in one of its channels. A bright pixel (_BRIGHT, from 110 to 150 of grey)
-# whose darkest channel lies well below its grey (_LEAD: from 12 to 40 below) is darkened towards that
-# channel; paper and light desks are near grey, and dark ink (black, blue, red) is already dark.
-_LEAD = np.uint8(np.clip((np.arange(256) - 12) / 28, 0, 1) * np.arange(256))  # how far, in grey levels
+# whose darkest channel lies well below its grey (_LEAD: from 12 to 40 below), further below than the
+# paper's around it does, is darkened towards that channel; white paper and light desks are near grey,
+# coloured paper (a yellow sticky note, kraft paper) is as coloured as the paper around it, pencil on
+# it too, and dark ink (black, blue, red) is already dark.
+_LEAD = np.uint8(np.clip((np.arange(256) - 5) / 28, 0, 1) * 255)  # how much of its lead, out of 255, by its lead beyond the paper's
 _BRIGHT = np.uint8(np.clip((np.arange(256) - 110) / 40, 0, 1) * 255)  # how much of it, out of 255
 _ROW3 = np.ones((1, 3), np.uint8)
 
 
 def inked(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
     """The grey (of the BGR frame, the same size), with light coloured marks darkened towards their
-    darkest channel (_LEAD, _BRIGHT)."""
+    darkest channel (_LEAD, _BRIGHT), by how far that lies below their grey beyond the paper's own:
+    the paper's is the median over windows about a ninth of the frame across, at an eighth of its
+    size (a marker's strokes are a minority of any window, as paper_estimate's median has it)."""
     h, w = gray.shape
     darkest = np.ascontiguousarray(cv2.erode(bgr.reshape(h, w * 3), _ROW3)[:, 1::3])  # (a pixel's three
     # values are neighbours in a row: the minimum over the middle one's row neighbours is theirs)
-    lead = cv2.LUT(cv2.subtract(gray, darkest), _LEAD)
-    return cv2.subtract(gray, cv2.multiply(lead, cv2.LUT(gray, _BRIGHT), scale=1 / 255))
+    lead = cv2.subtract(gray, darkest)
+    beyond = lead
+    if min(h, w) >= 64:  # (a smaller image is a crop: its marks may be half of it)
+        eighth = np.ascontiguousarray(lead[8::16, 8::16])  # (samples, not averages: each is paper or a mark)
+        paper = cv2.medianBlur(eighth, 7)
+        beyond = cv2.subtract(lead, cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR))
+    much = cv2.multiply(cv2.LUT(beyond, _LEAD), cv2.LUT(gray, _BRIGHT), scale=1 / 255)
+    # (but by at most twice its lead beyond the paper's: on a strongly coloured paper, whose own lead is
+    # large, a little noise in that excess would otherwise darken its pixels by much)
+    return cv2.subtract(gray, cv2.multiply(cv2.min(lead, cv2.add(beyond, beyond)), much, scale=1 / 255))
 
 
 def labelled(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
