@@ -1223,3 +1223,35 @@ def test_coloured_paper_keeps_its_grey():
     frame[40:50, 20:100] = (0, 140, 255)  # an orange marker on the yellow note
     grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
     assert to_gray(frame)[45, 60] < grey[45, 60] - 30 and to_gray(frame)[10, 10] >= grey[10, 10] - 1
+
+
+def test_the_threshold_follows_a_faint_frames_ink_down():
+    """A faint frame (hazy, washed out: its darkest ink at 70 of 255 here) keeps the pale flanks of its
+    strokes (30) that the fixed floor of min_contrast (40) cut away. A frame whose darkest pixels
+    reach three times min_contrast, blank paper (too little ink to set the peak), and a frame whose
+    grain (the level a tenth of it reaches) is high are thresholded as before."""
+    from digitedge.vision.segment import threshold
+
+    ink = np.zeros((100, 100), np.uint8)
+    ink[20:80, 40:50] = 30
+    ink[20:80, 43:47] = 70
+    keep, labels, stats, low = threshold(ink, 40)
+    assert low == 20 and keep[labels[50, 41]] and stats[labels[50, 41], cv2.CC_STAT_WIDTH] == 10
+    grainy = ink.copy()
+    grainy[::2, ::2] = np.maximum(grainy[::2, ::2], 12)  # a quarter of the frame at 12
+    assert threshold(grainy, 40)[3] == 36
+    ink[20:80, 43:47] = 200
+    keep, labels, stats, low = threshold(ink, 40)
+    assert low == 50 and labels[50, 41] == 0 and keep[labels[50, 45]]
+    blank = np.full((100, 100), 3, np.uint8)
+    blank[50:53, 50:53] = 30  # a faint speck
+    assert threshold(blank, 40)[3] == 40
+
+
+@pytest.mark.parametrize("frame", [1, 10, 13, 20])
+def test_a_hazy_frame_is_read(reader, frame):
+    """benchmarks/exposure.py: sample frames with 0.4 of their contrast (around grey 170, a flat
+    picture); these four lost a pale stroke or digit under the fixed floor of min_contrast."""
+    labels = json.loads((SAMPLES / "labels.json").read_text())["frames"][frame]
+    image = cv2.imread(str(SAMPLES / labels["file"])).astype(np.float32)
+    assert reader.read(np.clip(170 + 0.4 * (image - 170), 0, 255).astype(np.uint8)).text == labels["text"]

@@ -140,9 +140,18 @@ def threshold(ink: np.ndarray, min_contrast: int):
     Returns (keep, labels, stats, low): the connected components of the low mask, which reach high,
     and the low level."""
     hist = cv2.calcHist([np.ascontiguousarray(ink[::2, ::2])], [0], None, [256], [0, 256]).ravel()
-    peak = float(np.searchsorted(np.cumsum(hist), 0.997 * hist.sum()))  # the darkest ink in the frame, if there is any
-    high = max(1.5 * min_contrast, 0.5 * peak)
-    low = max(min_contrast, 0.25 * peak)
+    cdf = np.cumsum(hist)
+    # the level a tenth of the frame reaches (the paper's grain, what a shadow leaves), the darkest ink in
+    # the frame, if there is any, and its darkest few pixels
+    grain, peak, top = np.searchsorted(cdf, [0.9 * cdf[-1], 0.997 * cdf[-1], 0.9997 * cdf[-1]]).astype(float).tolist()
+    floor = min_contrast
+    if min_contrast <= peak and top < 3 * min_contrast:  # a faint frame (a hazy photo, a cheap webcam's flat
+        # picture): ink enough to set the peak, and even its darkest few pixels faint. The floor follows
+        # its ink down, to half of min_contrast, but stays well above the grain (not on blank paper,
+        # whose peak is its grain: a faint floor there grows specks into digit-sized marks)
+        floor = min(min_contrast, max(0.5 * min_contrast, 0.25 * peak, 3 * grain))
+    high = max(1.5 * floor, 0.5 * peak)
+    low = max(floor, 0.25 * peak)
     _, weak = cv2.threshold(ink, low, 255, cv2.THRESH_BINARY)
     weak = cv2.morphologyEx(weak, cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))  # mend hairline breaks
     n, labels, stats = labelled(weak)

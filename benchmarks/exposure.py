@@ -1,0 +1,57 @@
+"""The sample frames as a camera exposes them badly: washed out (over-exposed, the paper clipped at
+white), brightened, hazy (a flat, low-contrast picture), or under-exposed.
+
+    python benchmarks/exposure.py [--model exports/digitedge_int8.onnx] [--samples camera_demo/samples]
+
+Each of the set's 40 frames (camera_demo/generate_samples.py) is changed as a camera's exposure or
+a cheap lens changes a picture, and read. Prints, for each exposure, the frames read exactly and the
+digits matched (benchmarks/pipeline.py's rule: the right label at the labelled place).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from digitedge.vision.reader import DigitReader
+from pipeline import same_place  # (this script's folder is on the path)
+
+EXPOSURES = {  # on float pixels, 0-255; the result is clipped to 0-255
+    "as generated": lambda f: f,
+    "1.3 times the light": lambda f: 1.3 * f,
+    "1.6 times the light (paper clipped at white)": lambda f: 1.6 * f,
+    "twice the light": lambda f: 2.0 * f,
+    "brightened (gamma 0.5)": lambda f: 255 * (f / 255) ** 0.5,
+    "hazy (0.4 of the contrast, around 170)": lambda f: 170 + 0.4 * (f - 170),
+    "hazy (0.25 of the contrast, around 190)": lambda f: 190 + 0.25 * (f - 190),
+    "30% of the light": lambda f: 0.3 * f,
+    "15% of the light": lambda f: 0.15 * f,
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
+    ap.add_argument("--samples", default="camera_demo/samples")
+    args = ap.parse_args()
+    folder = Path(args.samples)
+    labels = json.loads((folder / "labels.json").read_text())["frames"]
+    frames = [cv2.imread(str(folder / f["file"])).astype(np.float32) for f in labels]
+    reader = DigitReader(args.model, threads=1)
+    for name, exposed in EXPOSURES.items():
+        exact = matched = total = 0
+        for frame, label in zip(frames, labels):
+            reading = reader.read(np.clip(exposed(frame), 0, 255).astype(np.uint8))
+            exact += reading.text == label["text"]
+            total += len(label["digits"])
+            matched += sum(any(d.label == want["label"] and same_place(d.box, want["box"]) for d in reading.digits)
+                           for want in label["digits"])
+        print(f"{name:<46} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}")
+
+
+if __name__ == "__main__":
+    main()
