@@ -790,6 +790,16 @@ def test_random_frames_never_crash(reader, h, w, channels, seed):
     assert single.label is None or 0 <= single.label <= 9
 
 
+@pytest.mark.parametrize("frame", [None, "frame.jpg", np.zeros((40, 40, 2), np.uint8), np.zeros((4, 40, 40, 3), np.uint8)])
+def test_what_is_not_an_image_gets_a_clear_error(reader, frame):
+    """A script passing what cv2.imread returned for a file it could not read (None), a path, or an
+    array of the wrong shape gets a SourceError that says what to pass, not a ValueError from deep
+    inside segmentation ("min() arg is an empty sequence")."""
+    for call in (reader.read, reader.read_single):
+        with pytest.raises(SourceError, match="not an image.*cv2.imread returns None"):
+            call(frame)
+
+
 class FakeCapture:
     """A camera that sends `frames` frames and then stops, as an unplugged webcam does."""
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from digitedge.errors import SourceError
+
 STROKE = 4.0  # stroke width, in processing pixels, that segmentation's windows are sized for
 THICKEST = 10.0  # strokes up to this wide, in frame pixels, are left as they are (the close-up check can't measure them)
 SPAN = 0.35  # in a close-up, a paper line spans at least this fraction of the frame
@@ -26,6 +28,10 @@ def to_gray(frame: np.ndarray, coloured: bool = True) -> np.ndarray:
     frame = np.asarray(frame)
     if frame.size == 0:
         return np.zeros((0, 0), np.uint8)
+    if frame.dtype.kind not in "biuf" or frame.ndim not in (2, 3) or (frame.ndim == 3 and frame.shape[2] not in (1, 3, 4)):
+        got = repr(frame.item()) if frame.ndim == 0 else f"an array of shape {frame.shape} and type {frame.dtype}"
+        raise SourceError(f"not an image: got {got}; pass a grey (h, w) or colour (h, w, 3 or 4) array of numbers, "
+                          "an image file read first (cv2.imread returns None for a file it cannot read)")
     if frame.dtype != np.uint8:
         frame = cv2.normalize(frame.astype(np.float32), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
     if frame.ndim == 3 and frame.shape[2] == 1:
