@@ -1,14 +1,14 @@
 """Digits written in coloured ink: black, a blue ballpoint, red and green pens, and light markers
 (orange, pink, light green, yellow) that are faint in grey; then on coloured paper (sticky notes,
-kraft paper) in black, a blue ballpoint, red, and pencil.
+kraft paper) in black, a blue ballpoint, red, pencil and three of the markers.
 
     python benchmarks/inks.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 10]
 
 Each 640x480 colour frame holds five MNIST test digits in a row, 60 pixels tall, in MNIST's own
 strokes, laid in the ink's colour (90% of the way from the paper's) on slightly warm paper, lit from
-one side, lightly blurred, with sensor noise. Pencil, graphite, darkens the paper's own colour
-(its grey times the paper's colour). Prints, per ink, its grey (OpenCV's BGR to grey) and the
-frames read exactly; then, per paper, its grey and the frames read exactly in each of four inks.
+one side, lightly blurred, with sensor noise. On coloured paper, pencil and the markers let the
+paper's colour through (their colour times the paper's). Prints, per ink, its grey (OpenCV's BGR to
+grey) and the frames read exactly; then, per paper, its grey and the frames read exactly in each ink.
 """
 
 from __future__ import annotations
@@ -40,13 +40,23 @@ PAPERS = {  # BGR
     "kraft paper": (130, 170, 200),
 }
 PENCIL = (110, 110, 115)  # on white paper
-ON_PAPERS = {"black": INKS["black"], "blue ballpoint": INKS["blue ballpoint"], "red": INKS["red"], "pencil": PENCIL}
+ON_PAPERS = {  # ink, and whether it lets the paper's colour through (graphite, a marker's dye)
+    "black": (INKS["black"], False),
+    "blue ballpoint": (INKS["blue ballpoint"], False),
+    "red": (INKS["red"], False),
+    "pencil": (PENCIL, True),
+    "orange marker": (INKS["orange marker"], True),
+    "pink marker": (INKS["pink marker"], True),
+    "light green marker": (INKS["light green marker"], True),
+}
 
 
-def written_in(mnist, digits, ink: tuple[int, int, int], rng, paper: tuple[int, int, int] = PAPER) -> np.ndarray:
-    """A frame of these five digits in this ink on this paper."""
+def written_in(mnist, digits, ink: tuple[int, int, int], rng, paper: tuple[int, int, int] = PAPER,
+               translucent: bool = False) -> np.ndarray:
+    """A frame of these five digits in this ink on this paper; a translucent ink's colour is its
+    colour times the paper's."""
     page = np.full((480, 640, 3), paper, np.float32)
-    colour = np.float32(ink) * np.float32(paper) / 255 if ink == PENCIL else np.float32(ink)
+    colour = np.float32(ink) * np.float32(paper) / 255 if translucent else np.float32(ink)
     for k, i in enumerate(digits):
         cover = cv2.resize(mnist.x_test[i], (60, 60), interpolation=cv2.INTER_CUBIC).astype(np.float32)[..., None] / 255
         cover = 0.9 * np.clip(cover, 0, 1)
@@ -71,12 +81,13 @@ def main() -> None:
         print(f"{name:<19} grey {grey:3d}: frames read exactly {exact}/{args.frames}")
     for name, paper in PAPERS.items():
         read = []
-        for ink_name, ink in ON_PAPERS.items():
+        for ink_name, (ink, translucent) in ON_PAPERS.items():
             rng = np.random.default_rng(args.seed)
             exact = 0
             for _ in range(args.frames):
                 digits = rng.integers(0, len(mnist.x_test), 5)
-                exact += reader.read(written_in(mnist, digits, ink, rng, paper)).text == "".join(str(mnist.y_test[i]) for i in digits)
+                frame = written_in(mnist, digits, ink, rng, paper, translucent)
+                exact += reader.read(frame).text == "".join(str(mnist.y_test[i]) for i in digits)
             read.append(f"{ink_name} {exact}")
         grey = int(cv2.cvtColor(np.uint8([[paper]]), cv2.COLOR_BGR2GRAY)[0, 0])
         print(f"{name:<19} grey {grey:3d}: frames read exactly, of {args.frames}: " + ", ".join(read))

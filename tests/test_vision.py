@@ -1195,11 +1195,12 @@ def test_writing_on_coloured_paper_is_read(reader, paper, ink):
     from benchmarks.inks import ON_PAPERS, PAPERS, written_in
 
     m = data.load()
+    colour, translucent = ON_PAPERS[ink]
     rng = np.random.default_rng(0)
     exact = 0
     for _ in range(5):
         digits = rng.integers(0, len(m.x_test), 5)
-        frame = written_in(m, digits, ON_PAPERS[ink], rng, PAPERS[paper])
+        frame = written_in(m, digits, colour, rng, PAPERS[paper], translucent)
         exact += reader.read(frame).text == "".join(str(m.y_test[i]) for i in digits)
     assert exact >= 4
 
