@@ -1266,3 +1266,21 @@ def test_a_hazy_frame_is_read(reader, frame):
     labels = json.loads((SAMPLES / "labels.json").read_text())["frames"][frame]
     image = cv2.imread(str(SAMPLES / labels["file"])).astype(np.float32)
     assert reader.read(np.clip(170 + 0.4 * (image - 170), 0, 255).astype(np.uint8)).text == labels["text"]
+
+
+@pytest.mark.parametrize("frame", [2, 8, 11, 14])
+def test_an_under_exposed_frame_keeps_its_sheet(reader, frame):
+    """benchmarks/exposure.py: sample frames at 15% of their light, the sheet at about grey 35 on a
+    desk at 15. Its edges' steps were under the 20 levels asked of an edge, the sheet was not found,
+    and its shadowed edge was read as a 1; now the least step is an eighth of the brightest paper's
+    level in a dark frame (paper.step_floor)."""
+    labels = json.loads((SAMPLES / "labels.json").read_text())["frames"][frame]
+    image = cv2.imread(str(SAMPLES / labels["file"])).astype(np.float32)
+    assert reader.read(np.clip(0.15 * image, 0, 255).astype(np.uint8)).text == labels["text"]
+
+
+def test_the_least_edge_step_follows_a_dark_frames_paper():
+    from digitedge.vision.paper import step_floor
+
+    assert step_floor(np.full((60, 80), 220, np.uint8)) == 20  # paper at 160 or brighter: 20 as before
+    assert step_floor(np.full((60, 80), 35, np.uint8)) == 4

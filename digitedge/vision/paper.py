@@ -61,8 +61,8 @@ def inked(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
     the paper's is the median over windows about a ninth of the frame across, at an eighth of its
     size (a marker's strokes are a minority of any window, as paper_estimate's median has it)."""
     h, w = gray.shape
-    darkest = np.ascontiguousarray(cv2.erode(bgr.reshape(h, w * 3), _ROW3)[:, 1::3])  # (a pixel's three
-    # values are neighbours in a row: the minimum over the middle one's row neighbours is theirs)
+    darkest = cv2.extractChannel(cv2.erode(bgr.reshape(h, w * 3), _ROW3, anchor=(0, 0)).reshape(h, w, 3), 0)  # (a
+    # pixel's three values are neighbours in a row: the minimum from its first value over the next two is theirs)
     lead = cv2.subtract(gray, darkest)
     beyond = lead
     if min(h, w) >= 64:  # (a smaller image is a crop: its marks may be half of it)
@@ -246,7 +246,7 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
     # hard steps in the paper estimate are the sheet's edges, where no handwriting is, or a shadow's (below)
     step = cv2.morphologyEx(paper, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     bright = paper if polarity == "dark-on-light" else 255 - paper  # the paper's own level: a dark board's is 255 - it
-    edges = cv2.dilate((step > np.maximum(bright >> 2, 20)).view(np.uint8) * 255, np.ones((3, 3), np.uint8))  # (> a quarter:
+    edges = cv2.dilate((step > np.maximum(bright >> 2, step_floor(bright))).view(np.uint8) * 255, np.ones((3, 3), np.uint8))  # (> a quarter:
     # an integer step exceeds b / 4 exactly when it exceeds b // 4, and uint8 arithmetic is many times faster)
     if sheet is None:
         sheet = find_sheet(halved(small), polarity)
@@ -288,6 +288,13 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
     return paper, edges, sheet, polarity
 
 
+def step_floor(bright: np.ndarray) -> int:
+    """The least step in the paper estimate that can be an edge: 20 levels, or an eighth of the
+    brightest paper's level (its 99.5th percentile) in a dark frame (an under-exposed photo, where
+    the sheet is grey 35 on a desk at 15, and its edges' steps are under 20)."""
+    return min(20, int(_percentiles(bright, (99.5,))[0]) >> 3)
+
+
 def _within(edges: np.ndarray, sheet: np.ndarray) -> np.ndarray:
     """The steps (`edges`, 0/255) lying within the sheet (find_sheet's mask): their pixels more than
     two of the mask's pixels inside its outline. Pixel by pixel, not step by step: at a quarter of a
@@ -311,7 +318,7 @@ def find_sheet(eighth: np.ndarray, polarity: str) -> tuple[np.ndarray | None, bo
         return None, False
     flat = cv2.medianBlur(eighth, 5)
     step = cv2.morphologyEx(flat, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
-    mask = (step > np.maximum(flat >> 2, 20)).view(np.uint8)  # (a quarter: as paper_estimate's)
+    mask = (step > np.maximum(flat >> 2, step_floor(flat))).view(np.uint8)  # (a quarter: as paper_estimate's)
     n, labels, stats = labelled(mask)
     long = (stats[:, cv2.CC_STAT_WIDTH] >= w / 5) | (stats[:, cv2.CC_STAT_HEIGHT] >= h / 5)
     # and thin, or running on to the view's border: a dark smudge within the view (a row of bold digits
