@@ -800,6 +800,20 @@ def test_what_is_not_an_image_gets_a_clear_error(reader, frame):
             call(frame)
 
 
+def test_a_float_frame_with_nan_or_infinity_is_read_without_warnings(reader):
+    """A float image holding NaN or infinities: they take its median value (neither ink nor paper),
+    with no RuntimeWarning from the cast to 8 bits."""
+    import warnings
+
+    frame = np.full((120, 160), 0.9, np.float32)
+    frame[10:20, 10:20] = np.nan
+    frame[30, 30] = np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert reader.read(frame).text == ""
+        reader.read(np.full((50, 50), np.nan))
+
+
 class FakeCapture:
     """A camera that sends `frames` frames and then stops, as an unplugged webcam does."""
 

@@ -33,7 +33,11 @@ def to_gray(frame: np.ndarray, coloured: bool = True) -> np.ndarray:
         raise SourceError(f"not an image: got {got}; pass a grey (h, w) or colour (h, w, 3 or 4) array of numbers, "
                           "an image file read first (cv2.imread returns None for a file it cannot read)")
     if frame.dtype != np.uint8:
-        frame = cv2.normalize(frame.astype(np.float32), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+        frame = frame.astype(np.float32)
+        if not np.isfinite(frame).all():  # NaN and infinities (a broken float image) take its median value
+            finite = np.isfinite(frame)
+            frame = np.where(finite, frame, np.median(frame[finite]) if finite.any() else 0).astype(np.float32)
+        frame = cv2.normalize(frame, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
     if frame.ndim == 3 and frame.shape[2] == 1:
         return frame[..., 0]
     if frame.ndim == 3 and frame.shape[2] == 4:
