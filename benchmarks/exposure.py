@@ -1,5 +1,6 @@
 """The sample frames as a camera exposes them badly: washed out (over-exposed, the paper clipped at
-white), brightened, hazy (a flat, low-contrast picture), or under-exposed.
+white), brightened, hazy (a flat, low-contrast picture), under-exposed, or with a colour cast (a
+white balance left for daylight under a warm indoor lamp, or the other way).
 
     python benchmarks/exposure.py [--model exports/digitedge_int8.onnx] [--samples camera_demo/samples]
 
@@ -20,7 +21,7 @@ import numpy as np
 from digitedge.vision.reader import DigitReader
 from pipeline import same_place  # (this script's folder is on the path)
 
-EXPOSURES = {  # on float pixels, 0-255; the result is clipped to 0-255
+EXPOSURES = {  # on float BGR pixels, 0-255; the result is clipped to 0-255
     "as generated": lambda f: f,
     "1.3 times the light": lambda f: 1.3 * f,
     "1.6 times the light (paper clipped at white)": lambda f: 1.6 * f,
@@ -30,6 +31,9 @@ EXPOSURES = {  # on float pixels, 0-255; the result is clipped to 0-255
     "hazy (0.25 of the contrast, around 190)": lambda f: 190 + 0.25 * (f - 190),
     "30% of the light": lambda f: 0.3 * f,
     "15% of the light": lambda f: 0.15 * f,
+    "warm cast (blue 0.55, green 0.8: a lamp's light)": lambda f: f * np.float32([0.55, 0.8, 1.0]),
+    "strongly warm cast (blue 0.4, green 0.7)": lambda f: f * np.float32([0.4, 0.7, 1.0]),
+    "cool cast (green 0.9, red 0.7)": lambda f: f * np.float32([1.0, 0.9, 0.7]),
 }
 
 

@@ -1298,3 +1298,13 @@ def test_the_least_edge_step_follows_a_dark_frames_paper():
 
     assert step_floor(np.full((60, 80), 220, np.uint8)) == 20  # paper at 160 or brighter: 20 as before
     assert step_floor(np.full((60, 80), 35, np.uint8)) == 4
+
+
+@pytest.mark.parametrize("frame", [1, 10, 13])
+def test_a_warm_colour_cast_is_not_a_coloured_mark(reader, frame):
+    """benchmarks/exposure.py: sample frames under a lamp's warm cast (blue 0.55, green 0.8), white
+    paper turned orange. The eighth session's grey took the whole page for a light marker and
+    darkened it (25 of 40 frames read, against 36); the paper's own lead is now left alone."""
+    labels = json.loads((SAMPLES / "labels.json").read_text())["frames"][frame]
+    image = cv2.imread(str(SAMPLES / labels["file"])).astype(np.float32) * np.float32([0.55, 0.8, 1.0])
+    assert reader.read(np.clip(image, 0, 255).astype(np.uint8)).text == labels["text"]
