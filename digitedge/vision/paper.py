@@ -34,8 +34,8 @@ def to_gray(frame: np.ndarray, coloured: bool = True) -> np.ndarray:
                           "an image file read first (cv2.imread returns None for a file it cannot read)")
     if frame.dtype != np.uint8:
         frame = frame.astype(np.float32)
-        if not np.isfinite(frame).all():  # NaN and infinities (a broken float image) take its median value
-            finite = np.isfinite(frame)
+        finite = np.isfinite(frame)
+        if not finite.all():  # NaN and infinities (a broken float image) take its median value
             frame = np.where(finite, frame, np.median(frame[finite]) if finite.any() else 0).astype(np.float32)
         frame = cv2.normalize(frame, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
     if frame.ndim == 3 and frame.shape[2] == 1:
@@ -50,8 +50,8 @@ def to_gray(frame: np.ndarray, coloured: bool = True) -> np.ndarray:
 
 # A light, coloured mark (an orange, pink, light green or yellow marker: grey 150-200 on paper at 220,
 # too faint to read) is dark in one of its channels. A bright pixel (_BRIGHT, from 110 to 150 of grey)
-# whose darkest channel lies well below its grey (_LEAD: from 12 to 40 below), further below than the
-# paper's around it does, is darkened towards that channel; white paper and light desks are near grey,
+# whose darkest channel lies well below its grey, further below than the paper's around it does
+# (_LEAD: from 5 to 33 levels further), is darkened towards that channel; white paper and light desks are near grey,
 # coloured paper (a yellow sticky note, kraft paper) is as coloured as the paper around it, pencil on
 # it too, and dark ink (black, blue, red) is already dark.
 _LEAD = np.uint8(np.clip((np.arange(256) - 5) / 28, 0, 1) * 255)  # how much of its lead, out of 255, by its lead beyond the paper's
@@ -62,16 +62,17 @@ _ROW3 = np.ones((1, 3), np.uint8)
 def inked(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
     """The grey (of the BGR frame, the same size), with light coloured marks darkened towards their
     darkest channel (_LEAD, _BRIGHT), by how far that lies below their grey beyond the paper's own:
-    the paper's is the median over windows about a ninth of the frame across, at an eighth of its
-    size (a marker's strokes are a minority of any window, as paper_estimate's median has it)."""
+    the paper's is the median of samples a sixteenth of the size apart, seven samples (112 pixels
+    at 640x480) across (a marker's strokes are a minority of any window, as paper_estimate's median
+    has it)."""
     h, w = gray.shape
     darkest = cv2.extractChannel(cv2.erode(bgr.reshape(h, w * 3), _ROW3, anchor=(0, 0)).reshape(h, w, 3), 0)  # (a
     # pixel's three values are neighbours in a row: the minimum from its first value over the next two is theirs)
     lead = cv2.subtract(gray, darkest)
     beyond = lead
     if min(h, w) >= 64:  # (a smaller image is a crop: its marks may be half of it)
-        eighth = np.ascontiguousarray(lead[8::16, 8::16])  # (samples, not averages: each is paper or a mark)
-        paper = cv2.medianBlur(eighth, 7)
+        samples = np.ascontiguousarray(lead[8::16, 8::16])  # (samples, not averages: each is paper or a mark)
+        paper = cv2.medianBlur(samples, 7)
         beyond = cv2.subtract(lead, cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR))
     much = cv2.multiply(cv2.LUT(beyond, _LEAD), cv2.LUT(gray, _BRIGHT), scale=1 / 255)
     # (but by at most twice its lead beyond the paper's: on a strongly coloured paper, whose own lead is
