@@ -64,20 +64,47 @@ def inked(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
     darkest channel (_LEAD, _BRIGHT), by how far that lies below their grey beyond the paper's own:
     the paper's is the median of samples a sixteenth of the size apart, seven samples (112 pixels
     at 640x480) across (a marker's strokes are a minority of any window, as paper_estimate's median
-    has it)."""
+    has it).
+
+    Every fourth pixel of every fourth row is looked at first: where none of them would be darkened
+    by SLIGHT levels or more (ink of any colour on white or coloured paper, pencil: most frames),
+    the grey is returned as it is, and the full-size step (a millisecond at 640x480) is skipped. A
+    marker's stroke, several pixels wide, always crosses a few of them."""
     h, w = gray.shape
-    darkest = cv2.extractChannel(cv2.erode(bgr.reshape(h, w * 3), _ROW3, anchor=(0, 0)).reshape(h, w, 3), 0)  # (a
-    # pixel's three values are neighbours in a row: the minimum from its first value over the next two is theirs)
-    lead = cv2.subtract(gray, darkest)
-    beyond = lead
-    if min(h, w) >= 64:  # (a smaller image is a crop: its marks may be half of it)
-        samples = np.ascontiguousarray(lead[8::16, 8::16])  # (samples, not averages: each is paper or a mark)
-        paper = cv2.medianBlur(samples, 7)
-        beyond = cv2.subtract(lead, cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR))
+    if min(h, w) < 64:  # (a smaller image is a crop: its marks may be half of it, and a median of its lead means nothing)
+        lead = cv2.subtract(gray, _darkest(bgr))
+        return cv2.subtract(gray, _darkening(gray, lead, lead))
+    grid = np.ascontiguousarray(gray[::4, ::4])
+    lead = cv2.subtract(grid, _darkest(np.ascontiguousarray(bgr[::4, ::4])))
+    paper = cv2.medianBlur(np.ascontiguousarray(lead[2::4, 2::4]), 7)  # (samples, not averages: each is paper or a mark)
+    if cv2.minMaxLoc(_darkening(grid, lead, cv2.subtract(lead, _spread(paper, lead.shape))))[1] < SLIGHT:
+        return gray
+    lead = cv2.subtract(gray, _darkest(bgr))
+    return cv2.subtract(gray, _darkening(gray, lead, cv2.subtract(lead, _spread(paper, (h, w)))))
+
+
+SLIGHT = 10  # levels: a frame whose light coloured marks (inked) darken no pixel this much is left as grey
+
+
+def _darkest(bgr: np.ndarray) -> np.ndarray:
+    """Each pixel's darkest channel. (A pixel's three values are neighbours in a row: the minimum from
+    its first value over the next two is theirs.)"""
+    h, w = bgr.shape[:2]
+    return cv2.extractChannel(cv2.erode(bgr.reshape(h, w * 3), _ROW3, anchor=(0, 0)).reshape(h, w, 3), 0)
+
+
+def _spread(paper: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """The paper's lead, sampled a sixteenth of the frame apart, at this (h, w): a linear enlargement."""
+    return cv2.resize(paper, shape[::-1], interpolation=cv2.INTER_LINEAR)
+
+
+def _darkening(gray: np.ndarray, lead: np.ndarray, beyond: np.ndarray) -> np.ndarray:
+    """How much inked darkens each pixel: by its `lead` (grey less darkest channel), as much of it as
+    its lead `beyond` the paper's and its brightness say (_LEAD, _BRIGHT), but at most twice that
+    excess (on a strongly coloured paper, whose own lead is large, a little noise in the excess
+    would otherwise darken its pixels by much)."""
     much = cv2.multiply(cv2.LUT(beyond, _LEAD), cv2.LUT(gray, _BRIGHT), scale=1 / 255)
-    # (but by at most twice its lead beyond the paper's: on a strongly coloured paper, whose own lead is
-    # large, a little noise in that excess would otherwise darken its pixels by much)
-    return cv2.subtract(gray, cv2.multiply(cv2.min(lead, cv2.add(beyond, beyond)), much, scale=1 / 255))
+    return cv2.multiply(cv2.min(lead, cv2.add(beyond, beyond)), much, scale=1 / 255)
 
 
 def labelled(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
