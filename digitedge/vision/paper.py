@@ -74,8 +74,9 @@ def inked(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
     if min(h, w) < 64:  # (a smaller image is a crop: its marks may be half of it, and a median of its lead means nothing)
         lead = cv2.subtract(gray, _darkest(bgr))
         return cv2.subtract(gray, _darkening(gray, lead, lead))
-    grid = np.ascontiguousarray(gray[::4, ::4])
-    lead = cv2.subtract(grid, _darkest(np.ascontiguousarray(bgr[::4, ::4])))
+    size = ((w + 3) // 4, (h + 3) // 4)  # (a nearest resize picks every fourth pixel: several times faster than NumPy's slicing)
+    grid = cv2.resize(gray, size, interpolation=cv2.INTER_NEAREST)
+    lead = cv2.subtract(grid, _darkest(cv2.resize(bgr, size, interpolation=cv2.INTER_NEAREST)))
     paper = cv2.medianBlur(np.ascontiguousarray(lead[2::4, 2::4]), 7)  # (samples, not averages: each is paper or a mark)
     if cv2.minMaxLoc(_darkening(grid, lead, cv2.subtract(lead, _spread(paper, lead.shape))))[1] < SLIGHT:
         return gray
