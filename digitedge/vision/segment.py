@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from digitedge.vision.normalize import SQUARE, to_mnist, turned
-from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, find_sheet, halved, ink_over, inked, keystone, labelled,
+from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, every, find_sheet, halved, ink_over, inked, keystone, labelled,
                                     on_sheet, paper_estimate, pen_width, polarity_of, rectified, remove_lines, search_copy,
                                     stroke_scale, to_gray)
 
@@ -139,7 +139,7 @@ def threshold(ink: np.ndarray, min_contrast: int):
 
     Returns (keep, labels, stats, low): the connected components of the low mask, which reach high,
     and the low level."""
-    hist = cv2.calcHist([np.ascontiguousarray(ink[::2, ::2])], [0], None, [256], [0, 256]).ravel()
+    hist = cv2.calcHist([every(ink, 2)], [0], None, [256], [0, 256]).ravel()
     cdf = np.cumsum(hist)
     # the level a tenth of the frame reaches (the paper's grain, what a shadow leaves), the darkest ink in
     # the frame, if there is any, and its darkest few pixels
@@ -193,7 +193,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     half = halved(gray)
     small = halved(half)
     window, shortest, stroke, span = 5, 15, STROKE, (0.0, 0.0)
-    polarity = polarity_of(half[::2, ::2], polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
+    polarity = polarity_of(every(half, 2), polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
     sheet = find_sheet(halved(small), polarity)  # (found before any shrinking, in the frame's proportions)
     back = None  # for a rectified frame: the homography from its pixels to the frame's, at `rectified_at`
     # a sheet photographed at an angle: read as seen head-on (but not one a hard shadow crosses: then the
