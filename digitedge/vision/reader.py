@@ -80,10 +80,12 @@ class DigitReader:
     def classify(self, blobs: list[Blob]) -> list[Digit]:
         """Classify the readings of every blob; keep each blob's most plausible reading.
 
-        Two batches: every blob's own reading first, then only the alternatives that could still
-        beat it. A reading's plausibility is its log-probabilities (never above 0) plus a prior from
-        its digit count and cuts, so an alternative whose prior alone is no better than the first
-        reading's whole plausibility can never win, and is not classified at all."""
+        A batch of every blob's own reading first, then batches of alternatives, each blob's likeliest
+        count first, while they could still beat its best reading so far. A reading's plausibility is
+        its log-probabilities (never above 0) plus a prior from its digit count and cuts, so an
+        alternative whose prior alone is no better than a reading's whole plausibility can never win,
+        and is neither cut nor classified (a wide 0 cut in two and read whole with confidence is not
+        cut in three)."""
         if not blobs:
             return []
         skew, agreeing = skew_of([b.page_box for b in blobs])  # (on the page as read: a rectified sheet's own lines)
@@ -95,9 +97,14 @@ class DigitReader:
             blob.offer(max(1, round(blob.page_box[2] / unit)))  # a short, wide digit's shape says 3
         probs: dict[tuple[int, int], list[np.ndarray]] = {}  # (blob, reading) -> one row per digit
         self._predict([(i, 0) for i in range(len(blobs))], blobs, probs, turn)
-        first = [_plausibility(probs[i, 0], _prior(blob, 0, unit)) for i, blob in enumerate(blobs)]
-        self._predict([(i, j) for i, blob in enumerate(blobs) for j in range(1, len(blob.counts))
-                       if _prior(blob, j, unit, cut=False) > first[i]], blobs, probs, turn)
+        best = [_plausibility(probs[i, 0], _prior(blob, 0, unit)) for i, blob in enumerate(blobs)]
+        waiting = [sorted(range(1, len(blob.counts)), key=lambda j: -_prior(blob, j, unit, cut=False)) for blob in blobs]
+        while keys := [(i, order.pop(0)) for i, order in enumerate(waiting)
+                       if order and _prior(blobs[i], order[0], unit, cut=False) > best[i]]:
+            self._predict(keys, blobs, probs, turn)
+            for i, j in keys:
+                if probs.get((i, j)):
+                    best[i] = max(best[i], _plausibility(probs[i, j], _prior(blobs[i], j, unit)))
         chosen: list[tuple[Candidate, np.ndarray]] = []
         for i, blob in enumerate(blobs):
             tried = [j for j in range(len(blob.counts)) if probs.get((i, j))]
