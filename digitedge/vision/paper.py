@@ -57,6 +57,7 @@ def to_gray(frame: np.ndarray, coloured: bool = True) -> np.ndarray:
 _LEAD = np.uint8(np.clip((np.arange(256) - 5) / 28, 0, 1) * 255)  # how much of its lead, out of 255, by its lead beyond the paper's
 _BRIGHT = np.uint8(np.clip((np.arange(256) - 110) / 40, 0, 1) * 255)  # how much of it, out of 255
 _ROW3 = np.ones((1, 3), np.uint8)
+SLIGHT = 10  # levels: a frame whose samples (inked) this step darkens by less is left as OpenCV's grey
 
 
 def inked(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
@@ -68,7 +69,7 @@ def inked(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
 
     Every fourth pixel of every fourth row is looked at first: where none of them would be darkened
     by SLIGHT levels or more (ink of any colour on white or coloured paper, pencil: most frames),
-    the grey is returned as it is, and the full-size step (a millisecond at 640x480) is skipped. A
+    the grey is returned as it is, and the full-size step (0.6 ms at 640x480) is skipped. A
     marker's stroke, several pixels wide, always crosses a few of them."""
     h, w = gray.shape
     if min(h, w) < 64:  # (a smaller image is a crop: its marks may be half of it, and a median of its lead means nothing)
@@ -81,9 +82,6 @@ def inked(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
         return gray
     lead = cv2.subtract(gray, _darkest(bgr))
     return cv2.subtract(gray, _darkening(gray, lead, cv2.subtract(lead, _spread(paper, (h, w)))))
-
-
-SLIGHT = 10  # levels: a frame whose light coloured marks (inked) darken no pixel this much is left as grey
 
 
 def _darkest(bgr: np.ndarray) -> np.ndarray:
