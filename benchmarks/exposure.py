@@ -37,23 +37,33 @@ EXPOSURES = {  # on float BGR pixels, 0-255; the result is clipped to 0-255
 }
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def sample_set(doc: str):
+    """The arguments every script that changes a sample set's frames takes (--model, --samples), the
+    set's labelled frames (labels.json's), the frames themselves (float BGR) and a reader."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--model", default="exports/digitedge_int8.onnx")
     ap.add_argument("--samples", default="camera_demo/samples")
     args = ap.parse_args()
     folder = Path(args.samples)
     labels = json.loads((folder / "labels.json").read_text())["frames"]
     frames = [cv2.imread(str(folder / f["file"])).astype(np.float32) for f in labels]
-    reader = DigitReader(args.model, threads=1)
+    return labels, frames, DigitReader(args.model, threads=1)
+
+
+def scored(reading, label: dict) -> np.ndarray:
+    """(read exactly, digits matched, digits labelled, digits read where none is labelled) for one frame."""
+    elsewhere = sum(d.label is not None and not any(same_place(d.box, want["box"]) for want in label["digits"])
+                    for d in reading.digits)
+    matched = sum(any(d.label == want["label"] and same_place(d.box, want["box"]) for d in reading.digits)
+                  for want in label["digits"])
+    return np.array([reading.text == label["text"], matched, len(label["digits"]), elsewhere])
+
+
+def main() -> None:
+    labels, frames, reader = sample_set(__doc__)
     for name, exposed in EXPOSURES.items():
-        exact = matched = total = 0
-        for frame, label in zip(frames, labels):
-            reading = reader.read(np.clip(exposed(frame), 0, 255).astype(np.uint8))
-            exact += reading.text == label["text"]
-            total += len(label["digits"])
-            matched += sum(any(d.label == want["label"] and same_place(d.box, want["box"]) for d in reading.digits)
-                           for want in label["digits"])
+        exact, matched, total, _ = sum(scored(reader.read(np.clip(exposed(frame), 0, 255).astype(np.uint8)), label)
+                                       for frame, label in zip(frames, labels))
         print(f"{name:<46} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}")
 
 

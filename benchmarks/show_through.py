@@ -13,15 +13,10 @@ read as digits).
 
 from __future__ import annotations
 
-import argparse
-import json
-from pathlib import Path
-
 import cv2
 import numpy as np
 
-from digitedge.vision.reader import DigitReader
-from pipeline import same_place  # (this script's folder is on the path)
+from exposure import sample_set, scored  # (this script's folder is on the path)
 
 STRENGTHS = (0.0, 0.1, 0.15, 0.2, 0.25, 0.35)
 
@@ -35,24 +30,10 @@ def shown_through(frame: np.ndarray, back: np.ndarray, strength: float) -> np.nd
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="exports/digitedge_int8.onnx")
-    ap.add_argument("--samples", default="camera_demo/samples")
-    args = ap.parse_args()
-    folder = Path(args.samples)
-    labels = json.loads((folder / "labels.json").read_text())["frames"]
-    frames = [cv2.imread(str(folder / f["file"])).astype(np.float32) for f in labels]
-    reader = DigitReader(args.model, threads=1)
+    labels, frames, reader = sample_set(__doc__)
     for strength in STRENGTHS:
-        exact = matched = total = ghosts = 0
-        for k, (frame, label) in enumerate(zip(frames, labels)):
-            reading = reader.read(shown_through(frame, frames[(k + 7) % len(frames)], strength))
-            exact += reading.text == label["text"]
-            total += len(label["digits"])
-            matched += sum(any(d.label == want["label"] and same_place(d.box, want["box"]) for d in reading.digits)
-                           for want in label["digits"])
-            ghosts += sum(d.label is not None and not any(same_place(d.box, want["box"]) for want in label["digits"])
-                          for d in reading.digits)
+        exact, matched, total, ghosts = sum(scored(reader.read(shown_through(frame, frames[(k + 7) % len(frames)], strength)), label)
+                                            for k, (frame, label) in enumerate(zip(frames, labels)))
         print(f"show-through {strength:.2f}: frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}; "
               f"digits read where none is written {ghosts}")
 
