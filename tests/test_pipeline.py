@@ -83,6 +83,7 @@ def test_onnx_carries_the_contract(exported):
     meta = {p.key: p.value for p in model.metadata_props}
     assert json.loads(meta["digitedge_contract"])["scale"] == pytest.approx(1 / 255)
     assert model.graph.input[0].name == "image"
+    assert any(n.op_type == "SpaceToDepth" for n in model.graph.node)  # the first layer folded (export.fold_first_layer)
 
 
 def test_verify_runs_without_tensorflow(exported):
