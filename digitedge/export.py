@@ -219,8 +219,13 @@ def fold_first_layer(model) -> bool:
     from onnx import helper, numpy_helper
 
     nodes, inits = list(model.graph.node), {i.name: i for i in model.graph.initializer}
-    users = lambda name: [n for n in nodes if name in n.input]  # noqa: E731
-    attrs = lambda node: {a.name: helper.get_attribute_value(a) for a in node.attribute}  # noqa: E731
+
+    def users(name):
+        return [n for n in nodes if name in n.input]
+
+    def attrs(node):
+        return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+
     conv = next((n for n in nodes if n.op_type == "Conv"), None)
     if conv is None or conv.input[1] not in inits or len(conv.input) < 3 or conv.input[2] not in inits:
         return False
