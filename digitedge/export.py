@@ -276,6 +276,16 @@ def fold_first_layer(model) -> bool:
     return True
 
 
+def _int8_graph(folder: Path) -> str:
+    """What the int8 ONNX's graph is, beyond tf2onnx's conversion quantised: for the manifest."""
+    import onnx
+
+    model = onnx.load(str(folder / "digitedge_int8.onnx"))
+    if any(n.op_type == "SpaceToDepth" for n in model.graph.node):
+        return "first layer folded (fold_first_layer: SpaceToDepth(2), then the convolution on four channels)"
+    return "as converted"
+
+
 def _onnx_metadata(model, source: Path) -> None:
     del model.metadata_props[:]
     for key, value in (("digitedge_contract", contract.dumps()), ("digitedge_source_sha256", data.sha256(source)),
@@ -313,6 +323,7 @@ def _manifest(cfg, source: Path, net, folder: Path, names: list[str], calib_idx:
                         "indices_sha256": hashlib.sha256(calib_idx.astype("<i8").tobytes()).hexdigest(),
                         "onnx_method": cfg.calib_method, "per_channel": cfg.per_channel,
                         "onnx_reduce_range": cfg.reduce_range},
+        "onnx_int8_graph": _int8_graph(folder) if "digitedge_int8.onnx" in names else None,
         "config": dataclasses.asdict(cfg),
         "versions": versions,
     }

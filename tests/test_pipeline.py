@@ -72,6 +72,7 @@ def test_export_writes_four_verified_files(exported):
     assert manifest["verification"]["digitedge_fp32.onnx"]["disagreements"] == 0
     assert manifest["calibration"]["count"] == 1000 and len(manifest["calibration"]["indices_sha256"]) == 64
     assert manifest["contract"]["polarity"] == "white-ink-on-black"
+    assert manifest["onnx_int8_graph"].startswith("first layer folded")
     assert "all 4 files match the Keras model" in output
     assert not list(out.glob(".staging-*"))
 
