@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import script_parser
+from digitedge.benchmark import script_parser, written
 from digitedge.vision.reader import DigitReader
 
 INKS = {  # BGR
@@ -67,28 +67,26 @@ def written_in(mnist, digits, ink: tuple[int, int, int], rng, paper: tuple[int, 
     return np.clip(page, 0, 255).astype(np.uint8)
 
 
+def frames_read(reader, mnist, ink: tuple[int, int, int], rng, frames: int, paper: tuple[int, int, int] = PAPER,
+                translucent: bool = False) -> int:
+    """How many of `frames` frames of five random MNIST test digits in this ink on this paper are read exactly."""
+    exact = 0
+    for _ in range(frames):
+        digits = rng.integers(0, len(mnist.x_test), 5)
+        exact += reader.read(written_in(mnist, digits, ink, rng, paper, translucent)).text == written(mnist, digits)
+    return exact
+
+
 def main() -> None:
     args = script_parser(__doc__, frames=10).parse_args()
     mnist, reader = data.load(), DigitReader(args.model, threads=1)
     for name, ink in INKS.items():
-        rng = np.random.default_rng(args.seed)
-        exact = 0
-        for _ in range(args.frames):
-            digits = rng.integers(0, len(mnist.x_test), 5)
-            text = "".join(str(mnist.y_test[i]) for i in digits)
-            exact += reader.read(written_in(mnist, digits, ink, rng)).text == text
+        exact = frames_read(reader, mnist, ink, np.random.default_rng(args.seed), args.frames)
         grey = int(cv2.cvtColor(np.uint8([[ink]]), cv2.COLOR_BGR2GRAY)[0, 0])
         print(f"{name:<19} grey {grey:3d}: frames read exactly {exact}/{args.frames}")
     for name, paper in PAPERS.items():
-        read = []
-        for ink_name, (ink, translucent) in ON_PAPERS.items():
-            rng = np.random.default_rng(args.seed)
-            exact = 0
-            for _ in range(args.frames):
-                digits = rng.integers(0, len(mnist.x_test), 5)
-                frame = written_in(mnist, digits, ink, rng, paper, translucent)
-                exact += reader.read(frame).text == "".join(str(mnist.y_test[i]) for i in digits)
-            read.append(f"{ink_name} {exact}")
+        read = [f"{ink_name} {frames_read(reader, mnist, ink, np.random.default_rng(args.seed), args.frames, paper, translucent)}"
+                for ink_name, (ink, translucent) in ON_PAPERS.items()]
         grey = int(cv2.cvtColor(np.uint8([[paper]]), cv2.COLOR_BGR2GRAY)[0, 0])
         print(f"{name:<19} grey {grey:3d}: frames read exactly, of {args.frames}: " + ", ".join(read))
 

@@ -1188,15 +1188,9 @@ def test_a_light_coloured_marker_is_read(reader, ink):
     """benchmarks/inks.py, seed 0: a light marker is faint in grey (158-201 on paper at 220), and its
     frames were read 0 or 1 time in 10. The grey now darkens a bright pixel towards its darkest
     channel where that lies well below it: 10 of 10 (9 of 10 at least, here)."""
-    from benchmarks.inks import INKS, written_in
+    from benchmarks.inks import INKS, frames_read
 
-    m = data.load()
-    rng = np.random.default_rng(0)
-    exact = 0
-    for _ in range(10):
-        digits = rng.integers(0, len(m.x_test), 5)
-        exact += reader.read(written_in(m, digits, INKS[ink], rng)).text == "".join(str(m.y_test[i]) for i in digits)
-    assert exact >= 9
+    assert frames_read(reader, data.load(), INKS[ink], np.random.default_rng(0), 10) >= 9
 
 
 @pytest.mark.parametrize("paper", ["yellow sticky note", "orange sticky note", "kraft paper"])
@@ -1206,17 +1200,10 @@ def test_writing_on_coloured_paper_is_read(reader, paper, ink):
     light marker. Darkened as one, a yellow sticky note went from grey 232 to about 110, under pencil
     on it (whose darkest channel is near its grey), and its frames were read 0-2 times in 10 in
     these inks. Now only a lead beyond the paper's around it counts: 10 of 10 (4 of 5, here)."""
-    from benchmarks.inks import ON_PAPERS, PAPERS, written_in
+    from benchmarks.inks import ON_PAPERS, PAPERS, frames_read
 
-    m = data.load()
     colour, translucent = ON_PAPERS[ink]
-    rng = np.random.default_rng(0)
-    exact = 0
-    for _ in range(5):
-        digits = rng.integers(0, len(m.x_test), 5)
-        frame = written_in(m, digits, colour, rng, PAPERS[paper], translucent)
-        exact += reader.read(frame).text == "".join(str(m.y_test[i]) for i in digits)
-    assert exact >= 4
+    assert frames_read(reader, data.load(), colour, np.random.default_rng(0), 5, PAPERS[paper], translucent) >= 4
 
 
 def test_grey_paper_and_dark_ink_keep_their_grey():
