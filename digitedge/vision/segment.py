@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from digitedge.vision.normalize import SQUARE, to_mnist, turned
-from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, every, find_sheet, halved, ink_over, inked, keystone, labelled,
+from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, every, find_sheet, halved, hands, ink_over, inked, keystone, labelled,
                                     on_sheet, paper_estimate, pen_width, polarity_of, rectified, remove_lines, search_copy,
                                     stroke_scale, to_gray)
 
@@ -195,6 +195,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     window, shortest, stroke, span = 5, 15, STROKE, (0.0, 0.0)
     polarity = polarity_of(every(half, 2), polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
     sheet = find_sheet(halved(small), polarity)  # (found before any shrinking, in the frame's proportions)
+    held = None if margin else hands(frame, sheet[0])  # a hand over the page, and the pen in it: not handwriting
     back = None  # for a rectified frame: the homography from its pixels to the frame's, at `rectified_at`
     # a sheet photographed at an angle: read as seen head-on (but not one a hard shadow crosses: then the
     # sheet found may be its lit part alone, whose outline is the shadow's, not the sheet's)
@@ -282,6 +283,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
             h, w = shape.shape
         else:
             region = ink[y : y + h, x : x + w]
+        if held is not None and _over(held, at.box((x, y, w, h)), size):
+            continue  # a hand's outline, its fingers' gaps, the pen's tip held in it
         first = _cut(_split(shape, cfg.split_ratio), shape, region, x, y, at)
         n = len(first[0])
         # the shape alone cannot tell one wide digit from two touching ones, or two from three:
@@ -292,6 +295,13 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     if warp is not None:  # the mask drawn back onto the frame as seen (search pixels -> processing ones -> the frame's)
         return out, Mask(keep, labels, warp @ np.diag([W / labels.shape[1], H / labels.shape[0], 1.0]), size)
     return out, Mask(keep, labels[m : labels.shape[0] - m, m : labels.shape[1] - m])
+
+
+def _over(zone: np.ndarray, box: tuple[int, int, int, int], size: tuple[int, int]) -> bool:
+    """Whether a box in the frame's pixels (x, y, w, h) reaches a zone (bool, the frame's proportions) of a frame `size` (w, h)."""
+    fx, fy = zone.shape[1] / size[0], zone.shape[0] / size[1]
+    x, y, w, h = box
+    return bool(zone[int(y * fy) : int(np.ceil((y + h) * fy)), int(x * fx) : int(np.ceil((x + w) * fx))].any())
 
 
 def _is_bar(shape: np.ndarray) -> bool:

@@ -1,0 +1,90 @@
+"""A hand over the page, holding the pen: is the hand, or the pen's tip, read as digits?
+
+    python benchmarks/hands.py [--model exports/digitedge_int8.onnx] [--samples camera_demo/samples]
+
+Writing under a webcam puts the writer's hand in the view. Each of the set's 40 frames
+(camera_demo/generate_samples.py) gets a right hand holding a pen: four fingers and a palm, a
+wrist running out of the view, the pen's tip and body, and the hand's soft shadow on the page; the
+skin shaded darker towards its outline, with a little texture, lit as the paper around it is. The
+pen's tip stands just after the last digit of the last line (about to write the next one), or
+below the middle of that line (the hand resting), in light, medium and dark skin, and again under
+a lamp's warm cast (exposure.py's). Prints, for each, the frames read exactly, the digits matched
+(benchmarks/pipeline.py's rule) and the digits read where none is labelled (the hand, the pen).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+SKINS = {"light": (150, 175, 225), "medium": (105, 140, 195), "dark": (55, 78, 118)}  # BGR, as a phone shows skin
+WARM = np.float32([0.55, 0.8, 1.0])  # exposure.py's lamp: blue 0.55, green 0.8
+
+
+def _capsule(mask: np.ndarray, a, b, width: float) -> None:
+    cv2.line(mask, tuple(int(round(v)) for v in a), tuple(int(round(v)) for v in b), 255, max(1, int(width)))
+
+
+def with_hand(frame: np.ndarray, tip: tuple[float, float], angle: float, skin, rng) -> np.ndarray:
+    """The frame (BGR float) with a right hand whose pen's tip is at `tip`, the pen running from it
+    at `angle` degrees (below the horizontal, towards the lower right) into the hand."""
+    h, w = frame.shape[:2]
+    d = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])  # from the tip into the hand
+    p = np.array([-d[1], d[0]])
+    t = np.array(tip, float)
+    hand = np.zeros((h, w), np.uint8)
+    _capsule(hand, t + 50 * d - 4 * p, t + 170 * d - 8 * p, 24)  # index finger, along the pen
+    _capsule(hand, t + 58 * d + 16 * p, t + 150 * d + 34 * p, 26)  # thumb
+    _capsule(hand, t + 70 * d - 22 * p, t + 175 * d - 38 * p, 26)  # middle finger
+    _capsule(hand, t + 95 * d - 42 * p, t + 185 * d - 60 * p, 26)  # ring finger, curled
+    palm = t + 230 * d - 15 * p
+    cv2.ellipse(hand, (int(palm[0]), int(palm[1])), (110, 85), float(angle), 0, 360, 255, -1)
+    _capsule(hand, palm, palm + 400 * d, 150)  # the wrist and forearm, out of the view
+    pen, nib = np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)
+    _capsule(pen, t + 16 * d, t + 320 * d, 9)
+    _capsule(nib, t, t + 16 * d, 4)
+    light = cv2.GaussianBlur(frame.mean(axis=2), (0, 0), 25)
+    light = np.clip(light / np.percentile(light, 95), 0.3, 1.0)[..., None]  # the page's lighting falls on the hand too
+    shadow = cv2.GaussianBlur(np.maximum(hand, pen).astype(np.float32) / 255, (0, 0), 10)
+    out = frame * (1 - 0.3 * cv2.warpAffine(shadow, np.float32([[1, 0, -25], [0, 1, 20]]), (w, h)))[..., None]
+    out[nib > 0] = (140, 140, 145)
+    out[pen > 0] = (75, 50, 35)
+    rounded = 0.65 + 0.35 * np.clip(cv2.distanceTransform((hand > 0).astype(np.uint8), cv2.DIST_L2, 5) / 12, 0, 1)
+    texture = cv2.GaussianBlur(rng.normal(0, 6, (h, w)).astype(np.float32), (0, 0), 1.5)[..., None]
+    skin_image = np.float32(skin) * (rounded[..., None] * light * rng.uniform(0.9, 1.1)) + texture
+    edge = cv2.GaussianBlur((hand > 0).astype(np.float32), (0, 0), 1.0)[..., None]
+    return cv2.GaussianBlur(out * (1 - edge) + skin_image * edge, (3, 3), 0)
+
+
+def tip_of(label: dict, staging: str) -> tuple[float, float]:
+    """Where the pen's tip stands: after the last digit of the last line, or below that line's middle."""
+    line = [d["box"] for d in label["digits"] if d["line"] == max(d["line"] for d in label["digits"])]
+    x, y, w, h = max(line, key=lambda b: b[0])
+    if staging == "writing":
+        return x + w + 45, y + 0.8 * h
+    left = min(b[0] for b in line)
+    return (left + x + w) / 2, y + 1.6 * h
+
+
+def main() -> None:
+    from exposure import sample_set, scored  # (this script's folder is on the path)
+
+    labels, frames, reader = sample_set(__doc__)
+    rng = np.random.default_rng(0)
+    exact, matched, total, stray = sum(scored(reader.read(frame.astype(np.uint8)), label) for frame, label in zip(frames, labels))
+    print(f"{'no hand':<40} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}; read elsewhere {stray}")
+    for staging in ("writing", "resting"):
+        for cast in (False, True):
+            for name, skin in SKINS.items():
+                counts = np.zeros(4, np.int64)
+                for frame, label in zip(frames, labels):
+                    image = with_hand(frame, tip_of(label, staging), rng.uniform(35, 65), skin, rng)
+                    image = image * WARM if cast else image
+                    counts += scored(reader.read(np.clip(image, 0, 255).astype(np.uint8)), label)
+                exact, matched, total, stray = counts
+                title = f"{staging}, {name} skin" + (", warm lamp" if cast else "")
+                print(f"{title:<40} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}; read elsewhere {stray}")
+
+
+if __name__ == "__main__":
+    main()
