@@ -1,6 +1,7 @@
 """Digits written in coloured ink: black, a blue ballpoint, red and green pens, and light markers
 (orange, pink, light green, yellow) that are faint in grey; then on coloured paper (sticky notes,
-kraft paper) in black, a blue ballpoint, red, pencil and three of the markers.
+kraft paper) in black, a blue ballpoint, red, pencil and three of the markers; then each paper as a
+sheet lying on a white desk (grey 235) and on a grey one (160), in black.
 
     python benchmarks/inks.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 10]
 
@@ -8,7 +9,8 @@ Each 640x480 colour frame holds five MNIST test digits in a row, 60 pixels tall,
 strokes, laid in the ink's colour (90% of the way from the paper's) on slightly warm paper, lit from
 one side, lightly blurred, with sensor noise. On coloured paper, pencil and the markers let the
 paper's colour through (their colour times the paper's). Prints, per ink, its grey (OpenCV's BGR to
-grey) and the frames read exactly; then, per paper, its grey and the frames read exactly in each ink.
+grey) and the frames read exactly; then, per paper, its grey and the frames read exactly in each ink;
+then, per paper, the frames read exactly on each desk (the sheet 480x240 in the middle of the view).
 """
 
 from __future__ import annotations
@@ -52,9 +54,10 @@ ON_PAPERS = {  # ink, and whether it lets the paper's colour through (graphite, 
 
 
 def written_in(mnist, digits, ink: tuple[int, int, int], rng, paper: tuple[int, int, int] = PAPER,
-               translucent: bool = False) -> np.ndarray:
+               translucent: bool = False, desk: float | None = None) -> np.ndarray:
     """A frame of these five digits in this ink on this paper; a translucent ink's colour is its
-    colour times the paper's."""
+    colour times the paper's. `desk`: the paper is a sheet, 480x240 in the middle of the view, lying
+    on a desk of this grey."""
     page = np.full((480, 640, 3), paper, np.float32)
     colour = np.float32(ink) * np.float32(paper) / 255 if translucent else np.float32(ink)
     for k, i in enumerate(digits):
@@ -63,17 +66,23 @@ def written_in(mnist, digits, ink: tuple[int, int, int], rng, paper: tuple[int, 
         x, y = 120 + 80 * k, 200
         page[y : y + 60, x : x + 60] = page[y : y + 60, x : x + 60] * (1 - cover) + colour * cover
     page *= 0.8 + 0.2 * np.arange(640, dtype=np.float32)[None, :, None] / 640  # light from one side
+    if desk is not None:
+        sheet = np.zeros((480, 640), np.float32)
+        cv2.rectangle(sheet, (80, 120), (560, 360), 1, -1)
+        sheet = cv2.GaussianBlur(sheet, (0, 0), 1.5)[..., None]
+        page = page * sheet + desk * (1 - sheet)
     page = cv2.GaussianBlur(page, (0, 0), 1.2) + rng.normal(0, 4, page.shape)
     return np.clip(page, 0, 255).astype(np.uint8)
 
 
 def frames_read(reader, mnist, ink: tuple[int, int, int], rng, frames: int, paper: tuple[int, int, int] = PAPER,
-                translucent: bool = False) -> int:
-    """How many of `frames` frames of five random MNIST test digits in this ink on this paper are read exactly."""
+                translucent: bool = False, desk: float | None = None) -> int:
+    """How many of `frames` frames of five random MNIST test digits in this ink on this paper (on
+    this desk) are read exactly."""
     exact = 0
     for _ in range(frames):
         digits = rng.integers(0, len(mnist.x_test), 5)
-        exact += reader.read(written_in(mnist, digits, ink, rng, paper, translucent)).text == written(mnist, digits)
+        exact += reader.read(written_in(mnist, digits, ink, rng, paper, translucent, desk)).text == written(mnist, digits)
     return exact
 
 
@@ -89,6 +98,10 @@ def main() -> None:
                 for ink_name, (ink, translucent) in ON_PAPERS.items()]
         grey = int(cv2.cvtColor(np.uint8([[paper]]), cv2.COLOR_BGR2GRAY)[0, 0])
         print(f"{name:<19} grey {grey:3d}: frames read exactly, of {args.frames}: " + ", ".join(read))
+    for name, paper in PAPERS.items():
+        read = [f"on a desk at {desk} {frames_read(reader, mnist, INKS['black'], np.random.default_rng(args.seed), args.frames, paper, desk=desk)}"
+                for desk in (235, 160)]
+        print(f"{name:<19} as a sheet, in black: frames read exactly, of {args.frames}: " + ", ".join(read))
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ def main() -> None:
             gray = timed("gray", P.to_gray, frame)
             small = timed("quarter size", P._quarter, gray)
             sheet = timed("sheet and desk", P.find_sheet, P.halved(small), P.polarity_of(small, cfg.polarity))
+            timed("a hand over the page", P.hands, frame, sheet[0])
             timed("close-up check", P.stroke_scale, small, 4, cfg.polarity, sheet[0])
             h, w = gray.shape
             find = timed("half size", cv2.resize, gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)

@@ -1367,3 +1367,15 @@ def test_skin_is_a_hand_but_a_desk_a_lamps_cast_and_coloured_ink_are_not():
         if digit["line"] == 0:
             x, y, w, h = (int(v * scale) for v in digit["box"])
             assert not zone[y : y + h + 1, x : x + w + 1].any()
+
+
+def test_a_kraft_sheet_on_a_white_desk_is_not_a_hand(reader):
+    """benchmarks/inks.py: a sheet of kraft paper lying on a white desk, digits in black on it. Against
+    the white desk it is skin-coloured, solid and reaches far into the view, but it holds writing
+    (three dark holes or more within its outline): not a hand, and its digits are read (the first
+    version of paper.hands hid them: 0 of 10 frames, against 10 before it and after)."""
+    from benchmarks.inks import INKS, PAPERS, frames_read, written_in
+
+    mnist, rng = data.load(), np.random.default_rng(0)
+    assert _hand_zone(written_in(mnist, rng.integers(0, 10000, 5), INKS["black"], rng, PAPERS["kraft paper"], desk=235)) is None
+    assert frames_read(reader, mnist, INKS["black"], np.random.default_rng(0), 4, PAPERS["kraft paper"], desk=235) >= 3

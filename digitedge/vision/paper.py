@@ -112,6 +112,7 @@ def _darkening(gray: np.ndarray, lead: np.ndarray, beyond: np.ndarray) -> np.nda
 # not; and it is solid over a width no handwriting's stroke has (HAND_CORE pixels at HAND_SIDE).
 HAND_SIDE = 80  # the view is looked at for hands this many pixels on its long side (an eighth of 640)
 HAND_DEPTH = 0.1  # where no sheet is found, a hand reaches this share of the view's long side in from its border
+HAND_INK = 0.5  # within a skin-coloured region's outline, a sample under this share of its grey is ink (or a pen)
 HAND_CORE = 3  # a hand's core: skin over a square this many of those pixels across (24 at 640x480)
 _HAND_GREEN = (0.6, 0.9)  # green over red, relative to the paper's
 _HAND_BLUE = (0.4, 0.88)  # blue over red
@@ -120,8 +121,9 @@ _HAND_BLUE = (0.4, 0.88)  # blue over red
 def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | None:
     """Where a hand (anything skin-coloured and solid) lies over the page in a colour frame: a bool
     mask HAND_SIDE pixels on its long side, each skin region holding a core HAND_CORE pixels across,
-    grown by two pixels (the fingers' shaded outline, the pen's tip standing out of them); None where
-    there is none, or no colour. `sheet`: find_sheet's mask for the frame (any size, its proportions), or None.
+    grown by two pixels (the fingers' shaded outline, the pen's tip standing out of them), but not a
+    wooden desk around a sheet, nor a skin-coloured sheet holding writing; None where there is none,
+    or no colour. `sheet`: find_sheet's mask for the frame (any size, its proportions), or None.
 
     Colours are taken relative to the paper's (the mean colour of the brightest tenth of the view),
     so a lamp's warm cast on white paper, or a coloured sheet, is not skin."""
@@ -141,6 +143,7 @@ def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | No
     core = cv2.erode(skin, np.ones((HAND_CORE, HAND_CORE), np.uint8))
     if not core.any():
         return None
+    h, w = skin.shape
     n, labels, _ = labelled(skin)
     held = np.zeros(n, bool)
     held[labels[core > 0]] = True
@@ -158,7 +161,6 @@ def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | No
             cv2.fillConvexPoly(hull, cv2.convexHull(np.concatenate(edge)), 1)
         held &= np.bincount(labels[cv2.bitwise_and(core, cv2.erode(hull, np.ones((3, 3), np.uint8))) > 0], minlength=n) > 0
     elif held.any():
-        h, w = skin.shape
         inward = np.minimum(np.minimum(np.arange(h), np.arange(h)[::-1])[:, None],
                             np.minimum(np.arange(w), np.arange(w)[::-1])[None, :])  # each pixel's distance from the border
         reach = np.zeros(n, np.int64)
@@ -167,7 +169,22 @@ def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | No
         held &= (reach >= HAND_DEPTH * max(h, w)) & (rim <= 10 * reach)
     if not held.any():
         return None
-    return cv2.dilate(held[labels].view(np.uint8), np.ones((5, 5), np.uint8)).view(bool)
+    # a skin-coloured sheet (kraft paper, cardboard, on a white desk) holds writing: three holes or
+    # more in its skin, away from its outline, with a sample under HAND_INK of its grey (the pen a
+    # hand holds shows as one or two)
+    hand = np.zeros_like(skin)
+    for outline in cv2.findContours(held[labels].view(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
+        whole = cv2.drawContours(np.zeros_like(skin), [outline], 0, 1, -1)
+        n, holes, _ = labelled(cv2.subtract(whole, skin))
+        inner = np.ones(n, bool)
+        inner[holes[(whole > 0) & (cv2.erode(whole, np.ones((3, 3), np.uint8)) == 0)]] = False  # (not on the outline)
+        dark = np.zeros(n, bool)
+        dark[holes[grey < HAND_INK * np.median(grey[(whole & skin) > 0])]] = True
+        if np.count_nonzero(inner[1:] & dark[1:]) < 3:
+            hand |= whole & skin
+    if not hand.any():
+        return None
+    return cv2.dilate(hand, np.ones((5, 5), np.uint8)).view(bool)
 
 
 def every(image: np.ndarray, k: int) -> np.ndarray:
