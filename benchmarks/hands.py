@@ -8,8 +8,10 @@ wrist running out of the view, the pen's tip and body, and the hand's soft shado
 skin shaded darker towards its outline, with a little texture, lit as the paper around it is. The
 pen's tip stands just after the last digit of the last line (about to write the next one), or
 below the middle of that line (the hand resting), in light, medium and dark skin, and again under
-a lamp's warm cast (exposure.py's). Prints, for each, the frames read exactly, the digits matched
-(benchmarks/pipeline.py's rule) and the digits read where none is labelled (the hand, the pen).
+a lamp's warm cast (exposure.py's); then two hands holding the sheet up to the camera, a thumb from
+each side over the page between two lines, 35 pixels short of the nearest digit. Prints, for each,
+the frames read exactly, the digits matched (benchmarks/pipeline.py's rule) and the digits read
+where none is labelled (the hand, the pen).
 """
 
 from __future__ import annotations
@@ -56,6 +58,35 @@ def with_hand(frame: np.ndarray, tip: tuple[float, float], angle: float, skin, r
     return cv2.GaussianBlur(out * (1 - edge) + skin_image * edge, (3, 3), 0)
 
 
+def holding(frame: np.ndarray, label: dict, skin, rng) -> np.ndarray:
+    """The frame (BGR float) with two hands holding the sheet up to the camera: from the view's left
+    and right borders, each thumb over the page up to 35 pixels from the nearest digit, between two
+    lines of digits (or above or below them), where it covers none."""
+    h, w = frame.shape[:2]
+    boxes = [d["box"] for d in label["digits"]]
+    bands = sorted({(min(b[1] for b, d in zip(boxes, label["digits"]) if d["line"] == k),
+                     max(b[1] + b[3] for b, d in zip(boxes, label["digits"]) if d["line"] == k)) for k in {d["line"] for d in label["digits"]}})
+    edges = [0] + [v for band in bands for v in band] + [h]
+    gaps = [(a + b) / 2 for a, b in zip(edges[::2], edges[1::2]) if b - a >= 60]  # between lines, 60 px or more
+    hand = np.zeros((h, w), np.uint8)
+    for side in (-1, 1):
+        y = float(rng.choice(gaps)) + rng.uniform(-5, 5)
+        x = min(b[0] for b in boxes) - 35 if side < 0 else max(b[0] + b[2] for b in boxes) + 35  # the thumb's tip
+        base = x + side * rng.uniform(80, 110)
+        _capsule(hand, (x, y), (base, y + rng.uniform(5, 15)), 30)  # the thumb
+        outer = 0 if side < 0 else w - 1
+        _capsule(hand, (base + side * 40, y + 40), (outer, y + 60), 110)  # the rest of the hand, to the border
+    shadow = cv2.GaussianBlur(hand.astype(np.float32) / 255, (0, 0), 10)
+    out = frame * (1 - 0.3 * cv2.warpAffine(shadow, np.float32([[1, 0, -15], [0, 1, 15]]), (w, h)))[..., None]
+    light = cv2.GaussianBlur(frame.mean(axis=2), (0, 0), 25)
+    light = np.clip(light / np.percentile(light, 95), 0.3, 1.0)[..., None]
+    rounded = 0.65 + 0.35 * np.clip(cv2.distanceTransform((hand > 0).astype(np.uint8), cv2.DIST_L2, 5) / 12, 0, 1)
+    texture = cv2.GaussianBlur(rng.normal(0, 6, (h, w)).astype(np.float32), (0, 0), 1.5)[..., None]
+    skin_image = np.float32(skin) * (rounded[..., None] * light * rng.uniform(0.9, 1.1)) + texture
+    edge = cv2.GaussianBlur((hand > 0).astype(np.float32), (0, 0), 1.0)[..., None]
+    return cv2.GaussianBlur(out * (1 - edge) + skin_image * edge, (3, 3), 0)
+
+
 def tip_of(label: dict, staging: str) -> tuple[float, float]:
     """Where the pen's tip stands: after the last digit of the last line, or below that line's middle."""
     line = [d["box"] for d in label["digits"] if d["line"] == max(d["line"] for d in label["digits"])]
@@ -84,6 +115,11 @@ def main() -> None:
                 exact, matched, total, stray = counts
                 title = f"{staging}, {name} skin" + (", warm lamp" if cast else "")
                 print(f"{title:<40} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}; read elsewhere {stray}")
+    for name, skin in SKINS.items():
+        exact, matched, total, stray = sum(scored(reader.read(np.clip(holding(frame, label, skin, rng), 0, 255).astype(np.uint8)), label)
+                                           for frame, label in zip(frames, labels))
+        title = f"holding the sheet, {name} skin"
+        print(f"{title:<40} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}; read elsewhere {stray}")
 
 
 if __name__ == "__main__":
