@@ -124,7 +124,7 @@ _HAND_BLUE = (0.4, 0.88)  # blue over red
 def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | None:
     """Where a hand (anything skin-coloured and solid) lies over the page in a colour frame: a bool
     mask HAND_SIDE pixels on its long side, each skin region holding a core HAND_CORE pixels across,
-    grown by two pixels (the fingers' shaded outline, the pen's tip standing out of them), but not a
+    grown by two of those pixels (the fingers' shaded outline, the pen's tip standing out of them), but not a
     wooden desk around a sheet, nor a skin-coloured sheet holding writing; None where there is none,
     or no colour. `sheet`: find_sheet's mask for the frame (any size, its proportions), or None.
 
