@@ -9,7 +9,8 @@ skin shaded darker towards its outline, with a little texture, lit as the paper 
 pen's tip stands just after the last digit of the last line (about to write the next one), or
 below the middle of that line (the hand resting), in light, medium and dark skin, and again under
 a lamp's warm cast (exposure.py's); then two hands holding the sheet up to the camera, a thumb from
-each side over the page between two lines, 35 pixels short of the nearest digit. Prints, for each,
+each side over the page between two lines, 35 pixels short of the nearest digit; then the writing
+hand in a sleeve from the wrist on (navy, black, striped white, striped red). Prints, for each,
 the frames read exactly, the digits matched (benchmarks/pipeline.py's rule) and the digits read
 where none is labelled (the hand, the pen).
 """
@@ -27,9 +28,14 @@ def _capsule(mask: np.ndarray, a, b, width: float) -> None:
     cv2.line(mask, tuple(int(round(v)) for v in a), tuple(int(round(v)) for v in b), 255, max(1, int(width)))
 
 
-def with_hand(frame: np.ndarray, tip: tuple[float, float], angle: float, skin, rng) -> np.ndarray:
+SLEEVES = {"navy": ((120, 60, 30), False), "black": ((40, 40, 40), False), "white, striped": ((200, 200, 200), True),
+           "red, striped": ((60, 60, 160), True)}  # BGR, and whether it has stripes (at 0.45 of its colour)
+
+
+def with_hand(frame: np.ndarray, tip: tuple[float, float], angle: float, skin, rng, sleeve=None) -> np.ndarray:
     """The frame (BGR float) with a right hand whose pen's tip is at `tip`, the pen running from it
-    at `angle` degrees (below the horizontal, towards the lower right) into the hand."""
+    at `angle` degrees (below the horizontal, towards the lower right) into the hand; `sleeve` (a
+    SLEEVES value): the forearm in a sleeve from the wrist on."""
     h, w = frame.shape[:2]
     d = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])  # from the tip into the hand
     p = np.array([-d[1], d[0]])
@@ -55,7 +61,16 @@ def with_hand(frame: np.ndarray, tip: tuple[float, float], angle: float, skin, r
     texture = cv2.GaussianBlur(rng.normal(0, 6, (h, w)).astype(np.float32), (0, 0), 1.5)[..., None]
     skin_image = np.float32(skin) * (rounded[..., None] * light * rng.uniform(0.9, 1.1)) + texture
     edge = cv2.GaussianBlur((hand > 0).astype(np.float32), (0, 0), 1.0)[..., None]
-    return cv2.GaussianBlur(out * (1 - edge) + skin_image * edge, (3, 3), 0)
+    out = out * (1 - edge) + skin_image * edge
+    if sleeve is not None:
+        colour, striped = sleeve
+        cloth = np.zeros((h, w), np.uint8)
+        _capsule(cloth, palm + 90 * d, palm + 500 * d, 170)
+        yy, xx = np.mgrid[0:h, 0:w]
+        shade = np.where(((xx * d[0] + yy * d[1]) // 14 % 2 == 0) & striped, 0.45, 1.0)[..., None]
+        cover = cv2.GaussianBlur((cloth > 0).astype(np.float32), (0, 0), 1.0)[..., None]
+        out = out * (1 - cover) + (np.float32(colour) * shade * light + texture) * cover
+    return cv2.GaussianBlur(out, (3, 3), 0)
 
 
 def holding(frame: np.ndarray, label: dict, skin, rng) -> np.ndarray:
@@ -119,6 +134,12 @@ def main() -> None:
         exact, matched, total, stray = sum(scored(reader.read(np.clip(holding(frame, label, skin, rng), 0, 255).astype(np.uint8)), label)
                                            for frame, label in zip(frames, labels))
         title = f"holding the sheet, {name} skin"
+        print(f"{title:<40} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}; read elsewhere {stray}")
+    for name, sleeve in SLEEVES.items():
+        exact, matched, total, stray = sum(
+            scored(reader.read(np.clip(with_hand(frame, tip_of(label, "writing"), rng.uniform(35, 65), SKINS["medium"], rng, sleeve),
+                                       0, 255).astype(np.uint8)), label) for frame, label in zip(frames, labels))
+        title = f"writing, medium skin, {name} sleeve"
         print(f"{title:<40} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}; read elsewhere {stray}")
 
 
