@@ -22,14 +22,36 @@ import numpy as np
 
 SKINS = {"light": (150, 175, 225), "medium": (105, 140, 195), "dark": (55, 78, 118)}  # BGR, as a phone shows skin
 WARM = np.float32([0.55, 0.8, 1.0])  # exposure.py's lamp: blue 0.55, green 0.8
+SLEEVES = {"navy": ((120, 60, 30), False), "black": ((40, 40, 40), False), "white, striped": ((200, 200, 200), True),
+           "red, striped": ((60, 60, 160), True)}  # BGR, and whether it has stripes (at 0.45 of its colour)
 
 
 def _capsule(mask: np.ndarray, a, b, width: float) -> None:
     cv2.line(mask, tuple(int(round(v)) for v in a), tuple(int(round(v)) for v in b), 255, max(1, int(width)))
 
 
-SLEEVES = {"navy": ((120, 60, 30), False), "black": ((40, 40, 40), False), "white, striped": ((200, 200, 200), True),
-           "red, striped": ((60, 60, 160), True)}  # BGR, and whether it has stripes (at 0.45 of its colour)
+def _lighting(frame: np.ndarray) -> np.ndarray:
+    """The page's lighting, 0.3-1 (h, w, 1): it falls on a hand over the page too."""
+    light = cv2.GaussianBlur(frame.mean(axis=2), (0, 0), 25)
+    return np.clip(light / np.percentile(light, 95), 0.3, 1.0)[..., None]
+
+
+def _shadowed(frame: np.ndarray, casting: np.ndarray, shift: tuple[int, int]) -> np.ndarray:
+    """The frame (BGR float) with the soft shadow of `casting` (0/255), moved by `shift` (x, y), darkening it by 0.3."""
+    h, w = frame.shape[:2]
+    shadow = cv2.GaussianBlur(casting.astype(np.float32) / 255, (0, 0), 10)
+    return frame * (1 - 0.3 * cv2.warpAffine(shadow, np.float32([[1, 0, shift[0]], [0, 1, shift[1]]]), (w, h)))[..., None]
+
+
+def _skin_laid(out: np.ndarray, hand: np.ndarray, skin, light: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
+    """`out` (BGR float) with skin of this colour where `hand` (0/255) is: lit by `light`, shaded darker
+    towards its outline, with a little texture and a soft edge; and that texture (h, w, 1)."""
+    h, w = hand.shape
+    rounded = 0.65 + 0.35 * np.clip(cv2.distanceTransform((hand > 0).astype(np.uint8), cv2.DIST_L2, 5) / 12, 0, 1)
+    texture = cv2.GaussianBlur(rng.normal(0, 6, (h, w)).astype(np.float32), (0, 0), 1.5)[..., None]
+    skin_image = np.float32(skin) * (rounded[..., None] * light * rng.uniform(0.9, 1.1)) + texture
+    edge = cv2.GaussianBlur((hand > 0).astype(np.float32), (0, 0), 1.0)[..., None]
+    return out * (1 - edge) + skin_image * edge, texture
 
 
 def with_hand(frame: np.ndarray, tip: tuple[float, float], angle: float, skin, rng, sleeve=None) -> np.ndarray:
@@ -51,17 +73,11 @@ def with_hand(frame: np.ndarray, tip: tuple[float, float], angle: float, skin, r
     pen, nib = np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)
     _capsule(pen, t + 16 * d, t + 320 * d, 9)
     _capsule(nib, t, t + 16 * d, 4)
-    light = cv2.GaussianBlur(frame.mean(axis=2), (0, 0), 25)
-    light = np.clip(light / np.percentile(light, 95), 0.3, 1.0)[..., None]  # the page's lighting falls on the hand too
-    shadow = cv2.GaussianBlur(np.maximum(hand, pen).astype(np.float32) / 255, (0, 0), 10)
-    out = frame * (1 - 0.3 * cv2.warpAffine(shadow, np.float32([[1, 0, -25], [0, 1, 20]]), (w, h)))[..., None]
+    light = _lighting(frame)
+    out = _shadowed(frame, np.maximum(hand, pen), (-25, 20))
     out[nib > 0] = (140, 140, 145)
     out[pen > 0] = (75, 50, 35)
-    rounded = 0.65 + 0.35 * np.clip(cv2.distanceTransform((hand > 0).astype(np.uint8), cv2.DIST_L2, 5) / 12, 0, 1)
-    texture = cv2.GaussianBlur(rng.normal(0, 6, (h, w)).astype(np.float32), (0, 0), 1.5)[..., None]
-    skin_image = np.float32(skin) * (rounded[..., None] * light * rng.uniform(0.9, 1.1)) + texture
-    edge = cv2.GaussianBlur((hand > 0).astype(np.float32), (0, 0), 1.0)[..., None]
-    out = out * (1 - edge) + skin_image * edge
+    out, texture = _skin_laid(out, hand, skin, light, rng)
     if sleeve is not None:
         colour, striped = sleeve
         cloth = np.zeros((h, w), np.uint8)
@@ -79,8 +95,11 @@ def holding(frame: np.ndarray, label: dict, skin, rng) -> np.ndarray:
     lines of digits (or above or below them), where it covers none."""
     h, w = frame.shape[:2]
     boxes = [d["box"] for d in label["digits"]]
-    bands = sorted({(min(b[1] for b, d in zip(boxes, label["digits"]) if d["line"] == k),
-                     max(b[1] + b[3] for b, d in zip(boxes, label["digits"]) if d["line"] == k)) for k in {d["line"] for d in label["digits"]}})
+    extents: dict[int, tuple[int, int]] = {}  # each line's top and bottom
+    for d in label["digits"]:
+        top, bottom = extents.get(d["line"], (h, 0))
+        extents[d["line"]] = (min(top, d["box"][1]), max(bottom, d["box"][1] + d["box"][3]))
+    bands = sorted(set(extents.values()))
     edges = [0] + [v for band in bands for v in band] + [h]
     gaps = [(a + b) / 2 for a, b in zip(edges[::2], edges[1::2]) if b - a >= 60]  # between lines, 60 px or more
     hand = np.zeros((h, w), np.uint8)
@@ -91,15 +110,8 @@ def holding(frame: np.ndarray, label: dict, skin, rng) -> np.ndarray:
         _capsule(hand, (x, y), (base, y + rng.uniform(5, 15)), 30)  # the thumb
         outer = 0 if side < 0 else w - 1
         _capsule(hand, (base + side * 40, y + 40), (outer, y + 60), 110)  # the rest of the hand, to the border
-    shadow = cv2.GaussianBlur(hand.astype(np.float32) / 255, (0, 0), 10)
-    out = frame * (1 - 0.3 * cv2.warpAffine(shadow, np.float32([[1, 0, -15], [0, 1, 15]]), (w, h)))[..., None]
-    light = cv2.GaussianBlur(frame.mean(axis=2), (0, 0), 25)
-    light = np.clip(light / np.percentile(light, 95), 0.3, 1.0)[..., None]
-    rounded = 0.65 + 0.35 * np.clip(cv2.distanceTransform((hand > 0).astype(np.uint8), cv2.DIST_L2, 5) / 12, 0, 1)
-    texture = cv2.GaussianBlur(rng.normal(0, 6, (h, w)).astype(np.float32), (0, 0), 1.5)[..., None]
-    skin_image = np.float32(skin) * (rounded[..., None] * light * rng.uniform(0.9, 1.1)) + texture
-    edge = cv2.GaussianBlur((hand > 0).astype(np.float32), (0, 0), 1.0)[..., None]
-    return cv2.GaussianBlur(out * (1 - edge) + skin_image * edge, (3, 3), 0)
+    out, _ = _skin_laid(_shadowed(frame, hand, (-15, 15)), hand, skin, _lighting(frame), rng)
+    return cv2.GaussianBlur(out, (3, 3), 0)
 
 
 def tip_of(label: dict, staging: str) -> tuple[float, float]:
@@ -117,30 +129,24 @@ def main() -> None:
 
     labels, frames, reader = sample_set(__doc__)
     rng = np.random.default_rng(0)
-    exact, matched, total, stray = sum(scored(reader.read(frame.astype(np.uint8)), label) for frame, label in zip(frames, labels))
-    print(f"{'no hand':<40} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}; read elsewhere {stray}")
+
+    def report(title: str, images) -> None:
+        """Reads each frame's image (BGR float) and prints the counts."""
+        exact, matched, total, stray = sum(scored(reader.read(np.clip(image, 0, 255).astype(np.uint8)), label)
+                                           for image, label in zip(images, labels))
+        print(f"{title:<40} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}; read elsewhere {stray}")
+
+    report("no hand", frames)
     for staging in ("writing", "resting"):
         for cast in (False, True):
             for name, skin in SKINS.items():
-                counts = np.zeros(4, np.int64)
-                for frame, label in zip(frames, labels):
-                    image = with_hand(frame, tip_of(label, staging), rng.uniform(35, 65), skin, rng)
-                    image = image * WARM if cast else image
-                    counts += scored(reader.read(np.clip(image, 0, 255).astype(np.uint8)), label)
-                exact, matched, total, stray = counts
-                title = f"{staging}, {name} skin" + (", warm lamp" if cast else "")
-                print(f"{title:<40} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}; read elsewhere {stray}")
+                images = (with_hand(frame, tip_of(label, staging), rng.uniform(35, 65), skin, rng) for frame, label in zip(frames, labels))
+                report(f"{staging}, {name} skin" + (", warm lamp" if cast else ""), (image * WARM if cast else image for image in images))
     for name, skin in SKINS.items():
-        exact, matched, total, stray = sum(scored(reader.read(np.clip(holding(frame, label, skin, rng), 0, 255).astype(np.uint8)), label)
-                                           for frame, label in zip(frames, labels))
-        title = f"holding the sheet, {name} skin"
-        print(f"{title:<40} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}; read elsewhere {stray}")
+        report(f"holding the sheet, {name} skin", (holding(frame, label, skin, rng) for frame, label in zip(frames, labels)))
     for name, sleeve in SLEEVES.items():
-        exact, matched, total, stray = sum(
-            scored(reader.read(np.clip(with_hand(frame, tip_of(label, "writing"), rng.uniform(35, 65), SKINS["medium"], rng, sleeve),
-                                       0, 255).astype(np.uint8)), label) for frame, label in zip(frames, labels))
-        title = f"writing, medium skin, {name} sleeve"
-        print(f"{title:<40} frames read exactly {exact}/{len(labels)}; digits matched {matched}/{total}; read elsewhere {stray}")
+        report(f"writing, medium skin, {name} sleeve", (with_hand(frame, tip_of(label, "writing"), rng.uniform(35, 65), SKINS["medium"], rng, sleeve)
+                                                        for frame, label in zip(frames, labels)))
 
 
 if __name__ == "__main__":

@@ -178,10 +178,10 @@ def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | No
     hand = np.zeros_like(skin)
     for outline in cv2.findContours(held[labels].view(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
         whole = cv2.drawContours(np.zeros_like(skin), [outline], 0, 1, -1)
-        n, holes, _ = labelled(cv2.subtract(whole, skin))
-        inner = np.ones(n, bool)
+        count, holes, _ = labelled(cv2.subtract(whole, skin))
+        inner = np.ones(count, bool)
         inner[holes[(whole > 0) & (cv2.erode(whole, np.ones((3, 3), np.uint8)) == 0)]] = False  # (not on the outline)
-        dark = np.zeros(n, bool)
+        dark = np.zeros(count, bool)
         dark[holes[grey < HAND_INK * np.median(grey[(whole & skin) > 0])]] = True
         if np.count_nonzero(inner[1:] & dark[1:]) < 3:
             hand |= whole & skin
