@@ -257,6 +257,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         warp = np.diag([1 / rectified_at, 1 / rectified_at, 1.0]) @ back @ np.diag([rectified_at / scale, rectified_at / scale, 1.0])
     out, at = [], Placement(scale, margin, size, warp)
     found = _components(keep, stats, labels.shape, cfg, 1 / f)
+    keep[[i for g in found for i in g[4]]] = True  # (the mask shows the faint pieces joined, _faint_pieces)
     boxes = np.array([g[:4] for g in found], np.float64).reshape(-1, 4)
     on = on_sheet(sheet, boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2, labels.shape).tolist()
     if not any(on):  # nothing on the bright sheet: the writing is on what looked like desk (a dark note on a white table)
@@ -438,7 +439,7 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
     ids = ids[(area >= 6 * px * px) & (np.maximum(w, h) >= min_h * 0.5)]  # not specks and noise
     areas = dict(zip(ids.tolist(), stats[ids, cv2.CC_STAT_AREA].tolist()))
     groups = [[x, y, x + w, y + h, [i]] for i, (x, y, w, h, _) in zip(ids.tolist(), stats[ids].tolist())]  # [x0, y0, x1, y1, [ids]]
-    groups = _merge_fragments(groups)
+    groups = _faint_pieces(_merge_fragments(groups), keep, stats, min_h, px, areas)
     kept = []
     for x0, y0, x1, y1, ids in groups:
         w, h = x1 - x0, y1 - y0
@@ -460,6 +461,30 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
     return _halves([k for k in kept
                     if k[3] >= cfg.min_relative_height * median_h  # dots, commas
                     and not (k[2] > 3 * k[3] and k[3] < 0.6 * median_h)], median_h)  # dashes, underlines
+
+
+def _faint_pieces(groups: list, keep: np.ndarray, stats: np.ndarray, min_h: float, px: float, areas: dict) -> list:
+    """Each group joined by the faint pieces (below the threshold's high level, not kept) that are
+    pieces of one digit with it (_same_digit): a stroke that faded where the pen skipped (the top of
+    a 9's loop, the side of a 0) is followed down to the low level across a hairline gap, as the
+    hysteresis follows it within one piece. A faint piece joins the first group it fits, and never
+    stands alone (a faint mark by itself is paper, a shadow, the back of the sheet)."""
+    if not groups or len(groups) > 256:
+        return groups
+    faint = np.flatnonzero(~keep)[1:]
+    _, _, w, h, area = stats[faint].T
+    faint = faint[(area >= 24 * px * px) & (np.maximum(w, h) >= min_h)]  # a stroke's length, not a speck of noise
+    if not len(faint) or len(faint) > 1024:  # (a frame of noise: no piece is worth the look)
+        return groups
+    boxes = np.array([g[:4] for g in groups], np.int64)
+    pieces = stats[faint, :4].astype(np.int64)
+    pieces[:, 2:] += pieces[:, :2]  # (x0, y0, x1, y1)
+    fits = _same_digit(boxes, pieces)
+    for j in np.flatnonzero(fits.any(axis=0)):
+        i = int(np.argmax(fits[:, j]))
+        groups[i] = _joined(groups[i], [*pieces[j].tolist(), [int(faint[j])]])
+        areas[int(faint[j])] = int(stats[faint[j], cv2.CC_STAT_AREA])
+    return groups
 
 
 def _halves(kept: list, median_h: float) -> list:
@@ -501,7 +526,7 @@ def _merge_fragments(groups: list) -> list:
     boxes = np.array([g[:4] for g in groups], np.int64).reshape(-1, 4)
     if len(groups) <= 256:  # the usual frame: nothing to join, seen in one look at every pair that could be
         i, j = _near(boxes)
-        if not len(i) or not np.diagonal(_same_digit(boxes[i], boxes[j])).any():
+        if not len(i) or not _same_digit(boxes[i], boxes[j], pairs=True).any():
             return groups
     i = 0
     while i < len(groups):
@@ -530,35 +555,51 @@ def _joined(a: list, b: list) -> list:
 
 def _near(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The pairs (i < j: two arrays) of these boxes (x0, y0, x1, y1 rows) that could be pieces of one digit
-    (_same_digit): at most 2 pixels apart across, and at most a quarter of the taller one's height
-    or 2 pixels apart up and down. A cheap first look: most pairs of a frame are far apart."""
+    (_same_digit): at most a quarter of the taller one's height (or 2 pixels) apart, across and up
+    and down. A cheap first look: most pairs of a frame are far apart."""
     x0, y0, x1, y1 = boxes.T
     x_overlap = np.minimum.outer(x1, x1) - np.maximum.outer(x0, x0)
     y_gap = np.maximum.outer(y0, y0) - np.minimum.outer(y1, y1)
     h = y1 - y0
-    near = (x_overlap >= -2) & (4 * y_gap <= np.maximum(np.maximum.outer(h, h), 8))
+    tall = np.maximum(np.maximum.outer(h, h), 8)
+    near = (4 * x_overlap >= -tall) & (4 * y_gap <= tall)
     i, j = np.nonzero(near)
     return i[i < j], j[i < j]
 
 
-def _same_digit(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+def _same_digit(first: np.ndarray, second: np.ndarray, pairs: bool = False) -> np.ndarray:
     """(m, k) bool: whether box i of `first` and box j of `second` (x0, y0, x1, y1 rows) are pieces of one
-    digit. (Every test is symmetric: it takes the taller box's height and the shorter's, and the
-    narrower and wider widths, whichever box each comes from.)"""
+    digit; with pairs=True, (m,): whether box i of `first` and box i of `second` are. (Every test is
+    symmetric: it takes the taller box's height and the shorter's, and the narrower and wider
+    widths, whichever box each comes from.)"""
     (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = first.T, second.T
-    x_overlap = np.minimum.outer(ax1, bx1) - np.maximum.outer(ax0, bx0)
-    y_gap = np.maximum.outer(ay0, by0) - np.minimum.outer(ay1, by1)
-    merged_h = np.maximum.outer(ay1, by1) - np.minimum.outer(ay0, by0)
-    merged_w = np.maximum.outer(ax1, bx1) - np.minimum.outer(ax0, bx0)
+    if not pairs:  # every box of first against every box of second, broadcast
+        ax0, ay0, ax1, ay1 = ax0[:, None], ay0[:, None], ax1[:, None], ay1[:, None]
+    x_overlap = np.minimum(ax1, bx1) - np.maximum(ax0, bx0)
+    y_gap = np.maximum(ay0, by0) - np.minimum(ay1, by1)
+    merged_h = np.maximum(ay1, by1) - np.minimum(ay0, by0)
+    merged_w = np.maximum(ax1, bx1) - np.minimum(ax0, bx0)
     aw, bw, ah, bh = ax1 - ax0, bx1 - bx0, ay1 - ay0, by1 - by0
-    tall, short = np.maximum.outer(ah, bh), np.minimum.outer(ah, bh)
-    stacked = (x_overlap >= 0.6 * np.minimum.outer(aw, bw)) & (y_gap <= 0.25 * tall) & (short < 0.8 * tall)
+    tall, short = np.maximum(ah, bh), np.minimum(ah, bh)
+    stacked = (x_overlap >= 0.6 * np.minimum(aw, bw)) & (y_gap <= 0.25 * tall) & (short < 0.8 * tall)
     # a broken stroke, one above the other
-    broken = (merged_h <= 1.5 * tall) & (np.maximum.outer(aw, bw) <= 1.2 * merged_h)
+    broken = (merged_h <= 1.5 * tall) & (np.maximum(aw, bw) <= 1.2 * merged_h)
     # a loop or tail that came off (a slanted 8's lower loop): small, touching, and the whole still digit-shaped
     loop = ((x_overlap >= -2) & (y_gap <= 2) & (short < 0.6 * tall) & (merged_h <= 1.2 * tall)
             & (merged_w <= 1.2 * merged_h))
-    return np.where(stacked, broken, loop)
+    # a bar written apart on top (a 5's flag, a 7's top): flat, touching the top of a taller piece that
+    # it overlaps, or, beginning within a quarter of that piece's height to its right, running on to
+    # the right (a 5's flag, drawn from the top of its upright: never one ending left of the piece,
+    # which is the flag of the digit before); the whole no wider than a wide digit
+    bar = (y_gap <= 2) & (short <= 0.35 * tall)
+    if bar.any():  # (rarely: most pairs are two digits side by side, of a height)
+        a_bar = ah <= bh  # (the bar is the shorter)
+        thin = np.where(a_bar, ah <= 0.5 * aw, bh <= 0.5 * bw)
+        on_top = np.where(a_bar, ay0 <= by0, by0 <= ay0)
+        rightwards = np.where(a_bar, ax0 >= bx0, bx0 >= ax0)
+        beside = (x_overlap >= 0.25 * np.minimum(aw, bw)) | ((x_overlap >= -0.25 * tall) & rightwards)
+        bar &= beside & thin & on_top & (merged_w <= 1.6 * merged_h)
+    return np.where(stacked, broken, loop | bar)
 
 
 def _touches(left: np.ndarray, right: np.ndarray) -> int:
