@@ -64,40 +64,6 @@ def test_normalise_like_mnist():
     assert out.max() == 255  # strokes peak at full ink, as in MNIST
 
 
-def test_a_stroke_that_ran_faint_is_normalised_as_strong_as_the_rest():
-    """A 1 whose lower half the pen drew at a third of the ink (a ballpoint running dry): in the 28x28
-    the model sees, both halves peak at 255, as MNIST's strokes do (before, the lower half peaked at
-    about 90), and the stroke's soft edge stays soft. A plain MNIST digit is left as it was."""
-    from digitedge.vision.normalize import _even, stroke_width
-
-    crop = np.zeros((70, 30), np.uint8)
-    crop[5:35, 12:18], crop[35:65, 12:18] = 200, 70
-    crop = cv2.GaussianBlur(crop, (3, 3), 0)
-    out = to_mnist(crop, crop > 20)
-    rows = np.flatnonzero(out.max(axis=1))
-    middle = (rows[0] + rows[-1]) // 2
-    assert out[rows[0] : middle].max() == 255 and out[middle + 2 : rows[-1] + 1].max() >= 250
-    assert ((out > 0) & (out < 200)).any()  # the edge's grey
-    m = data.load()
-    for i in range(50):
-        big = cv2.resize(m.x_test[i], (112, 112), interpolation=cv2.INTER_CUBIC)
-        mask = (big > 40).astype(np.uint8)
-        ink = cv2.bitwise_and(big, big, mask=mask)
-        assert _even(ink, mask, stroke_width(mask)) is ink
-
-
-def test_digits_with_a_faint_stretch_are_read(reader):
-    """MNIST test digits drawn large with a band across each where the ink ran faint (0.3-0.5 of
-    it; benchmarks/pen_skips.py): 196 of the first 200 are read right (192 before the faint stretch
-    was evened)."""
-    from benchmarks.pen_skips import skipped
-
-    m, rng = data.load(), np.random.default_rng(0)
-    crops = [(skipped(m.x_test[i], 0, True, rng) * 200).astype(np.uint8) for i in range(200)]
-    images = np.stack([to_mnist(c, c > 40) for c in crops])
-    assert (reader.classifier.predict(images).argmax(axis=1) == m.y_test[:200]).sum() >= 195
-
-
 def test_normalise_round_trips_mnist_digits(reader):
     m = data.load()
     # an MNIST digit drawn large as dark ink, re-normalised, is still read as itself
@@ -1219,7 +1185,7 @@ def test_a_faint_piece_broken_off_a_digit_is_part_of_it(reader):
     the digit beside it. Without it, each 9 reads as a 7 (or a 4)."""
     frame, tops = nines_skipping_at_the_top()
     digits = reader.read(frame).digits
-    assert len(digits) == 6 and sum(d.label == 9 for d in digits) >= 5  # (the fifth is a 7 at 0.45)
+    assert [d.label for d in digits] == [9] * 6
     assert all(abs(d.box[1] - top) <= 6 for d, top in zip(digits, tops))  # the box reaches the loop's top (without: 18-20 px short)
     # the sample frame where this was seen: a 9 whose loop's top lies on a ruled line (was "8826 798 102")
     assert reader.read(cv2.imread(str(SAMPLES / "frame_021.jpg"))).text == "8826 998 102"

@@ -9,7 +9,6 @@ from digitedge.contract import BOX, SIZE
 
 SQUARE = np.ones((3, 3), np.uint8)  # the 3x3 neighbourhood, for eroding or dilating a mask by a pixel
 STROKE = 2.4  # typical MNIST stroke width in pixels once the digit fits 20x20; thin pen lines are thickened to it
-DIM, SHARE = 160, 0.08  # a crop with this share of its support where the ink around peaks under DIM (of 255) ran faint (_even)
 
 
 def stroke_width(mask: np.ndarray) -> float:
@@ -35,8 +34,7 @@ def to_mnist(ink: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     scale = BOX / max(h, w)
     ink = cv2.bitwise_and(ink, ink, mask=mask)
     ink = cv2.convertScaleAbs(ink, alpha=255.0 / max(_peak(ink, mask), 1.0))  # strokes peak at 255 in MNIST, whatever the pen
-    width = stroke_width(mask)
-    ink = _match_stroke(_even(ink, mask, width), mask, width * scale, scale)
+    ink = _match_stroke(ink, mask, scale)
     nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
     small = cv2.resize(ink, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
     m = cv2.moments(small)
@@ -69,24 +67,9 @@ def _peak(ink: np.ndarray, mask: np.ndarray) -> int:
     return int(np.searchsorted(np.cumsum(cv2.calcHist([ink], [0], mask, [256], [0, 256]).ravel()), k + 1))
 
 
-def _even(ink: np.ndarray, mask: np.ndarray, width: float) -> np.ndarray:
-    """Every stroke as strong as the strongest (MNIST's strokes are of one strength): where a stretch
-    of the pen's line ran faint (a ballpoint running dry, a light stretch of a pencil line), the ink
-    is divided by the brightest ink within a stroke's `width` of it, at most threefold, so the faint
-    stretch peaks at 255 as the rest does, and a stroke's soft edge stays soft. Only where a
-    stretch is faint: at least SHARE of the support lies where the ink around is under DIM (a
-    stroke's edge or a speck alone changes nothing; lifting every crop's dim parts misread as many
-    ordinary frames as it mended)."""
-    k = int(width + 1) | 1
-    local = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    if cv2.countNonZero(cv2.bitwise_and((local < DIM).view(np.uint8), mask)) < SHARE * cv2.countNonZero(mask):
-        return ink  # (most crops: no stretch of stroke runs faint)
-    return cv2.divide(ink, cv2.max(local, 85), scale=255)
-
-
-def _match_stroke(ink: np.ndarray, mask: np.ndarray, width: float, scale: float) -> np.ndarray:
-    """Thicken thin pen strokes (or thin thick marker strokes) towards MNIST's width after scaling
-    (`width`: the mask's stroke width, scaled)."""
+def _match_stroke(ink: np.ndarray, mask: np.ndarray, scale: float) -> np.ndarray:
+    """Thicken thin pen strokes (or thin thick marker strokes) towards MNIST's width after scaling."""
+    width = stroke_width(mask) * scale
     if width <= 0:
         return ink
     if width < STROKE * 0.7:
