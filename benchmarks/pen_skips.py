@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import digits_matched, photographed, script_parser, written
+from digitedge.benchmark import frames_scored, photographed, script_parser
 from digitedge.vision.reader import DigitReader
 
 CELL = 70  # the digit's 28x28 square drawn this big: its ink about 50 pixels tall
@@ -57,14 +57,8 @@ def main() -> None:
     args = script_parser(__doc__).parse_args()
     mnist, reader = data.load(), DigitReader(args.model, threads=1)
     for name, (skips, faint) in FAULTS.items():
-        rng = np.random.default_rng(args.seed)
-        exact = matched = 0
-        for _ in range(args.frames):
-            digits = rng.choice(len(mnist.x_test), 10, replace=False)
-            text = written(mnist, digits, 5)
-            read = reader.read(page(mnist, digits, skips, faint, rng)).text
-            exact += read == text
-            matched += digits_matched(text, read)
+        exact, matched = frames_scored(reader, mnist, args.frames, args.seed, 10, 5,
+                                       lambda digits, rng: page(mnist, digits, skips, faint, rng))
         print(f"{name:<28} frames read exactly {exact}/{args.frames}; digits matched {matched}/{10 * args.frames}")
 
 

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import digits_matched, script_parser, written
+from digitedge.benchmark import frames_scored, script_parser
 from digitedge.vision.reader import DigitReader
 
 
@@ -34,14 +34,8 @@ def main() -> None:
     mnist, reader = data.load(), DigitReader(args.model, threads=1)
     for cell in (30, 40):
         for advance in (0.7, 0.8, 1.0):
-            rng = np.random.default_rng(args.seed)
-            exact = matched = 0
-            for _ in range(args.frames):
-                digits = rng.choice(len(mnist.x_test), 24, replace=False)
-                text = written(mnist, digits, 8)
-                read = reader.read(page(mnist, digits, cell, advance, rng)).text
-                exact += read == text
-                matched += digits_matched(text, read)
+            exact, matched = frames_scored(reader, mnist, args.frames, args.seed, 24, 8,
+                                           lambda digits, rng: page(mnist, digits, cell, advance, rng))
             print(f"{cell} px cells, advance {advance}: frames read exactly {exact}/{args.frames}; digits read {matched}/{24 * args.frames}")
 
 

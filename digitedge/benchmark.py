@@ -76,6 +76,21 @@ def digits_matched(text: str, read: str) -> int:
     return sum(m.size for m in difflib.SequenceMatcher(None, a, b).get_matching_blocks())
 
 
+def frames_scored(reader, mnist, frames: int, seed: int, count: int, per_line: int, draw) -> tuple[int, int]:
+    """`frames` frames of `count` MNIST test digits, `per_line` to a line, each drawn by
+    draw(digits, rng) with one generator seeded `seed`: how many the reader reads exactly, and the
+    digits it matches (digits_matched) over them all."""
+    rng = np.random.default_rng(seed)
+    exact = matched = 0
+    for _ in range(frames):
+        digits = rng.choice(len(mnist.x_test), count, replace=False)
+        text = written(mnist, digits, per_line)
+        read = reader.read(draw(digits, rng)).text
+        exact += read == text
+        matched += digits_matched(text, read)
+    return exact, matched
+
+
 def model_files(paths: list[str | Path]) -> list[Path]:
     """Expand folders into their .onnx and .tflite files; keep files as given."""
     out = []
