@@ -1162,6 +1162,22 @@ def test_two_halves_of_a_digit_with_a_faint_middle_are_one_digit():
     assert _halves(beside, 44.0) == beside
 
 
+def test_a_half_as_short_as_a_comma_is_joined_before_short_marks_are_dropped():
+    """A 6 whose stem broke a third of the way down: its top (16 pixels, under 0.45 of the typical
+    44) and the rest (24), 7 pixels apart (0.16 of the typical height), are one digit; before, the
+    top was dropped as a comma first and the rest read alone. A comma alone, low beside a digit,
+    is still dropped."""
+    from digitedge.vision.segment import _components
+
+    digits = [(20 + 40 * k, 100, 30, 44) for k in range(5)]
+    boxes = digits + [(230, 100, 8, 16), (220, 123, 24, 24), (270, 130, 8, 16)]  # the 6's two halves, a comma
+    stats = np.array([[0, 0, 640, 480, 0]] + [[x, y, w, h, w * h // 3] for x, y, w, h in boxes], np.int32)
+    keep = np.ones(len(stats), bool)
+    keep[0] = False
+    found = _components(keep, stats, (480, 640), SegmentConfig())
+    assert sorted(g[:4] for g in found) == digits + [(220, 100, 24, 47)]
+
+
 def nines_skipping_at_the_top(faint=0.35, gap=5):
     """Six MNIST 9s in a row whose pen skipped near the top: a gap of `gap` pixels across each,
     and the loop's top above it faint (`faint` of the ink). Returns the frame and each 9's top row."""

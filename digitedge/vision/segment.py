@@ -458,9 +458,9 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
     if not kept:
         return []
     median_h = float(median([k[3] for k in kept]))  # (statistics: NumPy's costs 50 times more for a few numbers)
-    return _halves([k for k in kept
-                    if k[3] >= cfg.min_relative_height * median_h  # dots, commas
-                    and not (k[2] > 3 * k[3] and k[3] < 0.6 * median_h)], median_h)  # dashes, underlines
+    # two halves of a digit are joined before short marks are dropped: a half may be as short as a comma
+    return [k for k in _halves([k for k in kept if not (k[2] > 3 * k[3] and k[3] < 0.6 * median_h)], median_h)  # dashes, underlines
+            if k[3] >= cfg.min_relative_height * median_h]  # dots, commas
 
 
 def _faint_pieces(groups: list, keep: np.ndarray, stats: np.ndarray, min_h: float, px: float, areas: dict) -> list:
@@ -500,8 +500,8 @@ def _halves(kept: list, median_h: float) -> list:
     gap = y[None, :] - (y + h)[:, None]  # from mark i's bottom down to mark j's top
     tall = np.maximum.outer(y + h, y + h) - y[:, None]  # the pair's height, i on top
     wide = np.maximum.outer(x + w, x + w) - np.minimum.outer(x, x)
-    pairs = ((y[:, None] <= y[None, :]) & (overlap >= 0.6 * np.minimum.outer(w, w)) & (gap <= 0.15 * median_h)
-             & (tall <= 1.25 * median_h) & (wide <= tall))
+    pairs = ((y[:, None] <= y[None, :]) & (overlap >= 0.6 * np.minimum.outer(w, w)) & (gap <= 0.2 * median_h)
+             & (tall >= HALF * median_h) & (tall <= 1.25 * median_h) & (wide <= tall))
     np.fill_diagonal(pairs, False)
     joined, out = set(), []
     for i, j in np.argwhere(pairs).tolist():
