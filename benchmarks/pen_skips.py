@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import frames_scored, photographed, script_parser
+from digitedge.benchmark import frames_scored, photographed, script_parser, two_rows
 from digitedge.vision.reader import DigitReader
 
 CELL = 70  # the digit's 28x28 square drawn this big: its ink about 50 pixels tall
@@ -46,10 +46,7 @@ def skipped(digit: np.ndarray, skips: int, faint: bool, rng) -> np.ndarray:
 
 
 def page(mnist, digits, skips: int, faint: bool, rng) -> np.ndarray:
-    frame = np.full((480, 640), 225, np.float32)
-    for k, i in enumerate(digits):
-        x, y = 40 + 115 * (k % 5), 110 + 160 * (k // 5)
-        frame[y : y + CELL, x : x + CELL] *= 1 - 0.85 * skipped(mnist.x_test[i], skips, faint, rng)
+    frame = two_rows([skipped(mnist.x_test[i], skips, faint, rng) for i in digits], CELL)
     return cv2.cvtColor(photographed(frame, rng), cv2.COLOR_GRAY2BGR)
 
 

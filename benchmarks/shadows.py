@@ -15,16 +15,13 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import script_parser, written
+from digitedge.benchmark import script_parser, two_rows, written
 from digitedge.vision.reader import DigitReader
 
 
 def shaded_page(mnist, digits, depth: float, softness: float, rng, desk: bool = False) -> np.ndarray:
-    frame = np.full((480, 640), 225, np.float32)
-    for k, i in enumerate(digits):
-        cell = cv2.resize(mnist.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
-        x, y = 40 + 115 * (k % 5), 110 + 160 * (k // 5)
-        frame[y : y + 70, x : x + 70] *= 1 - 0.85 * cell
+    frame = two_rows([cv2.resize(mnist.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+                      for i in digits])
     yy, xx = np.mgrid[0:480, 0:640]
     if desk:  # the sheet's edges 10-25 pixels inside the view, a grey desk with a grain around it
         sheet = np.zeros((480, 640), np.uint8)

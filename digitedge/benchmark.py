@@ -69,6 +69,16 @@ def photographed(page: np.ndarray, rng) -> np.ndarray:
     return np.clip(page, 0, 255).astype(np.uint8)
 
 
+def two_rows(inks: list[np.ndarray], side: int = 70) -> np.ndarray:
+    """A page (float32, paper at 225) with these inks (0-1, each `side` square: a digit drawn in its
+    square) multiplied in, in two rows of five, 115 pixels apart across and 160 down."""
+    page = np.full((480, 640), 225, np.float32)
+    for k, ink in enumerate(inks):
+        x, y = 40 + 115 * (k % 5), 110 + 160 * (k // 5)
+        page[y : y + side, x : x + side] *= 1 - 0.85 * ink
+    return page
+
+
 def digits_matched(text: str, read: str) -> int:
     """The digits of `text` that a reading has, matched in order (the spaces between lines aside):
     a missing or an extra digit costs only itself."""
