@@ -473,7 +473,8 @@ def _faint_pieces(groups: list, keep: np.ndarray, stats: np.ndarray, min_h: floa
         return groups
     faint = np.flatnonzero(~keep)[1:]
     _, _, w, h, area = stats[faint].T
-    faint = faint[(area >= 24 * px * px) & (np.maximum(w, h) >= min_h)]  # a stroke's length, not a speck of noise
+    stroke = (area >= 24 * px * px) & (np.maximum(w, h) >= min_h)  # a stroke's length, not a speck of noise
+    faint, area = faint[stroke], area[stroke]
     if not len(faint) or len(faint) > 1024:  # (a frame of noise: no piece is worth the look)
         return groups
     boxes = np.array([g[:4] for g in groups], np.int64)
@@ -483,7 +484,7 @@ def _faint_pieces(groups: list, keep: np.ndarray, stats: np.ndarray, min_h: floa
     for j in np.flatnonzero(fits.any(axis=0)):
         i = int(np.argmax(fits[:, j]))
         groups[i] = _joined(groups[i], [*pieces[j].tolist(), [int(faint[j])]])
-        areas[int(faint[j])] = int(stats[faint[j], cv2.CC_STAT_AREA])
+        areas[int(faint[j])] = int(area[j])
     return groups
 
 
