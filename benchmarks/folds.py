@@ -11,7 +11,8 @@ photographed (benchmark.photographed: lit from one side, slightly blurred, with 
 - crumpled: eight creases at random places and slants, shallower, with facets lit up to 6% apart
   each, and a smooth random shading over the page;
 - glare: a lamp's or a window's reflection on glossy paper, a bright patch 60-150 pixels across
-  somewhere on the page, washing the ink out by 40-60% (mild) or 70-85% (strong) at its centre.
+  somewhere on the page, washing the ink out by 40-60% (mild) or 70-85% (strong) at its centre;
+  strong again on ruled paper (a line every 32 pixels), and with the page a sheet lying on a desk.
 Prints, per condition, the frames read exactly and the digits matched (benchmark.digits_matched)
 of the 200. Real sheets are often folded (a letter, a form carried in a pocket) or crumpled, and
 photographed under a lamp; the generator's are flat and matte.
@@ -84,6 +85,23 @@ def glare(photo: np.ndarray, rng, strength: tuple[float, float]) -> np.ndarray:
     return np.clip(photo + (255 - photo) * rng.uniform(*strength) * patch, 0, 255).astype(np.uint8)
 
 
+def ruled(page: np.ndarray, rng) -> np.ndarray:
+    """A ruled sheet: a line (2 pixels, 20% darker) every 32 pixels, through the digits too."""
+    page = page.copy()
+    for y in range(int(rng.integers(8, 40)), 480, 32):
+        page[y : y + 2] *= 0.8
+    return page
+
+
+def on_a_desk(photo: np.ndarray, rng) -> np.ndarray:
+    """The photo's page as a sheet lying on a wooden desk: its edges 10-40 pixels inside the view."""
+    sheet = np.zeros((480, 640), np.uint8)
+    corners = np.array([(25, 25), (615, 25), (615, 455), (25, 455)]) + rng.integers(-15, 16, (4, 2))
+    cv2.fillConvexPoly(sheet, corners.astype(np.int32), 1)
+    wood = 110 + 15 * np.sin(_YY / 9.0 + 0.3 * np.sin(_XX / 40.0)) + rng.normal(0, 3, (480, 640))
+    return cv2.GaussianBlur(np.clip(np.where(sheet > 0, photo, wood), 0, 255).astype(np.uint8), (3, 3), 0)
+
+
 # (page, rng) -> page, for what the paper shows; (photo, rng) -> photo, for what the light does
 CONDITIONS = {
     "flat (for comparison)": (lambda page, rng: page, None),
@@ -91,6 +109,8 @@ CONDITIONS = {
     "crumpled": (crumpled, None),
     "glare, mild": (None, lambda photo, rng: glare(photo, rng, (0.4, 0.6))),
     "glare, strong": (None, lambda photo, rng: glare(photo, rng, (0.7, 0.85))),
+    "glare, strong, ruled": (ruled, lambda photo, rng: glare(photo, rng, (0.7, 0.85))),
+    "glare, strong, on a desk": (None, lambda photo, rng: on_a_desk(glare(photo, rng, (0.7, 0.85)), rng)),
 }
 
 

@@ -49,9 +49,10 @@ def main() -> None:
             timed("close-up check", P.stroke_scale, small, 4, cfg.polarity, sheet[0])
             h, w = gray.shape
             find = timed("half size", cv2.resize, gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-            paper, edges, _, polarity = timed("paper and lighting", P.paper_estimate, find, cfg.polarity, small, 5, P.STROKE, 0.5, sheet)
+            paper, edges, on_page, polarity = timed("paper and lighting", P.paper_estimate, find, cfg.polarity, small, 5, P.STROKE, 0.5, sheet)
             ink, horizontal, vertical = timed("line removal", lambda: P.remove_lines(P.ink_over(find, paper, polarity), 7, (0.0, 0.0), 0.5))
             keep, labels, stats, low = timed("threshold, labelling", S.threshold, cv2.subtract(ink, edges), cfg.min_contrast)
+            timed("glare check", lambda: P.glare_gain(paper, small, on_page, ink, S._levels(ink, cfg.min_contrast)[1]))  # (segment: not on ruled paper)
             found = timed("merging, filtering", S._components, keep, stats, labels.shape, cfg, 0.5)
 
             def at_full_size():  # each blob cut from the full-size ink, made in its window

@@ -318,17 +318,17 @@ def test_a_chat_apps_photo_of_a_number_in_the_phones_shadow(reader, width, pen):
 
 
 def test_a_step_within_the_sheet_is_a_shadows_not_its_edge():
-    from digitedge.vision.paper import _within
+    from digitedge.vision.paper import within_sheet
 
     sheet = np.zeros((30, 40), bool)
     sheet[3:27, 4:36] = True  # the sheet found, at an eighth of the size
     edges = np.zeros((60, 80), np.uint8)  # the steps, at a quarter
     edges[5:7, 8:72] = 255  # along the sheet's top edge
     edges[20:50, 40:42] = 255  # across the sheet's middle: a shadow's
-    within = _within(edges, sheet)
+    within = within_sheet(edges, sheet)
     assert within[20:50, 40:42].all() and not within[5:7].any()
     edges[7:20, 40:42] = 255  # the shadow's step runs into the top edge: one piece, two kinds of step
-    within = _within(edges, sheet)
+    within = within_sheet(edges, sheet)
     assert within[20:50, 40:42].all() and not within[5:7].any()
 
 
@@ -1216,6 +1216,51 @@ def test_a_faint_mark_alone_is_not_a_digit():
     faded[:, 40 + 95 * 3 :] = 225 - (225 - faded[:, 40 + 95 * 3 :].astype(int)) * 0.35  # the last three, faint
     blobs, _ = segment(faded)
     assert len(blobs) == 3
+
+
+def washed_out_by_glare(seed: int, strength: float):
+    """Two rows of five MNIST test digits on plain paper, photographed (lit from one side), and a
+    lamp's reflection centred on one of them (a Gaussian patch, sigma 45 pixels), moving each pixel
+    `strength` of the way to white at its centre. Returns the frame and its text."""
+    from digitedge.benchmark import photographed, two_rows
+
+    m = data.load()
+    rng = np.random.default_rng(seed)
+    digits = rng.choice(len(m.x_test), 10, replace=False)
+    page = two_rows([cv2.resize(m.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255 for i in digits])
+    photo = photographed(page, rng).astype(np.float32)
+    k = int(rng.integers(10))
+    yy, xx = np.mgrid[0:480, 0:640]
+    patch = np.exp(-0.5 * ((xx - (75 + 115 * (k % 5))) ** 2 + (yy - (145 + 160 * (k // 5))) ** 2) / 45.0 ** 2)
+    photo += (255 - photo) * strength * patch
+    return cv2.cvtColor(np.clip(photo, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR), written(m, digits, 5)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_digit_washed_out_by_glare_is_read(reader, seed):
+    """Glare on a glossy sheet washes out the digit under it to under a third of its contrast, under the
+    threshold the other digits set (as writing showing through from the back is): the paper there
+    is brighter than the page's light around it, so its contrast is brought back, for marks found
+    nowhere else. Without that, the digit is dropped."""
+    frame, text = washed_out_by_glare(seed, 0.7)
+    assert reader.read(frame).text == text
+
+
+@pytest.mark.parametrize("H, W", [(249, 200), (315, 207), (240, 320), (481, 643)])
+def test_glare_reaching_a_corner_of_a_view_of_any_size(H, W):
+    """A reflection in the corner of a view whose sides are not twice the quarter-size frame's (an
+    odd-sized photo, shrunk): its box, scaled back, ran a pixel past the ink (a float's rounding)
+    and the check failed (ValueError) instead of answering."""
+    from digitedge.vision.paper import glare_gain
+
+    h, w = H // 2, W // 2
+    yy, xx = np.mgrid[0:h, 0:w]
+    small = (180 + 70 * np.exp(-0.5 * (((xx - w) / (0.15 * w)) ** 2 + ((yy - h) / (0.15 * h)) ** 2))).astype(np.uint8)
+    paper = cv2.resize(small, (W, H), interpolation=cv2.INTER_LINEAR)
+    ink = np.zeros((H, W), np.uint8)
+    ink[H - 30 : H - 20, W - 30 : W - 20] = 60  # a faint mark under it
+    gain, lit = glare_gain(paper, small, None, ink, 100.0)
+    assert gain.shape == lit.shape == (H, W) and gain[H - 25, W - 25] > 1.5
 
 
 @pytest.mark.parametrize("start, length", [(28, 36), (44, 22)])

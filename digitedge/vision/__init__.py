@@ -12,3 +12,9 @@ MIN_MARGIN = 0.15
 # probability, with no lead asked for. Chosen on the validation-digit sample sets (seeds 100-104) and
 # the development sets. Setting either threshold above makes every crop meet the thresholds set.
 IN_LINE_CONFIDENCE = 0.25
+# A mark found only by looking again under glare (segment: ink washed out by a reflection, its
+# contrast brought back) is read only at this top probability, in a line of digits or not: where the
+# page's own light passed for glare, what it brings back is writing showing through from the back
+# (read at 0.4-0.66), where a digit washed out by glare reads at 0.9 or more (folds.py seeds 0 and 1,
+# show_through.py on the sample set).
+WASHED_CONFIDENCE = 0.8

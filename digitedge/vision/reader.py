@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from digitedge.runtime import Classifier
-from digitedge.vision import IN_LINE_CONFIDENCE, MIN_CONFIDENCE, MIN_MARGIN
+from digitedge.vision import IN_LINE_CONFIDENCE, MIN_CONFIDENCE, MIN_MARGIN, WASHED_CONFIDENCE
 from digitedge.vision.segment import Blob, Candidate, Mask, SegmentConfig, segment
 
 SHIPPED = Path("exports") / "digitedge_int8.onnx"
@@ -106,10 +106,12 @@ class DigitReader:
                 if probs.get((i, j)):
                     best[i] = max(best[i], _plausibility(probs[i, j], _prior(blobs[i], j, unit)))
         chosen: list[tuple[Candidate, np.ndarray]] = []
+        washed: list[bool] = []  # (each chosen crop's blob was found only under glare)
         for i, blob in enumerate(blobs):
             tried = [j for j in range(len(blob.counts)) if probs.get((i, j))]
             best = max(tried, key=lambda j: _plausibility(probs[i, j], _prior(blob, j, unit)))
             chosen.extend(zip(blob.reading(best)[0], probs[i, best]))
+            washed.extend([blob.washed] * (len(chosen) - len(washed)))
         boxes = [c.page_box for c, _ in chosen]
         along, across = _along_across(boxes, skew)
         array = np.array(boxes, np.float64).reshape(-1, 4)
@@ -117,11 +119,13 @@ class DigitReader:
         marks = _punctuation(array, across, lines)
         fits = _in_line(array, lines)
         read = []  # (digit, its place along its line)
-        for (c, p), line, mark, fit, place in zip(chosen, lines, marks, fits, along):
+        for (c, p), line, mark, fit, place, glare in zip(chosen, lines, marks, fits, along, washed):
             top2 = np.sort(p)[-2:]
             # a mark standing in a line of digits as one of them is a digit: its likeliest reading is
             # taken, unless the model has no guess at all; a stray mark must be a sure and clear reading
             sure, lead = self.in_line if fit and self.in_line else (self.min_confidence, self.min_margin)
+            if glare:  # brought back from under glare: a sure reading, or writing showing through
+                sure, lead = max(sure, WASHED_CONFIDENCE), max(lead, self.min_margin)
             label = int(p.argmax()) if top2[1] >= sure and top2[1] - top2[0] >= lead else None
             if mark and label in (1, None):  # a comma or a stop reads as a 1, or as nothing sure
                 continue  # (a small digit written low, a flat 5, reads as itself and stays)

@@ -12,9 +12,9 @@ import cv2
 import numpy as np
 
 from digitedge.vision.normalize import SQUARE, to_mnist, turned
-from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, every, find_sheet, halved, hands, ink_over, inked, keystone, labelled,
+from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, every, find_sheet, glare_gain, halved, hands, ink_over, inked, keystone, labelled,
                                     on_sheet, paper_estimate, pen_width, polarity_of, rectified, remove_lines, search_copy,
-                                    stroke_scale, to_gray)
+                                    stroke_scale, to_gray, within_sheet)
 
 
 EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width or height) is a sheet's edge
@@ -73,6 +73,7 @@ class Blob:
     cut: Callable[[int], tuple[list[Candidate], int]] = field(repr=False)  # digit count -> (digits, touches)
     made: dict[int, tuple[list[Candidate], int]] = field(default_factory=dict, repr=False)
     flat: tuple[int, int, int, int] | None = None  # its box on the page seen head-on, if not `box`
+    washed: bool = False  # found only by looking again under glare (_washed_out): read only where sure
 
     @property
     def page_box(self) -> tuple[int, int, int, int]:
@@ -139,6 +140,18 @@ def threshold(ink: np.ndarray, min_contrast: int):
 
     Returns (keep, labels, stats, low): the connected components of the low mask, which reach high,
     and the low level."""
+    low, high = _levels(ink, min_contrast)
+    _, weak = cv2.threshold(ink, low, 255, cv2.THRESH_BINARY)
+    weak = cv2.morphologyEx(weak, cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))  # mend hairline breaks
+    n, labels, stats = labelled(weak)
+    keep = np.zeros(n, bool)
+    keep[labels[ink > high]] = True
+    keep[0] = False
+    return keep, labels, stats, low
+
+
+def _levels(ink: np.ndarray, min_contrast: int) -> tuple[float, float]:
+    """threshold's low and high levels for this ink."""
     hist = cv2.calcHist([every(ink, 2)], [0], None, [256], [0, 256]).ravel()
     cdf = np.cumsum(hist)
     # the level a tenth of the frame reaches (the paper's grain, what a shadow leaves), the darkest ink in
@@ -150,15 +163,58 @@ def threshold(ink: np.ndarray, min_contrast: int):
         # its ink down, to half of min_contrast, but stays well above the grain (not on blank paper,
         # whose peak is its grain: a faint floor there grows specks into digit-sized marks)
         floor = min(min_contrast, max(0.5 * min_contrast, 0.25 * peak, 3 * grain))
-    high = max(1.5 * floor, 0.5 * peak)
-    low = max(floor, 0.25 * peak)
-    _, weak = cv2.threshold(ink, low, 255, cv2.THRESH_BINARY)
-    weak = cv2.morphologyEx(weak, cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))  # mend hairline breaks
-    n, labels, stats = labelled(weak)
-    keep = np.zeros(n, bool)
-    keep[labels[ink > high]] = True
-    keep[0] = False
-    return keep, labels, stats, low
+    return max(floor, 0.25 * peak), max(1.5 * floor, 0.5 * peak)
+
+
+RULED = 8  # ink levels: lines this strong within the sheet make it ruled or squared (plain paper's noise there: 2-7)
+WASHED = 1.5  # a mark glare washed out lies where its contrast was cut by at least this much, on average
+GLARE_REACH = 16  # search pixels: a mark glare washed out is looked for this far beyond the glare (a digit's half)
+
+
+def _washed_out(ink: np.ndarray, lifted: np.ndarray, gain: np.ndarray, keep: np.ndarray, labels: np.ndarray,
+                stats: np.ndarray, min_contrast: int):
+    """threshold's components of `ink`, and the marks glare washed out (glare_gain): their ink's
+    contrast over the paper under the glare brought back by the gain (`lifted`, its lines taken out),
+    thresholded at the levels `ink` itself sets, gives marks that are added only where they hold no kept component's
+    pixel (a mark found already, or grown from one, stays as found: the gain is no help there, and
+    may be the page's own light). Looked at within the box around the glare, GLARE_REACH beyond it.
+    Returns (keep, labels, stats, levels): `levels`, for each mark added (its label), the level its
+    ink over that paper is cut at at full size, the low level over the gain on it."""
+    low, high = _levels(ink, min_contrast)
+    x, y, w, h = cv2.boundingRect((gain > 1).view(np.uint8))
+    H, W = ink.shape
+    x0, y0 = max(0, x - GLARE_REACH), max(0, y - GLARE_REACH)
+    x1, y1 = min(W, x + w + GLARE_REACH), min(H, y + h + GLARE_REACH)
+    box = (slice(y0, y1), slice(x0, x1))
+    lifted = lifted[box]
+    _, weak = cv2.threshold(lifted, low, 255, cv2.THRESH_BINARY)
+    weak = cv2.morphologyEx(weak, cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))
+    n, more, more_stats = labelled(weak)
+    new = np.zeros(n, bool)
+    new[more[lifted > high]] = True
+    new[more[keep[labels[box]]]] = False
+    new[0] = False
+    if not new.any():
+        return keep, labels, stats, {}
+    # a mark under the glare (its gain, on average, at least WASHED): not one reaching into it from
+    # paper the glare spares (a sheet's outline where no sheet was found)
+    mean_gain = np.bincount(more.ravel(), weights=gain[box].ravel(), minlength=n) / np.maximum(more_stats[:, cv2.CC_STAT_AREA], 1)
+    more_stats[:, 0] += x0
+    more_stats[:, 1] += y0
+    mx, my, mw, mh = more_stats[:, :4].T
+    inside = (mx > 0) & (my > 0) & (mx + mw < W) & (my + mh < H)  # (at the view's border: the band a
+    # shadow's edge leaves on its lit side, not a whole digit; joined to a digit, it took the digit with it)
+    ids = np.flatnonzero(new & (mean_gain >= WASHED) & inside)
+    if not len(ids):
+        return keep, labels, stats, {}
+    first = len(keep)
+    relabel = np.zeros(n, np.int32)
+    relabel[ids] = np.arange(first, first + len(ids))
+    at = relabel[more]
+    labels = labels.astype(np.int32)  # (a copy: the added labels may not fit 16 bits)
+    labels[box] = np.where(at > 0, at, labels[box])
+    levels = {first + k: low / float(mean_gain[i]) for k, i in enumerate(ids)}
+    return np.concatenate([keep, np.ones(len(ids), bool)]), labels, np.vstack([stats, more_stats[ids]]), levels
 
 
 def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[list[Blob], "Mask"]:
@@ -246,12 +302,31 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         span = (max(span[0], CROSSES * extent[0]), max(span[1], CROSSES * extent[1]))
     H, W = gray.shape
     find = search_copy(gray, half, polarity) if f > 1 else gray
+    shadowed = sheet[1]  # (find_sheet's: a hard shadow's edge crosses the view)
     paper, edges, sheet, _ = paper_estimate(find, polarity, small, window, stroke, 1 / f, sheet)
     ink, horizontal, vertical = remove_lines(ink_over(find, paper, polarity), max(1, shortest // f), span, 1 / f)
     ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
     keep, labels, stats, low = threshold(ink, cfg.min_contrast)
+    # glare washing out ink: looked for on a page of dark ink, but not on ruled or squared paper (where
+    # the page's own light passes for glare, what is left of its lines, brought back by the gain, makes
+    # marks of a square's size), nor where a hard shadow crosses the view (the band of its lit side
+    # beside the edge passes for a reflection, and its edge for a mark), nor in a crop around
+    # handwriting (its paper is a margin between strokes)
+    lines = cv2.max(horizontal, vertical)
+    ruled = cv2.minMaxLoc(lines if sheet is None else within_sheet(lines, sheet))[1] >= RULED  # (a sheet's own edges are not its lines)
+    look = polarity == "dark-on-light" and not (ruled or shadowed or margin)
+    glare = glare_gain(paper, small, sheet, ink, _levels(ink, cfg.min_contrast)[1]) if look else None
+    levels = {}  # the level a mark glare washed out is cut at, at full size (its label's)
+    if glare is not None:
+        gain, lit = glare
+        lifted = cv2.multiply(ink_over(find, lit, polarity), gain, dtype=cv2.CV_8U)
+        # paper lines too faint to count as ruling taken out, as the first look takes them out
+        lifted = cv2.subtract(remove_lines(lifted, max(1, shortest // f), span, 1 / f)[0], edges)
+        keep, labels, stats, levels = _washed_out(ink, lifted, gain, keep, labels, stats, cfg.min_contrast)
     if f > 1:  # the same ink at full size, for the crops (made where a blob needs it)
-        full = _full_ink(gray, paper, cv2.add(cv2.add(horizontal, vertical), edges), polarity)
+        wiped = cv2.add(cv2.add(horizontal, vertical), edges)
+        full = _full_ink(gray, paper, wiped, polarity)
+        full_lit = _full_ink(gray, lit, wiped, polarity) if levels else full  # a washed-out mark's, over the paper under the glare
     warp = None  # processing pixels -> rectified ones at the scale rectified at -> the frame's
     if back is not None:
         warp = np.diag([1 / rectified_at, 1 / rectified_at, 1.0]) @ back @ np.diag([rectified_at / scale, rectified_at / scale, 1.0])
@@ -277,8 +352,10 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
             continue  # the side of a printed box, or a table's rule, not a 1
         if max(w, h) > 2.5 * typical and _is_bar(shape):
             continue  # a pen lying on the page, a ruler's shadow: a long straight solid bar
+        washed_out = [levels[i] for i in ids if i in levels] if levels else None
         if f > 1:
-            shape, x, y, region = _at_full(shape, x, y, f, full, (H, W), low)
+            shape, x, y, region = _at_full(shape, x, y, f, full_lit if washed_out else full, (H, W),
+                                           min(washed_out) if washed_out else low)
             if shape is None:
                 continue
             h, w = shape.shape
@@ -292,7 +369,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # offer one digit fewer and one more, and let the classifier choose (reader.classify)
         counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
         out.append(Blob(at.box((x, y, w, h)), counts, partial(_cut_into, shape, region, x, y, at), {0: first},
-                        at.flat((x, y, w, h))))
+                        at.flat((x, y, w, h)), washed=bool(washed_out)))
     if warp is not None:  # the mask drawn back onto the frame as seen (search pixels -> processing ones -> the frame's)
         return out, Mask(keep, labels, warp @ np.diag([W / labels.shape[1], H / labels.shape[0], 1.0]), size)
     return out, Mask(keep, labels[m : labels.shape[0] - m, m : labels.shape[1] - m])
