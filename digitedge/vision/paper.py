@@ -442,6 +442,7 @@ def glare_gain(paper: np.ndarray, small: np.ndarray, sheet: np.ndarray | None, i
     DARKER times as dark as that is lit, not washed out. What passes may still be the page's light:
     segment looks again with this gain only for marks it found nowhere else."""
     shape = paper.shape
+    small = halved(small)  # (an eighth of the frame: a reflection is tens of its pixels across)
     estimate = cv2.resize(paper, small.shape[::-1], interpolation=cv2.INTER_NEAREST)  # (smooth: any pixel of it tells it)
     page = estimate
     if sheet is not None:  # off the sheet is desk, not the page's light (white there leaves the opening to the
@@ -452,12 +453,12 @@ def glare_gain(paper: np.ndarray, small: np.ndarray, sheet: np.ndarray | None, i
     light = cv2.dilate(cv2.erode(page, span), span)
     if cv2.minMaxLoc(cv2.subtract(estimate, light))[1] < GLARE:  # (the estimate alone first: most frames stop here)
         return None
-    bright = cv2.max(estimate, cv2.medianBlur(small, 5))
+    bright = cv2.max(estimate, cv2.medianBlur(small, 3))
     lifted = cv2.subtract(bright, light)
     # a reflection is a patch: not a sliver (where the median spills past a sheet's edge onto the desk,
     # 5 pixels wide at most), and a bright region over a fifth of the view is the page's light (a
     # sheet on a desk where no sheet was found, the lit side of a shadow across it)
-    patch = cv2.morphologyEx(((lifted >= GLARE) * 255).astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    patch = cv2.morphologyEx(((lifted >= GLARE) * 255).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     n, labels, stats = labelled(patch)
     small_enough = stats[:, cv2.CC_STAT_AREA] <= GLARE_AREA * small.size
     if not small_enough[1:].any():
@@ -475,10 +476,11 @@ def glare_gain(paper: np.ndarray, small: np.ndarray, sheet: np.ndarray | None, i
     most = cv2.resize(gain[y0:y1, x0:x1], (X1 - X0, Y1 - Y0), interpolation=cv2.INTER_LINEAR)
     back = ink[Y0:Y1, X0:X1].astype(np.float32) * most
     lit = np.bincount(at[back > DARKER * 2 * high], minlength=n) >= 4
-    patches = patches[~lit[patches]]
-    if not len(patches) or back[np.isin(at, patches)].max(initial=0) <= high:
+    chosen = np.zeros(n, np.uint8)
+    chosen[patches[~lit[patches]]] = 1
+    if not chosen.any() or cv2.minMaxLoc(back, mask=chosen[at])[1] <= high:
         return None
-    near = cv2.dilate(np.isin(labels, patches).view(np.uint8), np.ones((5, 5), np.uint8))
+    near = cv2.dilate(chosen[labels], np.ones((3, 3), np.uint8))
     gain = np.where(near > 0, gain, 1.0).astype(np.float32)
     return (cv2.resize(gain, shape[::-1], interpolation=cv2.INTER_LINEAR),
             cv2.resize(bright, shape[::-1], interpolation=cv2.INTER_LINEAR))
