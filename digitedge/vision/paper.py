@@ -420,6 +420,7 @@ GLARE = 12  # levels: paper this much brighter than the page's light around it i
 GLARE_SPAN = 0.75  # the page's light: the paper's darkest over this share of the view's short side (a patch is narrower)
 GLARE_AREA = 0.2  # a reflection covers at most this share of the view (more: the page's own light)
 DARKER = 1.5  # a patch whose ink, brought back, is this many times as dark as the frame's darkest (4 pixels or more) is not glare
+GLARE_STEP = 40  # levels: the paper rises less than this across 3 pixels at an eighth of the frame in glare (a hard shadow's step: more)
 GLARE_GAIN = 4.0  # glare's ink contrast is brought back at most this many times (g = 0.75: beyond, little is left to bring back)
 
 
@@ -431,10 +432,11 @@ def glare_gain(paper: np.ndarray, small: np.ndarray, sheet: np.ndarray | None, i
     under it, brought back, would reach `high` (the threshold's high level, half the frame's darkest
     ink's). `small`: the frame at a quarter of its size; `ink`: the ink over `paper` (its size).
 
-    The page's light, b, is the paper estimate's opening over a window GLARE_SPAN of the view across
-    (within the sheet found: not the desk); the paper, p, the greater of the estimate and `small`'s
-    median over 5 pixels (20 at full size, wider than a stroke: it keeps a reflection's peak, which
-    the estimate's wider window flattens). A pixel lifted by glare from b to p was moved
+    Looked for at an eighth of the frame. The page's light, b, is the paper estimate's opening over
+    a window GLARE_SPAN of the view across (within the sheet found: not the desk); the paper, p, the
+    greater of the estimate and the frame's median over 3 pixels (24 at full size, wider than a
+    stroke: it keeps a reflection's peak, which the estimate's wider window flattens). A pixel
+    lifted by glare from b to p was moved
     g = (p - b) / (255 - b) of the way to white, and its contrast shrank by 1 - g = (255 - p) / (255 - b).
     The paper alone does not tell a reflection from the page's own light (the lit side of a
     shadow; a sheet on a desk, where no sheet was found), but the ink under it can: glare leaves no
@@ -461,6 +463,13 @@ def glare_gain(paper: np.ndarray, small: np.ndarray, sheet: np.ndarray | None, i
     patch = cv2.morphologyEx(((lifted >= GLARE) * 255).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     n, labels, stats = labelled(patch)
     small_enough = stats[:, cv2.CC_STAT_AREA] <= GLARE_AREA * small.size
+    # and a reflection's light rises gently: a patch beside a step in the paper is the lit side of a
+    # hard shadow's edge (the estimate follows a hard shadow's step, the opening's window does not)
+    steep = (cv2.morphologyEx(estimate, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)) > GLARE_STEP).view(np.uint8)
+    if sheet is not None:  # (not the sheet's own edges)
+        steep = within_sheet(steep, sheet)
+    if cv2.countNonZero(steep):
+        small_enough &= np.bincount(labels[cv2.dilate(steep, np.ones((3, 3), np.uint8)) > 0], minlength=n) == 0
     if not small_enough[1:].any():
         return None
     gain = np.clip((255.0 - light.astype(np.float32)) / np.maximum(255.0 - bright.astype(np.float32), 1.0), 1.0, GLARE_GAIN)
