@@ -435,9 +435,9 @@ def glare_gain(paper: np.ndarray, small: np.ndarray, sheet: np.ndarray | None, i
     Looked for at an eighth of the frame. The page's light, b, is the paper estimate's opening over
     a window GLARE_SPAN of the view across (within the sheet found: not the desk); the paper, p, the
     greater of the estimate and the frame's median over 3 pixels (24 at full size, wider than a
-    stroke: it keeps a reflection's peak, which the estimate's wider window flattens). A pixel
-    lifted by glare from b to p was moved
-    g = (p - b) / (255 - b) of the way to white, and its contrast shrank by 1 - g = (255 - p) / (255 - b).
+    stroke: it keeps a reflection's peak, which the estimate's wider window flattens). A pixel lifted
+    by glare from b to p was moved g = (p - b) / (255 - b) of the way to white, and its contrast
+    shrank by 1 - g = (255 - p) / (255 - b).
     The paper alone does not tell a reflection from the page's own light (the lit side of a
     shadow; a sheet on a desk, where no sheet was found), but the ink under it can: glare leaves no
     ink darker than 1 - g of the frame's darkest, and a patch holding ink that, brought back, is

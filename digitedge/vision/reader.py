@@ -105,21 +105,19 @@ class DigitReader:
             for i, j in keys:
                 if probs.get((i, j)):
                     best[i] = max(best[i], _plausibility(probs[i, j], _prior(blobs[i], j, unit)))
-        chosen: list[tuple[Candidate, np.ndarray]] = []
-        washed: list[bool] = []  # (each chosen crop's blob was found only under glare)
+        chosen: list[tuple[Candidate, np.ndarray, bool]] = []  # (crop, its reading, found only under glare)
         for i, blob in enumerate(blobs):
             tried = [j for j in range(len(blob.counts)) if probs.get((i, j))]
             best = max(tried, key=lambda j: _plausibility(probs[i, j], _prior(blob, j, unit)))
-            chosen.extend(zip(blob.reading(best)[0], probs[i, best]))
-            washed.extend([blob.washed] * (len(chosen) - len(washed)))
-        boxes = [c.page_box for c, _ in chosen]
+            chosen.extend((c, p, blob.washed) for c, p in zip(blob.reading(best)[0], probs[i, best]))
+        boxes = [c.page_box for c, _, _ in chosen]
         along, across = _along_across(boxes, skew)
         array = np.array(boxes, np.float64).reshape(-1, 4)
         lines = _lines(array, along, across)
         marks = _punctuation(array, across, lines)
         fits = _in_line(array, lines)
         read = []  # (digit, its place along its line)
-        for (c, p), line, mark, fit, place, glare in zip(chosen, lines, marks, fits, along, washed):
+        for (c, p, glare), line, mark, fit, place in zip(chosen, lines, marks, fits, along):
             top2 = np.sort(p)[-2:]
             # a mark standing in a line of digits as one of them is a digit: its likeliest reading is
             # taken, unless the model has no guess at all; a stray mark must be a sure and clear reading

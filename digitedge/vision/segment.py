@@ -135,12 +135,13 @@ class Placement:
         return tuple(int(round(v / self.scale)) for v in box)
 
 
-def threshold(ink: np.ndarray, min_contrast: int):
+def threshold(ink: np.ndarray, min_contrast: int, levels: tuple[float, float] | None = None):
     """Hysteresis: strokes must reach a high level somewhere and are followed down to a low one.
+    `levels`: (low, high), if the caller has them (_levels of this ink), else found here.
 
     Returns (keep, labels, stats, low): the connected components of the low mask, which reach high,
     and the low level."""
-    low, high = _levels(ink, min_contrast)
+    low, high = levels or _levels(ink, min_contrast)
     _, weak = cv2.threshold(ink, low, 255, cv2.THRESH_BINARY)
     weak = cv2.morphologyEx(weak, cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))  # mend hairline breaks
     n, labels, stats = labelled(weak)
@@ -171,18 +172,25 @@ WASHED = 1.5  # a mark glare washed out lies where its contrast was cut by at le
 GLARE_REACH = 16  # search pixels: a mark glare washed out is looked for this far beyond the glare (a digit's half)
 
 
-def _washed_out(ink: np.ndarray, lifted: np.ndarray, gain: np.ndarray, keep: np.ndarray, labels: np.ndarray,
-                stats: np.ndarray, min_contrast: int):
-    """threshold's components of `ink`, and the marks glare washed out (glare_gain): their ink's
-    contrast over the paper under the glare brought back by the gain (`lifted`, its lines taken out),
-    thresholded at the levels `ink` itself sets, gives marks that are added only where they hold no kept component's
+def _ruled(horizontal: np.ndarray, vertical: np.ndarray, sheet: np.ndarray | None) -> bool:
+    """Whether the paper lines remove_lines found (`horizontal`, `vertical`) make it ruled or squared
+    paper: RULED levels or more within the sheet (a sheet's own edges are not its lines)."""
+    lines = cv2.max(horizontal, vertical)
+    return cv2.minMaxLoc(lines if sheet is None else within_sheet(lines, sheet))[1] >= RULED
+
+
+def _washed_out(lifted: np.ndarray, gain: np.ndarray, keep: np.ndarray, labels: np.ndarray, stats: np.ndarray,
+                levels: tuple[float, float]):
+    """threshold's components, and the marks glare washed out (glare_gain): their ink's contrast over
+    the paper under the glare brought back by the gain (`lifted`, its lines taken out), thresholded
+    at the levels (low, high) the frame's own ink set, gives marks that are added only where they hold no kept component's
     pixel (a mark found already, or grown from one, stays as found: the gain is no help there, and
     may be the page's own light). Looked at within the box around the glare, GLARE_REACH beyond it.
     Returns (keep, labels, stats, levels): `levels`, for each mark added (its label), the level its
     ink over that paper is cut at at full size, the low level over the gain on it."""
-    low, high = _levels(ink, min_contrast)
+    low, high = levels
     x, y, w, h = cv2.boundingRect((gain > 1).view(np.uint8))
-    H, W = ink.shape
+    H, W = lifted.shape
     x0, y0 = max(0, x - GLARE_REACH), max(0, y - GLARE_REACH)
     x1, y1 = min(W, x + w + GLARE_REACH), min(H, y + h + GLARE_REACH)
     box = (slice(y0, y1), slice(x0, x1))
@@ -306,23 +314,22 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     paper, edges, sheet, _ = paper_estimate(find, polarity, small, window, stroke, 1 / f, sheet)
     ink, horizontal, vertical = remove_lines(ink_over(find, paper, polarity), max(1, shortest // f), span, 1 / f)
     ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
-    keep, labels, stats, low = threshold(ink, cfg.min_contrast)
+    low, high = _levels(ink, cfg.min_contrast)
+    keep, labels, stats, _ = threshold(ink, cfg.min_contrast, (low, high))
     # glare washing out ink: looked for on a page of dark ink, but not on ruled or squared paper (where
     # the page's own light passes for glare, what is left of its lines, brought back by the gain, makes
     # marks of a square's size), nor where a hard shadow crosses the view (the band of its lit side
     # beside the edge passes for a reflection, and its edge for a mark), nor in a crop around
     # handwriting (its paper is a margin between strokes)
-    lines = cv2.max(horizontal, vertical)
-    ruled = cv2.minMaxLoc(lines if sheet is None else within_sheet(lines, sheet))[1] >= RULED  # (a sheet's own edges are not its lines)
-    look = polarity == "dark-on-light" and not (ruled or shadowed or margin)
-    glare = glare_gain(paper, small, sheet, ink, _levels(ink, cfg.min_contrast)[1]) if look else None
+    look = polarity == "dark-on-light" and not (shadowed or margin) and not _ruled(horizontal, vertical, sheet)
+    glare = glare_gain(paper, small, sheet, ink, high) if look else None
     levels = {}  # the level a mark glare washed out is cut at, at full size (its label's)
     if glare is not None:
         gain, lit = glare
         lifted = cv2.multiply(ink_over(find, lit, polarity), gain, dtype=cv2.CV_8U)
         # paper lines too faint to count as ruling taken out, as the first look takes them out
         lifted = cv2.subtract(remove_lines(lifted, max(1, shortest // f), span, 1 / f)[0], edges)
-        keep, labels, stats, levels = _washed_out(ink, lifted, gain, keep, labels, stats, cfg.min_contrast)
+        keep, labels, stats, levels = _washed_out(lifted, gain, keep, labels, stats, (low, high))
     if f > 1:  # the same ink at full size, for the crops (made where a blob needs it)
         wiped = cv2.add(cv2.add(horizontal, vertical), edges)
         full = _full_ink(gray, paper, wiped, polarity)
