@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import frames_scored, photographed, script_parser, two_rows
+from digitedge.benchmark import cells, frames_scored, photographed, script_parser, two_rows
 from digitedge.vision.reader import DigitReader
 
 CELL = 70  # the digit's 28x28 square drawn this big: its ink about 50 pixels tall
@@ -116,9 +116,7 @@ CONDITIONS = {
 
 def frame(mnist, digits, condition, rng) -> np.ndarray:
     on_page, in_light = condition
-    inks = [cv2.resize(mnist.x_test[i], (CELL, CELL), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
-            for i in digits]
-    page = two_rows(inks, CELL)
+    page = two_rows(cells(mnist, digits, CELL), CELL)
     photo = photographed(on_page(page, rng) if on_page else page, rng)
     return cv2.cvtColor(in_light(photo, rng) if in_light else photo, cv2.COLOR_GRAY2BGR)
 

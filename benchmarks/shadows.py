@@ -15,13 +15,12 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import script_parser, two_rows, written
+from digitedge.benchmark import cells, script_parser, two_rows, written
 from digitedge.vision.reader import DigitReader
 
 
 def shaded_page(mnist, digits, depth: float, softness: float, rng, desk: bool = False) -> np.ndarray:
-    frame = two_rows([cv2.resize(mnist.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
-                      for i in digits])
+    frame = two_rows(cells(mnist, digits))
     yy, xx = np.mgrid[0:480, 0:640]
     if desk:  # the sheet's edges 10-25 pixels inside the view, a grey desk with a grain around it
         sheet = np.zeros((480, 640), np.uint8)

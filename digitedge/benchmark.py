@@ -69,6 +69,11 @@ def photographed(page: np.ndarray, rng) -> np.ndarray:
     return np.clip(page, 0, 255).astype(np.uint8)
 
 
+def cells(mnist, digits, side: int = 70) -> list[np.ndarray]:
+    """These MNIST test digits' inks (0-1, float32), each enlarged (cubic) to a `side` square."""
+    return [cv2.resize(mnist.x_test[i], (side, side), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255 for i in digits]
+
+
 def two_rows(inks: list[np.ndarray], side: int = 70) -> np.ndarray:
     """A page (float32, paper at 225) with these inks (0-1, each `side` square: a digit drawn in its
     square) multiplied in, in two rows of five, 115 pixels apart across and 160 down."""

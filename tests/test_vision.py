@@ -1222,12 +1222,12 @@ def washed_out_by_glare(seed: int, strength: float):
     """Two rows of five MNIST test digits on plain paper, photographed (lit from one side), and a
     lamp's reflection centred on one of them (a Gaussian patch, sigma 45 pixels), moving each pixel
     `strength` of the way to white at its centre. Returns the frame and its text."""
-    from digitedge.benchmark import photographed, two_rows
+    from digitedge.benchmark import cells, photographed, two_rows
 
     m = data.load()
     rng = np.random.default_rng(seed)
     digits = rng.choice(len(m.x_test), 10, replace=False)
-    page = two_rows([cv2.resize(m.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255 for i in digits])
+    page = two_rows(cells(m, digits))
     photo = photographed(page, rng).astype(np.float32)
     k = int(rng.integers(10))
     yy, xx = np.mgrid[0:480, 0:640]
