@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from itertools import islice
 
 import cv2
@@ -1031,6 +1032,49 @@ def test_edge_commands_run_without_tensorflow(tmp_path):
     done = run_without_tensorflow("camera", "--source", str(SAMPLES), "--no-display", "--max-frames", "2", "--json")
     assert done.returncode == 0, done.stderr
     assert len([l for l in done.stdout.splitlines() if l.startswith("{")]) == 2
+
+
+HEIC = ROOT / "tests" / "data" / "frame_000_turned.heic"  # camera_demo/samples/frame_000.jpg, stored turned 90
+# degrees clockwise with EXIF orientation 8 (turn back to view), as a phone stores a photo taken sideways:
+# pillow-heif 1.8.1 at quality 50 wrote it, the orientation as HEIF's irot box, as an iPhone does
+
+
+def test_an_iphone_heic_photo_is_read_upright(runner, tmp_path):
+    pytest.importorskip("pi_heif")  # (the test extra installs it: .ci/run runs this)
+    frame = camera.read_image(HEIC)
+    assert frame.error is None and frame.still
+    assert frame.image.shape == (480, 640, 3) and frame.image.dtype == np.uint8  # turned back: upright
+    jpeg = cv2.imread(str(SAMPLES / "frame_000.jpg"))
+    assert np.abs(frame.image.astype(int) - jpeg).mean() < 3  # the same picture, less two lossy codings
+    result = runner.invoke(cli, ["predict", "--json", str(HEIC)])
+    assert result.exit_code == 0, result.output
+    truth = json.loads((SAMPLES / "labels.json").read_text())["frames"][0]["text"]
+    assert json.loads(result.output)["text"] == truth
+    (tmp_path / "IMG_0001.HEIC").write_bytes(HEIC.read_bytes())  # an iPhone's name for it, in a folder
+    (tmp_path / "renamed.jpg").write_bytes(HEIC.read_bytes())  # known by its content, not its name
+    result = runner.invoke(cli, ["camera", "--source", str(tmp_path), "--no-display", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["text"] for line in result.output.splitlines()] == [truth, truth]
+
+
+def test_a_heic_photo_without_a_decoder_says_what_to_install(runner, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pi_heif", None)  # (import raises ImportError)
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)
+    result = runner.invoke(cli, ["predict", str(HEIC)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{HEIC}: a HEIC/HEIF photo (an iPhone's format), which OpenCV cannot read; pip install pi-heif to read it, "
+        "or convert it to JPEG; skipped", "Error: 1 of 1 file(s) could not be read"]
+
+
+def test_a_broken_heic_file_is_skipped_with_libheifs_reason(runner, tmp_path):
+    pytest.importorskip("pi_heif")
+    cut = tmp_path / "cut.heic"
+    cut.write_bytes(HEIC.read_bytes()[:600])  # a copy that stopped early
+    result = runner.invoke(cli, ["predict", str(cut)])
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"{cut}: not a readable HEIC/HEIF image (") and first.endswith("); skipped")
 
 
 def test_camera_on_an_unreadable_image(runner, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -17,7 +18,10 @@ import numpy as np
 from digitedge.errors import SourceError
 from digitedge.vision.reader import Digit, DigitReader, Reading, text_of
 
-IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
+IMAGE_TYPES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".tif", ".tiff", ".webp", ".avif", ".heic", ".heif"}
+# the ISO base media file's brands of a HEIF still image (an iPhone's photos: "heic"); OpenCV cannot
+# decode HEVC-coded HEIF (it reads AVIF, the AV1-coded kind, itself)
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1"}
 
 
 @dataclass
@@ -73,11 +77,45 @@ def _quietly(factory, source):
 
 def read_image(path: Path) -> Frame:
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)  # applies EXIF orientation, as phones expect
+    if image is None and _is_heif(path):  # (by its content: a photo renamed .jpg is one too)
+        return _read_heif(path)
     if image is None:
         return Frame(str(path), 0, None, f"{path}: not a readable image; skipped")
     if path.suffix.lower() in ALPHA_FORMATS:
         image = _flattened(cv2.imread(str(path), cv2.IMREAD_UNCHANGED), image)
     return Frame(str(path), 0, image, still=True)
+
+
+def _is_heif(path: Path) -> bool:
+    """Whether a file is a HEIF image by its first bytes (an ISO base media file's ftyp box)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except OSError:
+        return False
+    return head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS
+
+
+def _read_heif(path: Path) -> Frame:
+    """A HEIC/HEIF photo, decoded by libheif where pi-heif (decoding only) or pillow-heif is installed:
+    turned and mirrored as the file says (libheif applies its irot and imir boxes, which an iPhone
+    writes for the EXIF orientation), 8 bits a channel, a transparent background flattened as for a PNG."""
+    for module in ("pi_heif", "pillow_heif"):
+        try:
+            heif = importlib.import_module(module)
+        except ImportError:
+            continue
+        try:
+            decoded = heif.open_heif(str(path), convert_hdr_to_8bit=True, bgr_mode=True)
+            raw = np.array(decoded, copy=True)  # (a view of its buffer would outlive the file object that owns it)
+        except Exception as e:  # libheif's own errors: a broken or unsupported file is the user's
+            reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            return Frame(str(path), 0, None, f"{path}: not a readable HEIC/HEIF image ({reason}); skipped")
+        if raw.ndim == 2 or raw.shape[2] == 3:
+            return Frame(str(path), 0, raw, still=True)
+        return Frame(str(path), 0, _flattened(raw, np.ascontiguousarray(raw[..., :3])), still=True)
+    return Frame(str(path), 0, None, f"{path}: a HEIC/HEIF photo (an iPhone's format), which OpenCV cannot read; "
+                                      "pip install pi-heif to read it, or convert it to JPEG; skipped")
 
 
 ALPHA_FORMATS = {".png", ".webp", ".tif", ".tiff"}  # can carry transparency (a photo, a JPEG, cannot)
