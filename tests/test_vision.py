@@ -989,6 +989,44 @@ def test_predict_reads_a_folders_images(runner, tmp_path):
     assert f"{empty}/: no images" in result.output
 
 
+def test_predict_annotate_writes_each_image_with_its_boxes_drawn(runner, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "frame_000.jpg").write_bytes((SAMPLES / "frame_001.jpg").read_bytes())  # the same name, another image
+    out = tmp_path / "annotated" / "deep"  # made, parents too
+    plain = runner.invoke(cli, ["predict", str(SAMPLES / "frame_000.jpg"), str(other)])
+    result = runner.invoke(cli, ["predict", str(SAMPLES / "frame_000.jpg"), str(other), "--annotate", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == plain.output.splitlines()  # what is printed is the same
+    assert result.output.splitlines()[-1] == f"wrote 2 annotated image(s) to {out}"
+    assert sorted(p.name for p in out.iterdir()) == ["frame_000-2.digits.jpg", "frame_000.digits.jpg"]  # nothing partial left
+    original = cv2.imread(str(SAMPLES / "frame_000.jpg"))
+    drawn = cv2.imread(str(out / "frame_000.digits.jpg"))
+    assert drawn.shape == original.shape
+    reading = DigitReader().read(original, still=True)
+    x, y, w, h = reading.digits[0].box
+    edge = drawn[y + h // 2, x].astype(int)  # the box's left side, at its middle: the accepted digits' green
+    assert edge[1] > 150 and edge[0] < 110 and edge[2] < 110, edge
+    assert (drawn[:3] < 40).all() and (drawn[:20] > 200).any()  # the banner over the top, the text read in white
+
+
+def test_predict_annotate_refuses_a_file_or_the_folder_being_read(runner, tmp_path):
+    images = tmp_path / "images"
+    images.mkdir()
+    (images / "a.jpg").write_bytes((SAMPLES / "frame_000.jpg").read_bytes())
+    result = runner.invoke(cli, ["predict", str(images), "--annotate", str(images)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: --annotate {images}: it is a folder being read; pass another folder "
+                                          "for the annotated images"]
+    assert [p.name for p in images.iterdir()] == ["a.jpg"]
+    note = tmp_path / "note.txt"
+    note.write_text("keep me")
+    result = runner.invoke(cli, ["predict", str(images), "--annotate", str(note)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: --annotate {note}: a file is there; pass a folder for the annotated images"]
+    assert note.read_text() == "keep me"
+
+
 def test_predict_unreadable_file_continues(runner, tmp_path):
     (tmp_path / "notes.txt").write_text("not an image")
     result = runner.invoke(cli, ["predict", str(tmp_path / "notes.txt"), str(SAMPLES / "frame_000.jpg")])

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
-from digitedge.vision.camera import images_in, no_images, read_image
-from digitedge.vision.reader import DigitReader
+import cv2
+
+from digitedge.errors import SourceError
+from digitedge.vision.camera import draw, images_in, no_images, read_image
+from digitedge.vision.reader import DigitReader, Reading
+
+SUFFIX = ".digits.jpg"  # an annotated copy's name: the image's own name, less its type, and this
 
 
 def predict(paths: list[str], model: str | None = None, single: bool = False, as_json: bool = False,
-            min_confidence: float | None = None, min_margin: float | None = None, log=None) -> tuple[int, int]:
+            min_confidence: float | None = None, min_margin: float | None = None, log=None,
+            annotate: str | Path | None = None) -> tuple[int, int]:
     """Prints one line (or JSON object) per image; a folder stands for its images. Returns how many
-    files could not be read, and how many were tried."""
+    files could not be read, and how many were tried. `annotate`: a folder to write a copy of each
+    image read into, with the boxes, labels, confidences and text drawn as the camera draws them
+    (NAME.digits.jpg; a second image of the same name gets NAME-2.digits.jpg)."""
+    folder = _annotation_folder(annotate, paths) if annotate is not None else None
     reader = DigitReader(model, min_confidence=min_confidence, min_margin=min_margin)
     failed = tried = 0
+    written: set[str] = set()
     for path in _expand(paths):
         tried += 1
         frame = read_image(Path(path)) if Path(path).is_file() else None
@@ -24,11 +36,15 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
             log(frame.error if frame else f"{why}; skipped", err=True)
             continue
         if single:
+            start = time.perf_counter()
             digit = reader.read_single(frame.image)
             digits, text = [digit], "" if digit.label is None else str(digit.label)
+            reading = Reading(digits, text, None, (time.perf_counter() - start) * 1e3)
         else:
             reading = reader.read(frame.image, still=True)
             digits, text = reading.digits, reading.text
+        if folder is not None:
+            _write_annotated(folder, Path(path), draw(frame.image, reading), written)
         if as_json:
             log(json.dumps({"path": path, "frame": 0, "text": text, "digits": [d.as_json() for d in digits]}))
         else:
@@ -37,6 +53,35 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
             none = "(no digits)" if digits or single else "(no digits; if the image is one digit filling the frame, add --single)"
             log(f"{path}: {text or none}" + (f"   [{detail}]" if detail else ""))
     return failed, tried
+
+
+def _annotation_folder(annotate: str | Path, paths: list[str]) -> Path:
+    """The folder for annotated copies, made if missing; never a file, nor a folder being read (its
+    annotated copies would be read as images next time)."""
+    folder = Path(annotate)
+    if folder.exists() and not folder.is_dir():
+        raise SourceError(f"--annotate {folder}: a file is there; pass a folder for the annotated images")
+    if any(Path(p).is_dir() and Path(p).resolve() == folder.resolve() for p in paths):
+        raise SourceError(f"--annotate {folder}: it is a folder being read; pass another folder for the annotated images")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise SourceError(f"--annotate {folder}: cannot make this folder ({e.strerror}); pass a writable one") from None
+    return folder
+
+
+def _write_annotated(folder: Path, path: Path, image, written: set[str]) -> None:
+    """Write one annotated copy, whole or not at all (a temporary name, then renamed)."""
+    name, k = path.stem + SUFFIX, 1
+    while name in written:  # two images of one name, from two folders
+        k += 1
+        name = f"{path.stem}-{k}{SUFFIX}"
+    written.add(name)
+    target = folder / name
+    partial = folder / f".{name}.partial.jpg"
+    if not cv2.imwrite(str(partial), image):
+        raise SourceError(f"--annotate {folder}: cannot write {name} there; pass a writable folder")
+    os.replace(partial, target)
 
 
 def _expand(paths: list[str]) -> list[str]:
