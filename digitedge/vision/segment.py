@@ -19,6 +19,7 @@ from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop
 
 EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width or height) is a sheet's edge
 HALF = 0.7  # marks shorter than this share of the typical digit height may be halves of one digit (_halves)
+FLAG_GAP = 0.4  # a bar written apart (a 5's flag) may float this share of the taller piece's height above it (_same_digit)
 
 
 @dataclass(frozen=True)
@@ -564,7 +565,8 @@ def _faint_pieces(groups: list, keep: np.ndarray, stats: np.ndarray, min_h: floa
     boxes = np.array([g[:4] for g in groups], np.int64)
     pieces = stats[faint, :4].astype(np.int64)
     pieces[:, 2:] += pieces[:, :2]  # (x0, y0, x1, y1)
-    fits = _same_digit(boxes, pieces)
+    fits = _same_digit(boxes, pieces, lifted=False)  # (a faint bar joins only where it touches: one lifted off is
+    # as likely a shadow's or a sheet's edge, faint beside the view's border, as a flag)
     for j in np.flatnonzero(fits.any(axis=0)):
         i = int(np.argmax(fits[:, j]))
         groups[i] = _joined(groups[i], [*pieces[j].tolist(), [int(faint[j])]])
@@ -640,23 +642,23 @@ def _joined(a: list, b: list) -> list:
 
 def _near(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The pairs (i < j: two arrays) of these boxes (x0, y0, x1, y1 rows) that could be pieces of one digit
-    (_same_digit): at most a quarter of the taller one's height (or 2 pixels) apart, across and up
-    and down. A cheap first look: most pairs of a frame are far apart."""
+    (_same_digit): at most a quarter of the taller one's height (or 2 pixels) apart across, and
+    FLAG_GAP of it up and down. A cheap first look: most pairs of a frame are far apart."""
     x0, y0, x1, y1 = boxes.T
     x_overlap = np.minimum.outer(x1, x1) - np.maximum.outer(x0, x0)
     y_gap = np.maximum.outer(y0, y0) - np.minimum.outer(y1, y1)
     h = y1 - y0
     tall = np.maximum(np.maximum.outer(h, h), 8)
-    near = (4 * x_overlap >= -tall) & (4 * y_gap <= tall)
+    near = (4 * x_overlap >= -tall) & (y_gap <= FLAG_GAP * tall)
     i, j = np.nonzero(near)
     return i[i < j], j[i < j]
 
 
-def _same_digit(first: np.ndarray, second: np.ndarray, pairs: bool = False) -> np.ndarray:
+def _same_digit(first: np.ndarray, second: np.ndarray, pairs: bool = False, lifted: bool = True) -> np.ndarray:
     """(m, k) bool: whether box i of `first` and box j of `second` (x0, y0, x1, y1 rows) are pieces of one
     digit; with pairs=True, (m,): whether box i of `first` and box i of `second` are. (Every test is
     symmetric: it takes the taller box's height and the shorter's, and the narrower and wider
-    widths, whichever box each comes from.)"""
+    widths, whichever box each comes from.) lifted=False: a bar on top joins only where it touches."""
     (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = first.T, second.T
     if not pairs:  # every box of first against every box of second, broadcast
         ax0, ay0, ax1, ay1 = ax0[:, None], ay0[:, None], ax1[:, None], ay1[:, None]
@@ -673,10 +675,11 @@ def _same_digit(first: np.ndarray, second: np.ndarray, pairs: bool = False) -> n
     loop = ((x_overlap >= -2) & (y_gap <= 2) & (short < 0.6 * tall) & (merged_h <= 1.2 * tall)
             & (merged_w <= 1.2 * merged_h))
     # a bar written apart on top (a 5's flag, a 7's top): flat, touching the top of a taller piece that
-    # it overlaps, or, beginning within a quarter of that piece's height to its right, running on to
-    # the right (a 5's flag, drawn from the top of its upright: never one ending left of the piece,
-    # which is the flag of the digit before); the whole no wider than a wide digit
-    bar = (y_gap <= 2) & (short <= 0.35 * tall)
+    # it overlaps, or floating above it (FLAG_GAP: a flag written as a stroke of its own, lifted off),
+    # or, beginning within a quarter of that piece's height to its right, running on to the right (a
+    # 5's flag, drawn from the top of its upright: never one ending left of the piece, which is the
+    # flag of the digit before); the whole no wider than a wide digit
+    bar = (y_gap <= (np.maximum(2, FLAG_GAP * tall) if lifted else 2)) & (short <= 0.35 * tall)
     if bar.any():  # (rarely: most pairs are two digits side by side, of a height)
         a_bar = ah <= bh  # (the bar is the shorter)
         thin = np.where(a_bar, ah <= 0.5 * aw, bh <= 0.5 * bw)
