@@ -5,9 +5,11 @@
 """
 
 import sys
+from pathlib import Path
 
 import cv2
 
+from digitedge.vision.camera import read_image
 from digitedge.vision.reader import DigitReader
 
 source = sys.argv[1] if len(sys.argv) > 1 else "camera_demo/samples/frame_000.jpg"
@@ -15,10 +17,11 @@ if source.isdigit():
     ok, frame = cv2.VideoCapture(int(source)).read()
     if not ok:
         sys.exit(f"no frame from camera {source}")
-else:
-    frame = cv2.imread(source)
-    if frame is None:
-        sys.exit(f"{source}: not a readable image")
+else:  # cv2.imread would do for a JPEG; read_image also reads HEIC (with pi-heif) and flattens transparency
+    image = read_image(Path(source))
+    if image.image is None:
+        sys.exit(image.error.removesuffix("; skipped"))
+    frame = image.image
 
 reader = DigitReader("exports/digitedge_int8.onnx")  # or a .tflite file; threads=1 for a small device
 # segment, normalise like MNIST, classify all crops in one batch; still=True for a photo (its small

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import subprocess
 import sys
 from itertools import islice
 
@@ -1103,6 +1105,28 @@ def test_a_heic_photo_without_a_decoder_says_what_to_install(runner, monkeypatch
     assert result.output.splitlines() == [
         f"{HEIC}: a HEIC/HEIF photo (an iPhone's format), which OpenCV cannot read; pip install pi-heif to read it, "
         "or convert it to JPEG; skipped", "Error: 1 of 1 file(s) could not be read"]
+
+
+def test_the_minimal_example_reads_a_photo_without_tensorflow(tmp_path):
+    """camera_demo/read_digits.py, the pipeline from one's own code: a JPEG, an iPhone's HEIC, and a
+    file that is not an image (one line, exit 1), in a process where importing TensorFlow fails."""
+    from tests.conftest import NO_TF
+
+    def run(path):
+        code = NO_TF + f"sys.argv = ['read_digits.py', {str(path)!r}]; exec(open('camera_demo/read_digits.py').read())"
+        return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    truth = json.loads((SAMPLES / "labels.json").read_text())["frames"][0]["text"]
+    done = run(SAMPLES / "frame_000.jpg")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"text: {truth!r} (")
+    if importlib.util.find_spec("pi_heif"):  # (the test extra installs it)
+        done = run(HEIC)
+        assert done.returncode == 0 and done.stdout.startswith(f"text: {truth!r} ("), done.stderr
+    note = tmp_path / "note.txt"
+    note.write_text("not an image")
+    done = run(note)
+    assert done.returncode == 1 and done.stderr == f"{note}: not a readable image\n"
 
 
 def test_a_broken_heic_file_is_skipped_with_libheifs_reason(runner, tmp_path):
