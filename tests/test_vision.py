@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from itertools import islice
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -1027,6 +1028,23 @@ def test_predict_annotate_refuses_a_file_or_the_folder_being_read(runner, tmp_pa
     assert result.exit_code == 1
     assert result.output.splitlines() == [f"Error: --annotate {note}: a file is there; pass a folder for the annotated images"]
     assert note.read_text() == "keep me"
+
+
+def test_predict_annotate_leaves_nothing_half_written(runner, tmp_path, monkeypatch):
+    """A copy that cannot be written (a full disk: the encoder writes part of it and fails) ends the
+    run with one line, and no partial file is left in the folder."""
+    from digitedge.vision import predict as predict_module
+
+    def failing(path, image):
+        Path(path).write_bytes(b"half a JPEG")
+        return False
+
+    monkeypatch.setattr(predict_module.cv2, "imwrite", failing)
+    out = tmp_path / "seen"
+    result = runner.invoke(cli, ["predict", str(SAMPLES / "frame_000.jpg"), "--annotate", str(out)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == f"Error: --annotate {out}: cannot write frame_000.digits.jpg there; pass a writable folder"
+    assert list(out.iterdir()) == []
 
 
 def test_predict_unreadable_file_continues(runner, tmp_path):

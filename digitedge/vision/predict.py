@@ -80,6 +80,7 @@ def _write_annotated(folder: Path, path: Path, image, written: set[str]) -> None
     target = folder / name
     partial = folder / f".{name}.partial.jpg"
     if not cv2.imwrite(str(partial), image):
+        partial.unlink(missing_ok=True)
         raise SourceError(f"--annotate {folder}: cannot write {name} there; pass a writable folder")
     os.replace(partial, target)
 
