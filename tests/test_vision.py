@@ -834,6 +834,34 @@ class FakeCapture:
         pass
 
 
+class SettableCapture(FakeCapture):
+    """A FakeCapture that records the properties set on it."""
+
+    def __init__(self, frames):
+        super().__init__(frames)
+        self.settings = {}
+
+    def set(self, prop, value):
+        self.settings[prop] = value
+        return True
+
+
+def test_a_live_camera_holds_one_frame_not_a_queue():
+    """On a device slower than the camera, a queue of frames puts the reading behind the page: a
+    live camera is asked to hold one; a video file is read as it is."""
+    frame, _, _ = paper_with_digits([0, 1, 2])
+    for source, live in (("0", True), (str(SAMPLES / "sample_video.mp4"), False)):
+        made = []
+
+        def factory(_):
+            made.append(SettableCapture([frame]))
+            return made[-1]
+
+        summary = camera.run(source, str(MODEL), display=False, capture_factory=factory)
+        assert summary["frames"] == 1
+        assert made[0].settings == ({cv2.CAP_PROP_BUFFERSIZE: 1} if live else {})
+
+
 def test_camera_disconnect_keeps_the_recording(tmp_path, capsys):
     frame, _, _ = paper_with_digits([0, 1, 2])
     out = tmp_path / "rec.mp4"

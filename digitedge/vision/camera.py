@@ -141,6 +141,13 @@ def _capture(cap, name: str, live: bool) -> Iterator[Frame]:
         what = f"no camera at index {name}; check it is connected, or pass --source VIDEO|IMAGE|FOLDER" if live \
             else f"{name}: not a readable video; pass a video OpenCV can decode, an image or a folder"
         raise SourceError(what)
+    if live:  # hold one frame, not a queue: on a device slower than the camera, a queue of several
+        # frames (V4L2's default is 4) puts the reading that far behind the page (a backend without
+        # the setting ignores it)
+        try:
+            cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+        except (AttributeError, cv2.error):  # a stand-in capture without it
+            pass
 
     try:
         fps = float(cap.get(cv2.CAP_PROP_FPS)) or None
