@@ -189,20 +189,15 @@ def _washed_out(lifted: np.ndarray, gain: np.ndarray, keep: np.ndarray, labels: 
     may be the page's own light). Looked at within the box around the glare, GLARE_REACH beyond it.
     Returns (keep, labels, stats, levels): `levels`, for each mark added (its label), the level its
     ink over that paper is cut at at full size, the low level over the gain on it."""
-    low, high = levels
+    low = levels[0]
     x, y, w, h = cv2.boundingRect((gain > 1).view(np.uint8))
     H, W = lifted.shape
     x0, y0 = max(0, x - GLARE_REACH), max(0, y - GLARE_REACH)
     x1, y1 = min(W, x + w + GLARE_REACH), min(H, y + h + GLARE_REACH)
     box = (slice(y0, y1), slice(x0, x1))
-    lifted = lifted[box]
-    _, weak = cv2.threshold(lifted, low, 255, cv2.THRESH_BINARY)
-    weak = cv2.morphologyEx(weak, cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))
-    n, more, more_stats = labelled(weak)
-    new = np.zeros(n, bool)
-    new[more[lifted > high]] = True
+    new, more, more_stats, _ = threshold(lifted[box], 0, levels)  # (the first look's hysteresis, at its levels)
+    n = len(new)
     new[more[keep[labels[box]]]] = False
-    new[0] = False
     if not new.any():
         return keep, labels, stats, {}
     # a mark under the glare (its gain, on average, at least WASHED): not one reaching into it from
