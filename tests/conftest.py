@@ -49,7 +49,8 @@ def write_idx_folder(folder: Path, n_train=60, n_test=20, gz=True, dotted=False,
 NO_TF = "import sys; sys.modules['tensorflow'] = None; sys.modules['keras'] = None; sys.modules['tf2onnx'] = None; "
 
 
-def run_without_tensorflow(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run the digitedge CLI in a fresh Python where importing TensorFlow, Keras or tf2onnx fails."""
-    code = NO_TF + "from digitedge.cli import cli; cli(prog_name='digitedge')"
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+def run_without_tensorflow(*args: str, cwd: Path = ROOT, code: str = "from digitedge.cli import cli; cli(prog_name='digitedge')",
+                           ) -> subprocess.CompletedProcess:
+    """Run the digitedge CLI (or `code`, with these as its sys.argv[1:]) in a fresh Python where
+    importing TensorFlow, Keras or tf2onnx fails."""
+    return subprocess.run([sys.executable, "-c", NO_TF + code, *args], cwd=cwd, capture_output=True, text=True, timeout=300)

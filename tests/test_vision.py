@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
 import sys
 from itertools import islice
 from pathlib import Path
@@ -1156,11 +1155,8 @@ def test_a_heic_photo_without_a_decoder_says_what_to_install(runner, monkeypatch
 def test_the_minimal_example_reads_a_photo_without_tensorflow(tmp_path):
     """camera_demo/read_digits.py, the pipeline from one's own code: a JPEG, an iPhone's HEIC, and a
     file that is not an image (one line, exit 1), in a process where importing TensorFlow fails."""
-    from tests.conftest import NO_TF
-
     def run(path):
-        code = NO_TF + f"sys.argv = ['read_digits.py', {str(path)!r}]; exec(open('camera_demo/read_digits.py').read())"
-        return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        return run_without_tensorflow(str(path), code="exec(open('camera_demo/read_digits.py').read())")
 
     truth = json.loads((SAMPLES / "labels.json").read_text())["frames"][0]["text"]
     done = run(SAMPLES / "frame_000.jpg")
