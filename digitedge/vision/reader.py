@@ -12,7 +12,7 @@ import numpy as np
 
 from digitedge.runtime import Classifier
 from digitedge.vision import IN_LINE_CONFIDENCE, MIN_CONFIDENCE, MIN_MARGIN, WASHED_CONFIDENCE
-from digitedge.vision.segment import Blob, Candidate, Mask, SegmentConfig, segment
+from digitedge.vision.segment import Blob, Candidate, Mask, SegmentConfig, connected_components, segment
 
 SHIPPED = Path("exports") / "digitedge_int8.onnx"
 UPRIGHT = 8.0  # lines slanting at least this many degrees have their digits stood upright before classifying
@@ -20,7 +20,8 @@ AGREE = 3.0  # degrees: pairs of neighbours whose slant is this close to the med
 CROP = 64  # predict --single reads an image under this many pixels across whole: it is a digit's crop
 IN_LINE = 3  # a line of at least this many marks is a line of digits (_in_line)
 FIT = (0.75, 1.33)  # a mark in it as tall as its others' median height times these stands in it as a digit
-COUNT = 1.0  # a reading's prior loses this much per digit its count is off the blob's width over a typical digit's
+COUNT = 1.0  # a reading's prior loses this much per digit its count is off the count its width says (_count_of)
+SPAN = 1.4  # n digits touching span about 1 + SPAN * (n - 1) of a frame's typical digit widths (_count_of)
 
 
 def default_model() -> Path:
@@ -94,7 +95,7 @@ class DigitReader:
         turn = skew if abs(skew) >= UPRIGHT and agreeing >= 3 else 0.0
         unit = digit_width(blobs)
         for blob in blobs if unit else ():
-            blob.offer(max(1, round(blob.page_box[2] / unit)))  # a short, wide digit's shape says 3
+            blob.offer(max(1, round(_count_of(blob, unit))))  # a short, wide digit's shape says 3
         probs: dict[tuple[int, int], list[np.ndarray]] = {}  # (blob, reading) -> one row per digit
         self._predict([(i, 0) for i in range(len(blobs))], blobs, probs, turn)
         best = [_plausibility(probs[i, 0], _prior(blob, 0, unit)) for i, blob in enumerate(blobs)]
@@ -204,15 +205,14 @@ def digit_width(blobs: list[Blob]) -> float | None:
 
 def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True) -> float:
     """What reading j's shape says before the classifier does (at most 0): how far its digit count
-    is from the blob's width over a typical digit's (a touching 28 is confidently one 8 to the
+    is from the count the blob's width says (_count_of: a touching 28 is confidently one 8 to the
     classifier), cuts through ink more often than once each (a wide 0 cut in half is a confident
     6 and 7 to the classifier, but its cut crosses two strokes), and pieces under half the height
     of the reading's tallest (a 7's crossbar cut off reads as a 2, but digits written side by side
     are of a height). With cut=False, from the count asked for alone, without cutting: the rest can
     only lower it (and a cut yields that count unless one of its pieces comes out empty, which the
     test on the samples would catch)."""
-    _, _, w, h = blob.page_box
-    expected = w / unit if unit else w / (0.75 * h)
+    expected = _count_of(blob, unit)
     if not cut:
         return -COUNT * abs(blob.counts[j] - expected)
     digits, touches = blob.reading(j)
@@ -220,6 +220,19 @@ def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True) -> float:
     tallest = max((d.page_box[3] for d in digits), default=0)
     stubs = sum(d.page_box[3] < 0.5 * tallest for d in digits)
     return -COUNT * abs(n - expected) - 1.0 * max(0, touches - (n - 1)) - 1.0 * stubs
+
+
+def _count_of(blob: Blob, unit: float | None) -> float:
+    """How many digits a blob's width says it holds: its width over the frame's typical digit width,
+    where a blob wider than one counts SPAN typical widths for each digit past the first (digits that
+    touch are wider than those standing alone: a wide 0 or 4 reaches its neighbour; the development
+    sets' touching pairs span a median 2.4-2.6 typical widths, where a lone digit is up to 1.6,
+    rarely 2.1); without a typical width, its width over 0.75 of its height."""
+    _, _, w, h = blob.page_box
+    if not unit:
+        return w / (0.75 * h)
+    r = w / unit
+    return r if r <= 1 else 1 + (r - 1) / SPAN
 
 
 def _plausibility(probs: list[np.ndarray], prior: float) -> float:
@@ -330,21 +343,8 @@ def _lines(boxes: np.ndarray, along: np.ndarray, across: np.ndarray) -> list[int
     for i in np.flatnonzero(near.any(1)):
         j = int(np.argmin(np.where(near[i], gap[i], np.inf)))
         linked[i, j] = linked[j, i] = True
-    parent = list(range(n))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in np.argwhere(np.triu(linked, 1)):
-        parent[root(int(i))] = root(int(j))
-    members: dict[int, list[int]] = {}
-    for i in range(n):
-        members.setdefault(root(i), []).append(i)
     line_of = [0] * n
-    for rank, ids in enumerate(sorted(members.values(), key=lambda ids: min(y[i] for i in ids))):
+    for rank, ids in enumerate(sorted(connected_components(linked), key=lambda ids: min(y[i] for i in ids))):
         for i in ids:
             line_of[i] = rank
     return line_of

@@ -570,33 +570,68 @@ def _faint_pieces(groups: list, keep: np.ndarray, stats: np.ndarray, min_h: floa
 
 
 def _halves(kept: list, median_h: float) -> list:
-    """Join the two halves of a digit whose middle is too faint to hold (a 3 drawn in two strokes, a
-    pencil 8): two short marks, one above the other, that make one mark of a typical digit's size
-    together. _same_digit cannot tell them from two digits one above the other without the frame's
-    typical digit height: both halves are of one height, as two digits are."""
+    """Join the pieces of a digit broken into short marks: the two halves of a digit whose middle is
+    too faint to hold (a 3 drawn in two strokes, a pencil 8), and the bits of one whose pen skipped
+    or whose stroke broke up (a 6 in three pieces, a 3 in dashes). Short marks (under HALF of the
+    typical digit height) that lie within a fifth of that height of each other, all together, or
+    two of them one above the other, that make one mark of a typical digit's size together (no
+    wider than tall) are one digit. _same_digit cannot tell them from digits side by side, or one
+    above the other, without the frame's typical digit height: the pieces may be of one height, as
+    two digits are."""
     short = [k for k in kept if k[3] < HALF * median_h]
     if len(short) < 2:
         return kept
     x, y, w, h = np.array([k[:4] for k in short], np.float64).T
+    joined, out = set(), []
+
+    def digit_sized(ids) -> bool:
+        tall = max(y[i] + h[i] for i in ids) - min(y[i] for i in ids)
+        wide = max(x[i] + w[i] for i in ids) - min(x[i] for i in ids)
+        return HALF * median_h <= tall <= 1.25 * median_h and wide <= tall
+
+    def join(ids) -> None:
+        joined.update(ids)
+        x0, y0 = min(x[i] for i in ids), min(y[i] for i in ids)
+        x1, y1 = max(x[i] + w[i] for i in ids), max(y[i] + h[i] for i in ids)
+        out.append((int(x0), int(y0), int(x1 - x0), int(y1 - y0), [p for i in ids for p in short[i][4]]))
+
+    # the bits of one digit: short marks near each other, joined where all of them together make a digit
+    reach = 0.2 * median_h
+    apart = np.maximum(np.maximum.outer(x, x) - np.minimum.outer(x + w, x + w),
+                       np.maximum.outer(y, y) - np.minimum.outer(y + h, y + h))  # the gap between two boxes
+    for ids in connected_components(apart <= reach):
+        if len(ids) >= 2 and digit_sized(ids):
+            join(ids)
+    # else two of them one above the other (their group also holds a speck beside them, say)
     overlap = np.minimum.outer(x + w, x + w) - np.maximum.outer(x, x)
     gap = y[None, :] - (y + h)[:, None]  # from mark i's bottom down to mark j's top
-    tall = np.maximum.outer(y + h, y + h) - y[:, None]  # the pair's height, i on top
-    wide = np.maximum.outer(x + w, x + w) - np.minimum.outer(x, x)
-    pairs = ((y[:, None] <= y[None, :]) & (overlap >= 0.6 * np.minimum.outer(w, w)) & (gap <= 0.2 * median_h)
-             & (tall >= HALF * median_h) & (tall <= 1.25 * median_h) & (wide <= tall))
+    pairs = (y[:, None] <= y[None, :]) & (overlap >= 0.6 * np.minimum.outer(w, w)) & (gap <= reach)
     np.fill_diagonal(pairs, False)
-    joined, out = set(), []
     for i, j in np.argwhere(pairs).tolist():
-        if i in joined or j in joined:
-            continue
-        a, b = short[i], short[j]
-        joined.update((i, j))
-        x0, y0 = min(a[0], b[0]), a[1]
-        out.append((x0, y0, max(a[0] + a[2], b[0] + b[2]) - x0, max(a[1] + a[3], b[1] + b[3]) - y0, a[4] + b[4]))
+        if i not in joined and j not in joined and digit_sized([i, j]):
+            join([i, j])
     if not out:
         return kept
     gone = {id(short[i]) for i in joined}
     return [k for k in kept if id(k) not in gone] + out
+
+
+def connected_components(linked: np.ndarray) -> list[list[int]]:
+    """The groups of items that a symmetric (n, n) bool relation links, directly or through others."""
+    group = [-1] * len(linked)
+    groups: list[list[int]] = []
+    for start in range(len(linked)):
+        if group[start] >= 0:
+            continue
+        group[start], members, todo = len(groups), [start], [start]
+        while todo:
+            for j in np.flatnonzero(linked[todo.pop()]).tolist():
+                if group[j] < 0:
+                    group[j] = group[start]
+                    members.append(j)
+                    todo.append(j)
+        groups.append(members)
+    return groups
 
 
 def _merge_fragments(groups: list) -> list:
@@ -669,12 +704,13 @@ def _same_digit(first: np.ndarray, second: np.ndarray, pairs: bool = False, lift
     # a loop or tail that came off (a slanted 8's lower loop): small, touching, and the whole still digit-shaped
     loop = ((x_overlap >= -2) & (y_gap <= 2) & (short < 0.6 * tall) & (merged_h <= 1.2 * tall)
             & (merged_w <= 1.2 * merged_h))
-    # a bar written apart on top (a 5's flag, a 7's top): flat, touching the top of a taller piece that
-    # it overlaps, or floating above it (FLAG_GAP: a flag written as a stroke of its own, lifted off),
-    # or, beginning within a quarter of that piece's height to its right, running on to the right (a
-    # 5's flag, drawn from the top of its upright: never one ending left of the piece, which is the
-    # flag of the digit before); the whole no wider than a wide digit
-    bar = (y_gap <= (np.maximum(2, FLAG_GAP * tall) if lifted else 2)) & (short <= 0.35 * tall)
+    # a bar written apart on top (a 5's flag, a 7's top): flat (at most half as tall as it is wide, and
+    # as the other piece is tall: a flag rising steeply to the right, or over a small body), touching
+    # the top of a taller piece that it overlaps, or floating above it (FLAG_GAP: a flag written as a
+    # stroke of its own, lifted off), or, beginning within a quarter of that piece's height to its
+    # right, running on to the right (a 5's flag, drawn from the top of its upright: never one ending
+    # left of the piece, which is the flag of the digit before); the whole no wider than a wide digit
+    bar = (y_gap <= (np.maximum(2, FLAG_GAP * tall) if lifted else 2)) & (short <= 0.5 * tall)
     if bar.any():  # (rarely: most pairs are two digits side by side, of a height)
         a_bar = ah <= bh  # (the bar is the shorter)
         thin = np.where(a_bar, ah <= 0.5 * aw, bh <= 0.5 * bw)
