@@ -1135,6 +1135,27 @@ def test_edge_commands_run_without_tensorflow(tmp_path):
     assert len([l for l in done.stdout.splitlines() if l.startswith("{")]) == 2
 
 
+@pytest.mark.parametrize("kind", ["colour, 0-1", "colour, 0-255", "grey, 0-1", "colour and alpha, 0-1"])
+def test_a_32_bit_float_tiff_is_read(tmp_path, capfd, kind):
+    """A 32-bit floating-point TIFF (a scanner's or an image editor's HDR file): OpenCV's colour read
+    refuses it, with a warning of its own on stderr, and it was skipped as "not a readable image".
+    It is read as it is and brought to 8 bits (0-1 as light, or 0-255), a transparent background
+    flattened, with nothing from OpenCV on stderr."""
+    jpeg = cv2.imread(str(SAMPLES / "frame_000.jpg"))
+    light = jpeg.astype(np.float32) / 255
+    image = {"colour, 0-1": light, "colour, 0-255": light * 255,
+             "grey, 0-1": cv2.cvtColor(light, cv2.COLOR_BGR2GRAY),
+             "colour and alpha, 0-1": np.dstack([light, np.ones(light.shape[:2], np.float32)])}[kind]
+    path = tmp_path / "scan.tiff"
+    assert cv2.imwrite(str(path), image)
+    capfd.readouterr()
+    frame = camera.read_image(path)
+    assert frame.error is None and frame.image.dtype == np.uint8 and frame.image.shape == (480, 640, 3)
+    grey = cv2.cvtColor(cv2.cvtColor(jpeg, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    assert np.abs(frame.image.astype(int) - (grey if kind.startswith("grey") else jpeg)).max() <= 1
+    assert capfd.readouterr().err == ""
+
+
 HEIC = ROOT / "tests" / "data" / "frame_000_turned.heic"  # camera_demo/samples/frame_000.jpg, stored turned 90
 # degrees clockwise with EXIF orientation 8 (turn back to view), as a phone stores a photo taken sideways:
 # pillow-heif 1.8.1 at quality 50 wrote it, the orientation as HEIF's irot box, as an iPhone does

@@ -76,14 +76,32 @@ def _quietly(factory, source):
 
 
 def read_image(path: Path) -> Frame:
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)  # applies EXIF orientation, as phones expect
+    image = _quietly(cv2.imread, str(path))  # (colour, 8 bits; applies EXIF orientation, as phones expect)
     if image is None and _is_heif(path):  # (by its content: a photo renamed .jpg is one too)
         return _read_heif(path)
-    if image is None:
-        return Frame(str(path), 0, None, f"{path}: not a readable image; skipped")
+    if image is None:  # a 32-bit float TIFF (a scanner's or an editor's HDR file) opens only as it is
+        image = _as_8bit(_quietly(lambda name: cv2.imread(name, cv2.IMREAD_UNCHANGED), str(path)))
+        if image is None:
+            return Frame(str(path), 0, None, f"{path}: not a readable image; skipped")
+        return Frame(str(path), 0, image, still=True)
     if path.suffix.lower() in ALPHA_FORMATS:
         image = _flattened(cv2.imread(str(path), cv2.IMREAD_UNCHANGED), image)
     return Frame(str(path), 0, image, still=True)
+
+
+def _as_8bit(raw: np.ndarray | None) -> np.ndarray | None:
+    """A floating-point image (0-1, as such files hold light; or 0-255) as 8-bit BGR, a transparent
+    background flattened as for a PNG; None for anything else (what the colour read refused)."""
+    if raw is None or raw.dtype.kind != "f" or raw.ndim not in (2, 3) or raw.size == 0:
+        return None
+    raw = np.nan_to_num(raw.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    scale = 255.0 if float(raw.max()) <= 1.0 else 1.0
+    raw = np.clip(raw * scale, 0, 255).astype(np.uint8)
+    if raw.ndim == 2 or raw.shape[2] == 1:
+        return cv2.cvtColor(raw, cv2.COLOR_GRAY2BGR)
+    if raw.shape[2] == 4:
+        return _flattened(raw, np.ascontiguousarray(raw[..., :3]))
+    return np.ascontiguousarray(raw[..., :3])
 
 
 def _is_heif(path: Path) -> bool:
