@@ -99,9 +99,7 @@ def _as_8bit(raw: np.ndarray | None) -> np.ndarray | None:
     raw = np.clip(raw * scale, 0, 255).astype(np.uint8)
     if raw.ndim == 2 or raw.shape[2] == 1:
         return cv2.cvtColor(raw, cv2.COLOR_GRAY2BGR)
-    if raw.shape[2] == 4:
-        return _flattened(raw, np.ascontiguousarray(raw[..., :3]))
-    return np.ascontiguousarray(raw[..., :3])
+    return _opaque(raw)
 
 
 def _is_heif(path: Path) -> bool:
@@ -129,14 +127,20 @@ def _read_heif(path: Path) -> Frame:
         except Exception as e:  # libheif's own errors: a broken or unsupported file is the user's
             reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
             return Frame(str(path), 0, None, f"{path}: not a readable HEIC/HEIF image ({reason}); skipped")
-        if raw.ndim == 2 or raw.shape[2] == 3:
-            return Frame(str(path), 0, raw, still=True)
-        return Frame(str(path), 0, _flattened(raw, np.ascontiguousarray(raw[..., :3])), still=True)
+        return Frame(str(path), 0, _opaque(raw), still=True)
     return Frame(str(path), 0, None, f"{path}: a HEIC/HEIF photo (an iPhone's format), which OpenCV cannot read; "
                                       "pip install pi-heif to read it, or convert it to JPEG; skipped")
 
 
 ALPHA_FORMATS = {".png", ".webp", ".tif", ".tiff"}  # can carry transparency (a photo, a JPEG, cannot)
+
+
+def _opaque(raw: np.ndarray) -> np.ndarray:
+    """An 8-bit image as read whole: with an alpha channel, its colours with the transparent background
+    flattened (_flattened); else as it is."""
+    if raw.ndim == 3 and raw.shape[2] == 4:
+        return _flattened(raw, np.ascontiguousarray(raw[..., :3]))
+    return raw
 
 
 def _flattened(raw: np.ndarray | None, image: np.ndarray) -> np.ndarray:
