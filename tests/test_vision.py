@@ -1418,6 +1418,55 @@ def test_a_faint_mark_alone_is_not_a_digit():
     assert len(blobs) == 3
 
 
+def a_light_digit_among_dark_ones(index: int, strength: float, blur: float):
+    """Four dark MNIST test digits (0, 0, 0 and 3, at 0.9 of the ink) in a row and, third, test digit
+    `index` written at `strength` of the ink; cells of 64 pixels, blurred by `blur`. Returns the
+    frame and its text."""
+    m = data.load()
+    dark = [i for i in range(300) if m.y_test[i] in (0, 8, 3)][:4]
+    digits = [dark[0], dark[1], index, dark[2], dark[3]]
+    page, x = np.full((480, 640), 228.0), 40
+    for i in digits:
+        d = cv2.resize(m.x_test[i], (64, 64), interpolation=cv2.INTER_CUBIC).astype(float) / 255
+        page[200:264, x : x + 64] *= 1 - (strength if i == index else 0.9) * np.clip(d, 0, 1)
+        x += 57
+    page = cv2.GaussianBlur(page, (0, 0), blur)
+    return cv2.cvtColor(np.clip(page, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR), "".join(str(m.y_test[i]) for i in digits)
+
+
+@pytest.mark.parametrize("index, strength, blur", [(2508, 0.5, 0.8), (2508, 0.5, 1.2), (2508, 0.6, 1.2), (7178, 0.5, 1.2),
+                                                   (8065, 0.85, 1.2)])
+def test_a_light_thin_digit_among_dark_ones_is_found_whole(reader, index, strength, blur):
+    """A thin 6 (test digit 2508) or 5 (7178) written lightly beside dark digits: at the search's half
+    size its strokes, averaged with the paper around them, fall under the low level in places, and
+    it fell apart into pieces too small to keep (read "0003"). Strokes are now followed down to a
+    lower level to find marks, and each crop is still cut at the low level (_three_levels). The
+    last case, a bold 8 whose loops a grey halo at the lower level fills, is still no solid blob:
+    marks are measured by their ink above the low level (_measured_at)."""
+    frame, text = a_light_digit_among_dark_ones(index, strength, blur)
+    assert reader.read(frame).text == text
+
+
+@given(st.integers(0, 2**32 - 1), st.floats(0.005, 0.05))
+@settings(max_examples=20, deadline=None)
+def test_marks_are_measured_by_their_ink_above_the_low_level(seed, density):
+    """segment._followed: every mark found at the follow level (or piece of one too big to be one
+    digit) has the box and area of its pixels above the low level, against cv2.boundingRect of those
+    pixels; a mark too big is its pieces, each kept where it reaches the high level."""
+    from digitedge.vision.segment import _above, _followed, threshold
+
+    rng = np.random.default_rng(seed)
+    ink = cv2.GaussianBlur((rng.random((60, 80)) < density).astype(np.uint8) * 255, (5, 5), 0)
+    keep, labels, stats, _ = threshold(ink, 0, (15, 60))
+    weak = _above(ink, 45)
+    keep, labels, stats, tallest = _followed(ink, keep, labels, stats, weak, 60)
+    assert len(keep) == len(stats) == len(tallest) and labels.max() < len(stats)
+    for i in np.unique(labels[weak > 0]):
+        mine = ((labels == i) & (weak > 0)).view(np.uint8)
+        assert stats[i].tolist() == [*cv2.boundingRect(mine), int(mine.sum())]
+        assert keep[i] == bool((ink[labels == i] > 60).any())
+
+
 def washed_out_by_glare(seed: int, strength: float):
     """Two rows of five MNIST test digits on plain paper, photographed (lit from one side), and a
     lamp's reflection centred on one of them (a Gaussian patch, sigma 45 pixels), moving each pixel

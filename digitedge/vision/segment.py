@@ -143,17 +143,80 @@ def threshold(ink: np.ndarray, min_contrast: int, levels: tuple[float, float] | 
     Returns (keep, labels, stats, low): the connected components of the low mask, which reach high,
     and the low level."""
     low, high = levels or _levels(ink, min_contrast)
-    _, weak = cv2.threshold(ink, low, 255, cv2.THRESH_BINARY)
-    weak = cv2.morphologyEx(weak, cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))  # mend hairline breaks
-    n, labels, stats = labelled(weak)
+    n, labels, stats = labelled(_above(ink, low))
     keep = np.zeros(n, bool)
     keep[labels[ink > high]] = True
     keep[0] = False
     return keep, labels, stats, low
 
 
+def _above(ink: np.ndarray, level: float) -> np.ndarray:
+    """The mask of the ink above `level` (0/255), hairline breaks mended."""
+    _, weak = cv2.threshold(ink, level, 255, cv2.THRESH_BINARY)
+    return cv2.morphologyEx(weak, cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))
+
+
+def _followed(ink: np.ndarray, keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, weak: np.ndarray, high: float):
+    """The marks found by following strokes below the low level (threshold's keep, labels, stats at the
+    follow level: _three_levels), measured by their ink above it (`weak`: _above(ink, low)), where
+    their crops are cut: each mark's box and area are its pieces' there (the grey halo followed
+    around a bold 8 fills its loops, but it is no solid blob; the halo around a speck, a comma's dot,
+    does not make it big enough to keep). Pieces joined only by faint ink into a mark over 1.5 times
+    the median kept mark's height or width are not one digit (a pen's tip and the hand's outline
+    under a line of digits; two digits side by side): they stay the pieces low finds, each kept where
+    it reaches `high`. Returns (keep, labels, stats, tallest): `tallest`, the height of each mark's
+    tallest piece (_components)."""
+    n = len(stats)
+    count, pieces, box = labelled(weak)
+    on = pieces > 0
+    of = np.zeros(count, np.intp)
+    of[pieces[on]] = labels[on]  # (every pixel of a piece has the same label)
+    of, box = of[1:], box[1:].astype(np.int64)
+    x0, y0 = np.full(n, 1 << 30, np.int64), np.full(n, 1 << 30, np.int64)
+    x1, y1, tallest = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
+    np.minimum.at(x0, of, box[:, 0])
+    np.minimum.at(y0, of, box[:, 1])
+    np.maximum.at(x1, of, box[:, 0] + box[:, 2])
+    np.maximum.at(y1, of, box[:, 1] + box[:, 3])
+    np.maximum.at(tallest, of, box[:, 3])
+    area = np.bincount(of, weights=box[:, 4], minlength=n).astype(np.int64)
+    joined = np.bincount(of, minlength=n) > 1
+    empty = area == 0
+    x0[empty] = y0[empty] = x1[empty] = y1[empty] = 0
+    w, h = x1 - x0, y1 - y0
+    stats = np.stack([x0, y0, w, h, area], axis=1).astype(np.int32)
+    marks = np.flatnonzero(keep & (area >= 6))
+    if not joined[marks].any():
+        return keep, labels, stats, tallest
+    too_big = joined & keep & ((h > 1.5 * np.median(h[marks])) | (w > 1.5 * np.median(w[marks])))
+    if not too_big.any():
+        return keep, labels, stats, tallest
+    apart = too_big[labels]  # those marks' pixels: relabelled as their pieces (n + piece - 1), the rest paper
+    labels = labels.astype(np.int32)
+    labels[apart] = np.where(on[apart], pieces[apart].astype(np.int32) + n - 1, 0)
+    mine = too_big[of]
+    kept = np.zeros(count - 1, bool)
+    reach = pieces[ink > high].astype(np.intp)
+    kept[reach[reach > 0] - 1] = True  # (the pieces reaching high)
+    keep = np.concatenate([keep & ~too_big, kept & mine])
+    stats = np.vstack([stats, np.where(mine[:, None], box, 0).astype(np.int32)])
+    return keep, labels, stats, np.concatenate([tallest, np.where(mine, box[:, 3], 0)])
+
+
 def _levels(ink: np.ndarray, min_contrast: int) -> tuple[float, float]:
     """threshold's low and high levels for this ink."""
+    return _three_levels(ink, min_contrast)[1:]
+
+
+def _three_levels(ink: np.ndarray, min_contrast: int) -> tuple[float, float, float]:
+    """(follow, low, high): marks are found by following their strokes down to `follow` from `high`, and
+    their crops are cut at `low` (_levels). A thin or lightly written digit beside dark ones fades
+    under `low` in places (at the search's half size a pen's 1-2 pixel line is diluted by the paper
+    around it): followed down to `follow`, it is found whole, where at `low` it fell apart into pieces
+    too small to keep. Its crop is still cut at `low` within what was found (a pixel of the found
+    pixels around it: _at_full), so a digit found whole is not read with the grey halo around it.
+    `follow` is `low` lowered to 0.2 of the peak (from 0.25), to 3/4 of min_contrast and no lower than
+    four times the grain (paper's texture)."""
     hist = cv2.calcHist([every(ink, 2)], [0], None, [256], [0, 256]).ravel()
     cdf = np.cumsum(hist)
     # the level a tenth of the frame reaches (the paper's grain, what a shadow leaves), the darkest ink in
@@ -165,7 +228,8 @@ def _levels(ink: np.ndarray, min_contrast: int) -> tuple[float, float]:
         # its ink down, to half of min_contrast, but stays well above the grain (not on blank paper,
         # whose peak is its grain: a faint floor there grows specks into digit-sized marks)
         floor = min(min_contrast, max(0.5 * min_contrast, 0.25 * peak, 3 * grain))
-    return max(floor, 0.25 * peak), max(1.5 * floor, 0.5 * peak)
+    low = max(floor, 0.25 * peak)
+    return min(low, max(0.75 * min_contrast, 0.2 * peak, 4 * grain)), low, max(1.5 * floor, 0.5 * peak)
 
 
 RULED = 8  # ink levels: lines this strong within the sheet make it ruled or squared (plain paper's noise there: 2-7)
@@ -310,8 +374,13 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     paper, edges, sheet, _ = paper_estimate(find, polarity, small, window, stroke, 1 / f, sheet)
     ink, horizontal, vertical = remove_lines(ink_over(find, paper, polarity), max(1, shortest // f), span, 1 / f)
     ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
-    low, high = _levels(ink, cfg.min_contrast)
-    keep, labels, stats, _ = threshold(ink, cfg.min_contrast, (low, high))
+    follow, low, high = _three_levels(ink, cfg.min_contrast)
+    keep, labels, stats, _ = threshold(ink, cfg.min_contrast, (follow, high))
+    if follow < low:  # marks measured by their ink above low, as their crops are cut (_followed)
+        weak = _above(ink, low)  # (the marks as low finds them)
+        keep, labels, stats, tallest = _followed(ink, keep, labels, stats, weak, high)
+    else:
+        tallest = None
     # glare washing out ink: looked for on a page of dark ink, but not on ruled or squared paper (where
     # the page's own light passes for glare, what is left of its lines, brought back by the gain, makes
     # marks of a square's size), nor where a hard shadow crosses the view (the band of its lit side
@@ -326,6 +395,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         # paper lines too faint to count as ruling taken out, as the first look takes them out
         lifted = cv2.subtract(remove_lines(lifted, max(1, shortest // f), span, 1 / f)[0], edges)
         keep, labels, stats, levels = _washed_out(lifted, gain, keep, labels, stats, (low, high))
+        if tallest is not None:  # (a mark added is one piece)
+            tallest = np.concatenate([tallest, stats[len(tallest) :, cv2.CC_STAT_HEIGHT]])
     if f > 1:  # the same ink at full size, for the crops (made where a blob needs it)
         wiped = cv2.add(cv2.add(horizontal, vertical), edges)
         full = _full_ink(gray, paper, wiped, polarity)
@@ -334,7 +405,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     if back is not None:
         warp = np.diag([1 / rectified_at, 1 / rectified_at, 1.0]) @ back @ np.diag([rectified_at / scale, rectified_at / scale, 1.0])
     out, at = [], Placement(scale, margin, size, warp)
-    found = _components(keep, stats, labels.shape, cfg, 1 / f)
+    found = _components(keep, stats, labels.shape, cfg, 1 / f, tallest)
     keep[[i for g in found for i in g[4]]] = True  # (the mask shows the faint pieces joined, _faint_pieces)
     boxes = np.array([g[:4] for g in found], np.float64).reshape(-1, 4)
     on = on_sheet(sheet, boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2, labels.shape).tolist()
@@ -356,6 +427,11 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         if max(w, h) > 2.5 * typical and _is_bar(shape):
             continue  # a pen lying on the page, a ruler's shadow: a long straight solid bar
         washed_out = [levels[i] for i in ids if i in levels] if levels else None
+        if f == 1 and follow < low and not washed_out:  # (searched at full size: its crop is what low finds of it)
+            shape, x, y = _tight(cv2.bitwise_and(shape, weak[y : y + h, x : x + w]), x, y)
+            if shape is None:
+                continue
+            h, w = shape.shape
         if f > 1:
             shape, x, y, region = _at_full(shape, x, y, f, full_lit if washed_out else full, (H, W),
                                            min(washed_out) if washed_out else low)
@@ -439,6 +515,14 @@ def _at_full(shape: np.ndarray, x: int, y: int, f: int, full, size: tuple[int, i
     return shape[by : by + bh, bx : bx + bw], x0 + bx, y0 + by, window[by : by + bh, bx : bx + bw]
 
 
+def _tight(shape: np.ndarray, x: int, y: int):
+    """A shape cut to its tight box: (shape, x, y), or (None, x, y) where it is empty."""
+    bx, by, bw, bh = cv2.boundingRect(shape)
+    if bw == 0:
+        return None, x, y
+    return shape[by : by + bh, bx : bx + bw], x + bx, y + by
+
+
 def _is_rule(shape: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray, x: int, y: int, px: float = 1.0) -> bool:
     """A ruler-straight bar no thicker than the paper lines it runs between: the side of a printed
     box (a form's digit boxes) or a table's rule. A handwritten 1 is a pen stroke, thicker than a
@@ -509,9 +593,14 @@ def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int,
     return Candidate(at.box((x + bx, y + by, bw, bh)), crop, support, flat=at.flat((x + bx, y + by, bw, bh)))
 
 
-def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg: SegmentConfig, px: float = 1.0):
+def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg: SegmentConfig, px: float = 1.0,
+                tallest: np.ndarray | None = None):
     """Kept components, merged where a stroke broke, filtered to digit-like sizes: (x, y, w, h, ids).
-    `px`: the size of shape's pixels, in the processing scale's."""
+    `px`: the size of shape's pixels, in the processing scale's. `tallest`: for components followed
+    down below the low level (_three_levels), the height of each one's tallest piece above it (None:
+    each is one piece). A mark none of whose pieces is of a digit's least height there was found
+    only by following faint strokes: it is a digit beside others found without that (a light digit
+    beside dark ones), never alone (a thin scratch on blank paper, joined up, reads as a 1)."""
     H, W = shape
     min_h = max(cfg.min_pixels * px, cfg.min_height * H)
     ids = np.flatnonzero(keep)
@@ -535,9 +624,14 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
         if w > 2.5 * h and area < 0.12 * w * h:
             continue  # a long thin line (a tilted rule, a table edge), not a row of touching digits
         kept.append((x0, y0, w, h, ids))
+    if tallest is not None:
+        whole = [k for k in kept if max(tallest[i] for i in k[4]) >= min_h]
+        kept = kept if whole else []
+    else:
+        whole = kept
     if not kept:
         return []
-    median_h = float(median([k[3] for k in kept]))  # (statistics: NumPy's costs 50 times more for a few numbers)
+    median_h = float(median([k[3] for k in whole]))  # (statistics: NumPy's costs 50 times more for a few numbers)
     # two halves of a digit are joined before short marks are dropped: a half may be as short as a comma
     return [k for k in _halves([k for k in kept if not (k[2] > 3 * k[3] and k[3] < 0.6 * median_h)], median_h)  # dashes, underlines
             if k[3] >= cfg.min_relative_height * median_h]  # dots, commas
