@@ -165,20 +165,25 @@ def _rejection(command):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per frame.")
 @click.option("--max-frames", type=click.IntRange(1), default=None, help="Stop after this many frames [default: until the source ends or q].")
 @click.option("--steady/--no-steady", default=True, help="Vote over recent frames so a still sheet's reading does not flicker.")
+@click.option("--skip-unchanged/--read-every-frame", default=True,
+              help="Keep the last reading while the view has not changed (a still sheet under a camera on a stand; "
+                   "read again every 5th frame all the same), instead of reading every frame.")
 @click.option("--threads", type=click.IntRange(1), default=None, help="Inference threads [default: the runtime's choice].")
 @_rejection
-def camera(source, model, record, no_display, as_json, max_frames, steady, threads, min_confidence, min_margin):
+def camera(source, model, record, no_display, as_json, max_frames, steady, skip_unchanged, threads, min_confidence, min_margin):
     """Live recognition from a webcam, a video, an image or a folder. Keys: q quit, s snapshot, m mask."""
     from digitedge.vision import camera as cam
 
     with _user_errors():
         summary = cam.run(source, model, record=record, display=not no_display, as_json=as_json,
-                          max_frames=max_frames, steady=steady, threads=threads,
-                          min_confidence=min_confidence, min_margin=min_margin, log=_echo)
+                          max_frames=max_frames, steady=steady, threads=threads, min_confidence=min_confidence,
+                          min_margin=min_margin, skip_unchanged=skip_unchanged, log=_echo)
     if summary["frames"] == 0:
         raise click.ClickException(f"no frame could be read from {source}")
     if not as_json:
+        kept = summary["frames"] - summary["read"]
         _echo(f"{summary['frames']} frames, {summary['mean_ms']:.1f} ms of processing per frame"
+              + (f" ({summary['read']} read, {summary['read_ms']:.1f} ms each; {kept} unchanged, keeping the reading)" if kept else "")
               + (f"; wrote {record}" if record else ""), err=True)
 
 

@@ -906,6 +906,65 @@ def test_no_camera():
         camera.run("3", str(MODEL), display=False, capture_factory=lambda _: FakeCapture([], opened=False))
 
 
+def _sensor(frame, rng, sigma=4.0):
+    """The frame as a camera on a stand sends it again: fresh noise (sigma levels a pixel), JPEG at 80."""
+    noisy = np.clip(frame + rng.normal(0, sigma, frame.shape), 0, 255).astype(np.uint8)
+    return cv2.imdecode(cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, 80])[1], cv2.IMREAD_COLOR)
+
+
+def test_a_still_view_is_compared_not_read():
+    """A frame differing from the last one read only by a sensor's noise keeps its reading, and is read
+    again every REREAD-th frame; a new stroke, the sheet moved by a pixel, or more light is read at
+    once, and the frames after it are compared with it."""
+    frame = cv2.imread(str(SAMPLES / "frame_000.jpg"))
+    rng = np.random.default_rng(0)
+    view = camera.StillView()
+    kept = [view.unchanged(_sensor(frame, rng)) for _ in range(2 * camera.REREAD + 2)]
+    assert kept == ([False] + [True] * (camera.REREAD - 1)) * 2 + [False, True]
+    stroke = frame.astype(np.float64)
+    stroke[200:220, 300:302] -= 60  # a stroke 2 pixels wide, 60 levels darker than the paper
+    shifted = cv2.warpAffine(frame, np.float32([[1, 0, 1], [0, 1, 0]]), frame.shape[1::-1], borderMode=cv2.BORDER_REPLICATE)
+    for changed in (stroke, shifted, frame * 1.06):
+        view = camera.StillView()
+        assert [view.unchanged(_sensor(f, rng)) for f in (frame, frame, changed, changed)] == [False, True, False, True]
+    view = camera.StillView()  # a frame it cannot compare (not 8-bit) is always read
+    assert not any(view.unchanged(frame.astype(np.float32)) for _ in range(3))
+
+
+def test_the_camera_keeps_the_reading_of_an_unchanged_view():
+    """On a camera on a stand: the same texts as reading every frame, from a third of the readings;
+    the first frame of another sheet is read, not kept."""
+    rng = np.random.default_rng(1)
+    first, labels_a, _ = paper_with_digits([0, 1, 2])
+    second, labels_b, _ = paper_with_digits([3, 4, 5, 6])
+    stream = [_sensor(first, rng) for _ in range(7)] + [_sensor(second, rng) for _ in range(3)]
+    runs = {}
+    for skip in (True, False):
+        lines = []
+        summary = camera.run("0", str(MODEL), display=False, as_json=True, steady=False, skip_unchanged=skip,
+                             capture_factory=lambda _: FakeCapture(stream), log=lambda m, err=False: err or lines.append(m))
+        runs[skip] = ([json.loads(line)["text"] for line in lines], summary)
+    want = ["".join(map(str, labels_a))] * 7 + ["".join(map(str, labels_b))] * 3
+    assert runs[True][0] == runs[False][0] == want
+    assert (runs[True][1]["read"], runs[False][1]["read"]) == (3, 10)  # frames 0, 5 (REREAD) and 7 (the new sheet)
+    assert runs[True][1]["frames"] == 10 and runs[True][1]["mean_ms"] < runs[True][1]["read_ms"]
+
+
+def test_camera_command_says_what_it_read_and_what_it_kept(runner, tmp_path):
+    frame, labels, _ = paper_with_digits([0, 1, 2])
+    clip = tmp_path / "still.mp4"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"mp4v"), 10.0, (frame.shape[1], frame.shape[0]))
+    for _ in range(6):
+        writer.write(frame)
+    writer.release()
+    kept = runner.invoke(cli, ["camera", "--source", str(clip), "--no-display"])
+    every = runner.invoke(cli, ["camera", "--source", str(clip), "--no-display", "--read-every-frame"])
+    assert kept.exit_code == every.exit_code == 0, kept.output + every.output
+    assert "6 frames" in kept.output and "(2 read," in kept.output and "4 unchanged, keeping the reading" in kept.output
+    assert "6 frames" in every.output and "unchanged" not in every.output
+    assert "".join(map(str, labels)) in kept.output
+
+
 def test_steady_readings_on_a_still_sheet():
     stab = camera.Stabilizer()
     from digitedge.vision.reader import Digit, Reading
