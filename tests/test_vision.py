@@ -974,6 +974,28 @@ def test_steady_readings_on_a_still_sheet():
     assert texts == ["7"] * len(flicker)
 
 
+def test_a_new_digit_in_a_tracked_place_is_read_at_once():
+    """A sheet put where the last one was: a sure reading that looks unlike the digit tracked there
+    starts its own votes (the last sheet's 7 does not outvote it); an unsure one that looks alike
+    still joins them (flicker)."""
+    m = data.load()
+    seven = m.x_test[0]  # a 7
+    other = next(m.x_test[i] for i in range(1, 100) if m.y_test[i] == 1)
+    box = (10, 10, 20, 30)
+    from digitedge.vision.reader import Digit, Reading
+
+    def frame(label, conf, img):
+        return Reading([Digit(label, conf, box, 0, img)], str(label), img)
+
+    stab = camera.Stabilizer()
+    assert [stab.update(frame(7, 0.95, seven)).text for _ in range(5)] == ["7"] * 5
+    assert stab.update(frame(1, 0.95, other)).text == "1"
+    stab = camera.Stabilizer()
+    assert [stab.update(frame(7, 0.95, seven)).text for _ in range(5)] == ["7"] * 5
+    assert stab.update(frame(1, 0.5, seven)).text == "7"  # unsure, and the same look: flicker
+    assert stab.update(frame(1, 0.5, other)).text == "7"  # unsure: one vote of six
+
+
 def test_predict_json_shape(runner):
     result = runner.invoke(cli, ["predict", str(SAMPLES / "frame_000.jpg"), "--json"])
     assert result.exit_code == 0, result.output
