@@ -238,12 +238,12 @@ class Stabilizer:
 # the whole pipeline for the reading it already has. A frame is compared with the last one read, both
 # shrunk to VIEW_SIDE pixels on their long side (a quarter of 640x480: averaging 4x4 pixels takes a
 # sensor's noise down to a quarter): where no pixel of it differs from that one's by more than
-# UNCHANGED levels, the view has not changed, and the reading stands. Noise differs by 5-9 levels there
-# (sigma 2-6 a pixel, JPEG at 80), 14-15 at sigma 10; a new stroke 2 pixels wide by 21-41 levels at a
-# contrast of 40-80, the sheet moved by a pixel by 50, the light by 3% by 12, a hand-held camera's shake
-# by 57-153 (benchmarks/still_view.py). A change too faint to pass UNCHANGED (a pale stroke, the
-# light creeping) is read all the same within REREAD frames: a still view is read every REREAD-th
-# frame, and those readings are the Stabilizer's votes.
+# UNCHANGED levels, the view has not changed, and the reading stands. There noise moves a pixel by
+# 6-10 levels at most (sigma 2-6 a pixel, JPEG at 80), 14-16 at sigma 10; a new stroke 2 pixels wide
+# moves it by 21-40 at a contrast of 40-80, the sheet moved by a pixel by 51, the light by 3% by 13,
+# a hand-held camera's shake by 57 or more, a median of 101 (benchmarks/still_view.py). A change too
+# faint to pass UNCHANGED (a pale stroke, the light creeping) is read all the same within REREAD
+# frames: a still view is read every REREAD-th frame, so the Stabilizer's votes stay fresh.
 VIEW_SIDE = 160
 UNCHANGED = 16
 REREAD = 5
