@@ -965,6 +965,20 @@ def test_camera_command_says_what_it_read_and_what_it_kept(runner, tmp_path):
     assert "".join(map(str, labels)) in kept.output
 
 
+def test_a_kept_reading_says_so_on_screen():
+    """The window's banner says when a frame kept the last reading (its time is the comparison's),
+    and the Stabilizer passes that on."""
+    from digitedge.vision.reader import Digit, Reading
+    frame, _, _ = paper_with_digits([0, 1])
+    img = np.zeros((28, 28), np.uint8)
+    read = Reading([Digit(7, 0.9, (10, 10, 20, 30), 0, img)], "7", img, 0.2)
+    kept = camera.Stabilizer().update(Reading(read.digits, "7", img, 0.2, kept=True))
+    assert kept.kept and not camera.Stabilizer().update(read).kept
+    banner = slice(0, 26)
+    assert not np.array_equal(camera.draw(frame, read)[banner], camera.draw(frame, kept)[banner])
+    assert np.array_equal(camera.draw(frame, read)[30:], camera.draw(frame, kept)[30:])
+
+
 def test_steady_readings_on_a_still_sheet():
     stab = camera.Stabilizer()
     from digitedge.vision.reader import Digit, Reading

@@ -231,7 +231,7 @@ class Stabilizer:
             confs = [c for lab, c in track["votes"] if lab == label]
             steady.append(Digit(label, float(np.mean(confs)), d.box, d.line, d.image))
         self.tracks = [t for t in self.tracks if t["missed"] <= self.forget]
-        return Reading(steady, text_of(steady), reading.mask, reading.ms)
+        return Reading(steady, text_of(steady), reading.mask, reading.ms, reading.kept)
 
 
 # A camera on a stand over a still sheet sends the same view frame after frame: reading each costs
@@ -313,7 +313,8 @@ def draw(frame: np.ndarray, reading: Reading, fps: float | None = None, show_mas
         cv2.rectangle(canvas, (x, y), (x + bw, y + bh), colour, thick)
         tag = f"{d.label} {d.confidence:.0%}" if d.label is not None else f"? {d.confidence:.0%}"
         cv2.putText(canvas, tag, (x, max(12, y - 4)), cv2.FONT_HERSHEY_SIMPLEX, font, colour, thick, cv2.LINE_AA)
-    banner = f"read: {reading.text or '-'}   {reading.ms:.1f} ms" + (f"   {fps:.1f} fps" if fps else "")
+    banner = (f"read: {reading.text or '-'}   {reading.ms:.1f} ms" + (" (view unchanged)" if reading.kept else "")
+              + (f"   {fps:.1f} fps" if fps else ""))
     cv2.rectangle(canvas, (0, 0), (w, int(26 * thick * small)), (0, 0, 0), -1)
     cv2.putText(canvas, banner, (6, int(19 * thick * small)), cv2.FONT_HERSHEY_SIMPLEX, font * 1.2, (255, 255, 255), thick, cv2.LINE_AA)
     side = max(28, min(56, round(56 * max(h, w) / 640)))  # the crops: twice the model's 28x28, or as they are
@@ -389,7 +390,7 @@ def run(source: str, model: str | None = None, record: str | None = None, displa
                 continue
             start = time.perf_counter()
             if still_view and not frame.still and still_view.unchanged(frame.image) and raw is not None:
-                reading = replace(raw, ms=(time.perf_counter() - start) * 1e3)  # the view as last read
+                reading = replace(raw, ms=(time.perf_counter() - start) * 1e3, kept=True)  # the view as last read
             else:
                 looked = (time.perf_counter() - start) * 1e3
                 raw = reading = reader.read(frame.image, still=frame.still)

@@ -49,6 +49,7 @@ class Reading:
     text: str
     mask: Mask = field(repr=False)  # the threshold mask; .image draws it
     ms: float = 0.0  # processing time of this frame, milliseconds
+    kept: bool = False  # the last frame's reading, kept: the view had not changed (camera.StillView)
 
 
 class DigitReader:
