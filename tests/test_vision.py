@@ -888,14 +888,19 @@ def test_camera_disconnect_keeps_the_recording(tmp_path, capsys):
     assert int(video.get(cv2.CAP_PROP_FRAME_COUNT)) == 4
 
 
-def test_recording_keeps_the_videos_frame_rate(tmp_path):
-    """A 25 fps video is recorded at 25 fps (it was written at 10 whatever the source)."""
-    frame, _, _ = paper_with_digits([0, 1, 2])
-    clip = tmp_path / "clip.mp4"
-    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"mp4v"), 25.0, (frame.shape[1], frame.shape[0]))
-    for _ in range(5):
+def still_clip(path, frames, fps):
+    """An mp4v video of one sheet of three digits, `frames` frames long; returns its path and labels."""
+    frame, labels, _ = paper_with_digits([0, 1, 2])
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (frame.shape[1], frame.shape[0]))
+    for _ in range(frames):
         writer.write(frame)
     writer.release()
+    return path, labels
+
+
+def test_recording_keeps_the_videos_frame_rate(tmp_path):
+    """A 25 fps video is recorded at 25 fps (it was written at 10 whatever the source)."""
+    clip, _ = still_clip(tmp_path / "clip.mp4", 5, 25.0)
     out = tmp_path / "rec.mp4"
     assert camera.run(str(clip), str(MODEL), record=str(out), display=False, log=lambda *a, **k: None)["frames"] == 5
     assert cv2.VideoCapture(str(out)).get(cv2.CAP_PROP_FPS) == pytest.approx(25.0)
@@ -951,12 +956,7 @@ def test_the_camera_keeps_the_reading_of_an_unchanged_view():
 
 
 def test_camera_command_says_what_it_read_and_what_it_kept(runner, tmp_path):
-    frame, labels, _ = paper_with_digits([0, 1, 2])
-    clip = tmp_path / "still.mp4"
-    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"mp4v"), 10.0, (frame.shape[1], frame.shape[0]))
-    for _ in range(6):
-        writer.write(frame)
-    writer.release()
+    clip, labels = still_clip(tmp_path / "still.mp4", 6, 10.0)
     kept = runner.invoke(cli, ["camera", "--source", str(clip), "--no-display"])
     every = runner.invoke(cli, ["camera", "--source", str(clip), "--no-display", "--read-every-frame"])
     assert kept.exit_code == every.exit_code == 0, kept.output + every.output
