@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from digitedge.errors import SourceError
+from digitedge.vision.paper import halved
 from digitedge.vision.reader import Digit, DigitReader, Reading, text_of
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".tif", ".tiff", ".webp", ".avif", ".heic", ".heif"}
@@ -276,7 +277,7 @@ def _shrunk_view(image: np.ndarray) -> np.ndarray | None:
     if image.dtype != np.uint8 or image.ndim not in (2, 3) or min(image.shape[:2]) < 4:
         return None
     while max(image.shape[:2]) >= 2 * VIEW_SIDE and min(image.shape[:2]) >= 2:
-        image = cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2), interpolation=cv2.INTER_AREA)
+        image = halved(image)
     h, w = image.shape[:2]
     f = VIEW_SIDE / max(h, w)
     return image if f >= 1 else cv2.resize(image, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)

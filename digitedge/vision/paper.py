@@ -274,9 +274,10 @@ def _quarter(gray: np.ndarray) -> np.ndarray:
     return halved(halved(gray))  # (two halvings are several times faster than one quartering)
 
 
-def halved(gray: np.ndarray) -> np.ndarray:
-    h, w = gray.shape
-    return cv2.resize(gray, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
+def halved(image: np.ndarray) -> np.ndarray:
+    """An image (grey or colour) averaged down to half its size."""
+    h, w = image.shape[:2]
+    return cv2.resize(image, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
 
 
 def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto", sheet: np.ndarray | None = None) -> float:

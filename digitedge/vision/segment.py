@@ -624,12 +624,8 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
         if w > 2.5 * h and area < 0.12 * w * h:
             continue  # a long thin line (a tilted rule, a table edge), not a row of touching digits
         kept.append((x0, y0, w, h, ids))
-    if tallest is not None:
-        whole = [k for k in kept if max(tallest[i] for i in k[4]) >= min_h]
-        kept = kept if whole else []
-    else:
-        whole = kept
-    if not kept:
+    whole = kept if tallest is None else [k for k in kept if max(tallest[i] for i in k[4]) >= min_h]
+    if not whole:
         return []
     median_h = float(median([k[3] for k in whole]))  # (statistics: NumPy's costs 50 times more for a few numbers)
     # two halves of a digit are joined before short marks are dropped: a half may be as short as a comma
