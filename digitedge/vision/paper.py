@@ -308,16 +308,16 @@ def pen_width(small: np.ndarray, factor: int, polarity: str = "auto", sheet: np.
     if peak < 40:
         return 0.0
     _, mask = cv2.threshold(contrast, 0.5 * peak, 255, cv2.THRESH_BINARY)
-    n, labels, stats = labelled(mask)
-    x, y, bw, bh, area = stats.T
-    # marks shaped like a digit (from a 1 to a wide 0): not a band along the sheet's edge, the rim of
-    # a shadow, or a pen lying on the page, which would pass for one very thick stroke
-    strokes = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h) & (bh < 0.95 * h) & (area >= 4) & (bw >= 0.15 * bh) & (bw <= 2 * bh)
-    strokes[0] = False
-    if sheet is not None:  # and on the sheet (find_sheet): a desk's grain is no handwriting
-        strokes &= on_sheet(sheet, x + bw / 2, y + bh / 2, (h, w))
-    if not strokes.any():
-        return 0.0
+    n, labels, stats, strokes = _digit_marks(mask, sheet)
+    if not strokes.any():  # none shaped like a digit: a digit on a hard shadow's edge can run on into the
+        # thin rim the closing leaves along the edge (a 2 whose bar lies on it: one mark more than
+        # twice as wide as it is tall); an opening three pixels across parts them, keeping only
+        # strokes at least that wide (12 of the frame's pixels at a quarter: thick enough to matter)
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        n, labels, stats, strokes = _digit_marks(mask, sheet)
+        if not strokes.any():
+            return 0.0
+    area = stats[:, cv2.CC_STAT_AREA]
     # each mark's own width (as normalize.stroke_width); the width of the mark holding the median
     # pixel of ink, so two thick digits count for more than five thin ticks; but never more than the
     # second-widest mark's, so one soft shadow that the closing picks up as a fat blob cannot shrink
@@ -329,6 +329,21 @@ def pen_width(small: np.ndarray, factor: int, polarity: str = "auto", sheet: np.
     if len(widths) > 1:
         width = min(width, float(widths[order][-2]))
     return width * factor
+
+
+def _digit_marks(mask: np.ndarray, sheet: np.ndarray | None):
+    """pen_width's marks: (n, labels, stats) of the mask, and which marks are shaped like a digit (from
+    a 1 to a wide 0): not a band along the sheet's edge, the rim of a shadow, or a pen lying on the
+    page, which would pass for one very thick stroke; and on the sheet (find_sheet's, if given: a
+    desk's grain is no handwriting)."""
+    h, w = mask.shape
+    n, labels, stats = labelled(mask)
+    x, y, bw, bh, area = stats.T
+    strokes = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h) & (bh < 0.95 * h) & (area >= 4) & (bw >= 0.15 * bh) & (bw <= 2 * bh)
+    strokes[0] = False
+    if sheet is not None:
+        strokes &= on_sheet(sheet, x + bw / 2, y + bh / 2, (h, w))
+    return n, labels, stats, strokes
 
 
 def flatten(gray: np.ndarray, polarity: str = "auto", small: np.ndarray | None = None,
