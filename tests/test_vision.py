@@ -367,6 +367,20 @@ def test_a_thick_digit_on_the_edge_of_the_phones_shadow_is_a_close_up(reader, pe
     assert pen_width(small, 4, "dark-on-light", find_sheet(halved(small), "dark-on-light")[0]) > 10
     assert reader.read(image, still=True).text == "2"
 
+def test_a_row_of_small_printed_digits_is_not_a_close_up(reader):
+    """fonts.py's plain font at scale 2 (digits about 20 pixels tall, strokes 3): at a quarter of the
+    size the row merges into one mark, no digit's shape. The opening pen_width then looks through
+    leaves its solid core, which measured 10.3 pixels wide and shrank the frame as a close-up
+    (read as 293524); a core is no stroke."""
+    from benchmarks.fonts import printed
+    from digitedge.vision.paper import THICKEST, find_sheet, halved, pen_width
+
+    frame = printed("293604", cv2.FONT_HERSHEY_PLAIN, 2.0, 3)
+    small = halved(halved(frame))
+    assert pen_width(small, 4, "dark-on-light", find_sheet(halved(small), "dark-on-light")[0]) <= THICKEST
+    assert reader.read(frame).text == "293604"
+
+
 def test_a_pen_lying_on_the_page_is_not_read(reader):
     """A pen (a straight solid bar 350 pixels long, 12-13 wide, at a slant) below two rows of
     digits: not a row of digits (these read as 55555 and 222), and the digits are read."""

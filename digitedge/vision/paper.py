@@ -309,21 +309,27 @@ def pen_width(small: np.ndarray, factor: int, polarity: str = "auto", sheet: np.
         return 0.0
     _, mask = cv2.threshold(contrast, 0.5 * peak, 255, cv2.THRESH_BINARY)
     n, labels, stats, strokes = _digit_marks(mask, sheet)
-    if not strokes.any():  # none shaped like a digit: a digit on a hard shadow's edge can run on into the
-        # thin rim the closing leaves along the edge (a 2 whose bar lies on it: one mark more than
-        # twice as wide as it is tall); an opening three pixels across parts them, keeping only
-        # strokes at least that wide (12 of the frame's pixels at a quarter: thick enough to matter)
+    opened = not strokes.any()
+    if opened:  # none shaped like a digit: a digit on a hard shadow's edge can run on into the thin rim
+        # the closing leaves along the edge (a 2 whose bar lies on it: one mark more than twice as wide
+        # as it is tall); an opening three pixels across parts them, keeping only strokes at least
+        # that wide (12 of the frame's pixels at a quarter: thick enough to matter)
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
         n, labels, stats, strokes = _digit_marks(mask, sheet)
-        if not strokes.any():
-            return 0.0
     area = stats[:, cv2.CC_STAT_AREA]
     # each mark's own width (as normalize.stroke_width); the width of the mark holding the median
     # pixel of ink, so two thick digits count for more than five thin ticks; but never more than the
     # second-widest mark's, so one soft shadow that the closing picks up as a fat blob cannot shrink
     # a frame of thin handwriting by itself
     boundary = np.bincount(labels[cv2.subtract(mask, cv2.erode(mask, np.ones((3, 3), np.uint8))) > 0], minlength=n)
-    widths, areas = 2.0 * area[strokes] / np.maximum(boundary[strokes], 1), area[strokes]
+    own = 2.0 * area / np.maximum(boundary, 1)
+    if opened:  # what is left of a small mark by the opening is its solid core, not a stroke (a row of
+        # small printed digits, merged at a quarter of the size, measured as 10 pixels wide): a
+        # stroke is at most a quarter of its digit's height
+        strokes &= 4 * own <= stats[:, cv2.CC_STAT_HEIGHT]
+    if not strokes.any():
+        return 0.0
+    widths, areas = own[strokes], area[strokes]
     order = np.argsort(widths)
     width = float(widths[order][np.searchsorted(np.cumsum(areas[order]), areas.sum() / 2)])
     if len(widths) > 1:
