@@ -381,6 +381,32 @@ def test_a_row_of_small_printed_digits_is_not_a_close_up(reader):
     assert reader.read(frame).text == "293604"
 
 
+def test_specks_on_blank_paper_are_not_read(reader):
+    """conditions.py's blank paper with specks and scratches, seed 2: a dot 8 or 9 pixels across was
+    cut in two and read as a confident 11 (or whole as a 9) on 5 of these 20 frames; a small mark
+    whose strokes are a third of its size or more is a speck (segment._speck)."""
+    from benchmarks.conditions import specks
+
+    rng = np.random.default_rng(2)
+    texts = []
+    for _ in range(20):
+        rng.choice(10000, 10, replace=False)  # (the benchmark's draw of digits, unused by this condition)
+        texts.append(reader.read(specks(rng)).text)
+    assert texts == [""] * 20
+
+
+def test_small_bold_marks_are_digits_not_specks():
+    from digitedge.vision.segment import _speck
+
+    disc = np.zeros((9, 9), np.uint8)
+    cv2.circle(disc, (4, 4), 4, 255, -1)
+    one = np.zeros((14, 4), np.uint8)
+    one[:, :] = 255  # a 1 14 pixels tall in a pen 4 wide (its width over its height: 0.29)
+    zero = np.zeros((14, 10), np.uint8)
+    cv2.ellipse(zero, (5, 7), (4, 6), 0, 0, 360, 255, 3)
+    assert _speck(disc) and not _speck(one) and not _speck(zero)
+
+
 def test_a_pen_lying_on_the_page_is_not_read(reader):
     """A pen (a straight solid bar 350 pixels long, 12-13 wide, at a slant) below two rows of
     digits: not a row of digits (these read as 55555 and 222), and the digits are read."""
