@@ -95,22 +95,27 @@ class DigitReader:
         # digit to the next): each digit is stood upright first
         turn = skew if abs(skew) >= UPRIGHT and agreeing >= 3 else 0.0
         unit = digit_width(blobs)
+        tall = float(median(b.page_box[3] for b in blobs))  # the frame's typical mark height (without a unit)
         for blob in blobs if unit else ():
             blob.offer(max(1, round(_count_of(blob, unit))))  # a short, wide digit's shape says 3
+
+        def prior(blob: Blob, j: int, cut: bool = True) -> float:
+            return _prior(blob, j, unit, cut, tall)
+
         probs: dict[tuple[int, int], list[np.ndarray]] = {}  # (blob, reading) -> one row per digit
         self._predict([(i, 0) for i in range(len(blobs))], blobs, probs, turn)
-        best = [_plausibility(probs[i, 0], _prior(blob, 0, unit)) for i, blob in enumerate(blobs)]
-        waiting = [sorted(range(1, len(blob.counts)), key=lambda j: -_prior(blob, j, unit, cut=False)) for blob in blobs]
+        best = [_plausibility(probs[i, 0], prior(blob, 0)) for i, blob in enumerate(blobs)]
+        waiting = [sorted(range(1, len(blob.counts)), key=lambda j: -prior(blob, j, cut=False)) for blob in blobs]
         while keys := [(i, order.pop(0)) for i, order in enumerate(waiting)
-                       if order and _prior(blobs[i], order[0], unit, cut=False) > best[i]]:
+                       if order and prior(blobs[i], order[0], cut=False) > best[i]]:
             self._predict(keys, blobs, probs, turn)
             for i, j in keys:
                 if probs.get((i, j)):
-                    best[i] = max(best[i], _plausibility(probs[i, j], _prior(blobs[i], j, unit)))
+                    best[i] = max(best[i], _plausibility(probs[i, j], prior(blobs[i], j)))
         chosen: list[tuple[Candidate, np.ndarray, bool]] = []  # (crop, its reading, found only under glare)
         for i, blob in enumerate(blobs):
             tried = [j for j in range(len(blob.counts)) if probs.get((i, j))]
-            best = max(tried, key=lambda j: _plausibility(probs[i, j], _prior(blob, j, unit)))
+            best = max(tried, key=lambda j: _plausibility(probs[i, j], prior(blob, j)))
             chosen.extend((c, p, blob.washed) for c, p in zip(blob.reading(best)[0], probs[i, best]))
         boxes = [c.page_box for c, _, _ in chosen]
         along, across = _along_across(boxes, skew)
@@ -204,7 +209,7 @@ def digit_width(blobs: list[Blob]) -> float | None:
     return float(median(widths)) if len(widths) >= 3 else None
 
 
-def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True) -> float:
+def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True, tall: float | None = None) -> float:
     """What reading j's shape says before the classifier does (at most 0): how far its digit count
     is from the count the blob's width says (_count_of: a touching 28 is confidently one 8 to the
     classifier), cuts through ink more often than once each (a wide 0 cut in half is a confident
@@ -212,8 +217,8 @@ def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True) -> float:
     of the reading's tallest (a 7's crossbar cut off reads as a 2, but digits written side by side
     are of a height). With cut=False, from the count asked for alone, without cutting: the rest can
     only lower it (and a cut yields that count unless one of its pieces comes out empty, which the
-    test on the samples would catch)."""
-    expected = _count_of(blob, unit)
+    test on the samples would catch). `tall`: the frame's typical mark height (_count_of)."""
+    expected = _count_of(blob, unit, tall)
     if not cut:
         return -COUNT * abs(blob.counts[j] - expected)
     digits, touches = blob.reading(j)
@@ -223,15 +228,18 @@ def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True) -> float:
     return -COUNT * abs(n - expected) - 1.0 * max(0, touches - (n - 1)) - 1.0 * stubs
 
 
-def _count_of(blob: Blob, unit: float | None) -> float:
+def _count_of(blob: Blob, unit: float | None, tall: float | None = None) -> float:
     """How many digits a blob's width says it holds: its width over the frame's typical digit width,
     where a blob wider than one counts SPAN typical widths for each digit past the first (digits that
     touch are wider than those standing alone: a wide 0 or 4 reaches its neighbour; the development
     sets' touching pairs span a median 2.4-2.6 typical widths, where a lone digit is up to 1.6,
-    rarely 2.1); without a typical width, its width over 0.75 of its height."""
+    rarely 2.1); without a typical width, its width over 0.75 of the frame's typical mark height
+    `tall` (the median of its marks', else its own): a wide digit shorter than its neighbours (a 2
+    with a curl at its foot, 128x90 pixels beside digits 113-119 tall) is one by the line's height,
+    where by its own it was two, and was cut in two."""
     _, _, w, h = blob.page_box
     if not unit:
-        return w / (0.75 * h)
+        return w / (0.75 * (tall or h))
     r = w / unit
     return r if r <= 1 else 1 + (r - 1) / SPAN
 
