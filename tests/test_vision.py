@@ -329,6 +329,15 @@ def test_a_wide_digit_shorter_than_its_neighbours_is_not_cut_in_two(reader):
     assert reader.read(image, still=True).text == written(data.load(), digits) == "2157"
 
 
+def test_a_crumb_does_not_cap_a_close_ups_stroke_width(reader):
+    """number_photos.py --long-side 1600's eighth photo of one digit (60% of the width, MNIST's strokes
+    scaled up): a 1 in one stroke about 85 pixels wide. pen_width's second-widest mark, which caps
+    its answer, was a crumb 3x4 pixels at a quarter of the size measuring 2, so the close-up was not
+    shrunk and the 1 read as 888 8 8 8; only marks of 16 pixels or more cap it."""
+    image, digits = next(islice(chat_app_photos(1, 0.6, 0), 7, None))
+    assert reader.read(image, still=True).text == written(data.load(), digits) == "1"
+
+
 def test_a_step_within_the_sheet_is_a_shadows_not_its_edge():
     from digitedge.vision.paper import within_sheet
 

@@ -332,8 +332,10 @@ def pen_width(small: np.ndarray, factor: int, polarity: str = "auto", sheet: np.
     widths, areas = own[strokes], area[strokes]
     order = np.argsort(widths)
     width = float(widths[order][np.searchsorted(np.cumsum(areas[order]), areas.sum() / 2)])
-    if len(widths) > 1:
-        width = min(width, float(widths[order][-2]))
+    sized = np.sort(widths[areas >= 16])  # (of marks of a speck's size or more: a crumb 3x4 pixels
+    # beside one broad stroke measured 2, and capped a close-up at a thin pen's width)
+    if len(sized) > 1:
+        width = min(width, float(sized[-2]))
     return width * factor
 
 
