@@ -11,7 +11,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from digitedge.vision.normalize import SQUARE, to_mnist, turned
+from digitedge.vision.normalize import SQUARE, stroke_width, to_mnist, turned
 from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, every, find_sheet, glare_gain, halved, hands, ink_over, inked, keystone, labelled,
                                     on_sheet, paper_estimate, pen_width, polarity_of, rectified, remove_lines, search_copy,
                                     stroke_scale, to_gray, within_sheet)
@@ -458,13 +458,11 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
 
 
 def _speck(shape: np.ndarray) -> bool:
-    """A small solid mark: a speck, a crumb, a dot of ink, not a digit. Its strokes' width (twice its
-    area over its outline, as pen_width's) is at least 0.34 of its size: a filled disc 8 or 9
-    pixels across measures 0.36-0.44, the digits of 800 sample frames and 120 close-ups at most
-    0.33 (bold close-ups 40 pixels tall), a median 0.12."""
-    padded = cv2.copyMakeBorder(shape, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
-    outline = cv2.countNonZero(cv2.subtract(padded, cv2.erode(padded, np.ones((3, 3), np.uint8))))
-    return 2.0 * cv2.countNonZero(padded) >= 0.34 * max(shape.shape) * max(outline, 1)
+    """A small solid mark: a speck, a crumb, a dot of ink, not a digit. Its strokes' width
+    (normalize.stroke_width) is at least 0.34 of its size: a filled disc 8 or 9 pixels across
+    measures 0.36-0.44, the digits of 800 sample frames and 120 close-ups at most 0.33 (bold
+    close-ups 40 pixels tall), a median 0.12."""
+    return stroke_width(shape) >= 0.34 * max(shape.shape)
 
 
 def _over(zone: np.ndarray, box: tuple[int, int, int, int], size: tuple[int, int]) -> bool:
