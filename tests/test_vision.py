@@ -425,6 +425,50 @@ def test_small_bold_marks_are_digits_not_specks():
     assert _speck(disc) and not _speck(one) and not _speck(zero)
 
 
+def _drawn_round(digits, tall, kind, seed):
+    """MNIST test digits written as a number, `kind` drawn round it (benchmarks/circled.py), in a 2-pixel pen."""
+    from benchmarks.circled import mark, number, photo
+
+    m = data.load()
+    ink, box = number(m, digits, tall)
+    rng = np.random.default_rng(seed)
+    return photo(np.maximum(ink, mark(kind, box, tall, 2, rng)), rng), written(m, digits)
+
+
+@pytest.mark.parametrize("digits, tall, seed", [
+    ([0, 1, 2], 70, 0),  # clear of the ring (read as 23)
+    ([0, 1, 2], 70, 1),  # the 7 touching it (7021)
+    ([3, 4, 5, 6, 7], 60, 1),  # a long number: the ring's flat top and bottom taken out as paper lines (645142)
+    ([8], 80, 2),  # one digit, joined to its ring as a piece of it (0)
+    ([9, 10], 75, 3),  # (00)
+])
+def test_a_ring_drawn_round_a_number_is_not_read(reader, digits, tall, seed):
+    """An answer circled: the ring is not read as a 0, its sides not as 1s, and the digits in it,
+    touching it or not, are read (segment._frames)."""
+    frame, text = _drawn_round(digits, tall, "ringed", seed)
+    assert reader.read(frame).text == text
+
+
+@pytest.mark.parametrize("digits, tall, seed", [([0, 1, 2], 70, 0), ([3, 4, 5, 6, 7], 60, 2), ([8], 80, 0)])
+def test_a_box_drawn_round_a_number_is_not_read(reader, digits, tall, seed):
+    """A total boxed: its top and bottom are taken out as paper lines, and its sides are not read as
+    1s (7211, 041491), nor joined to a digit alone in it (8 for a 5)."""
+    frame, text = _drawn_round(digits, tall, "boxed", seed)
+    assert reader.read(frame).text == text
+
+
+def test_digits_standing_on_a_line_are_no_frame(reader):
+    """A number underlined, the line touching its digits' feet, joined with them frames its 2 (which
+    stands clear of the line); but the number's top runs along 0.75 of its hull's border, not
+    almost all of it as a ring's does, and nothing is taken out (121818 for 82148 where it was)."""
+    from benchmarks.circled import frames
+
+    m = data.load()
+    digits, kind, frame = next(islice(frames(m, np.random.default_rng(0), 40), 18 * 6 + 2, None))
+    assert kind == "underline touching"
+    assert reader.read(frame).text == written(m, digits) == "82148"
+
+
 def test_a_pen_lying_on_the_page_is_not_read(reader):
     """A pen (a straight solid bar 350 pixels long, 12-13 wide, at a slant) below two rows of
     digits: not a row of digits (these read as 55555 and 222), and the digits are read."""

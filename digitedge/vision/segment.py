@@ -21,6 +21,11 @@ EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width 
 HALF = 0.7  # marks shorter than this share of the typical digit height may be halves of one digit (_halves)
 SPECK = 1.5  # a mark under this many times SegmentConfig.min_pixels tall may be a speck (_speck)
 FLAG_GAP = 0.4  # a bar written apart (a 5's flag) may float this share of the taller piece's height above it (_same_digit)
+FRAME_SPAN = 0.5  # lines taken out reaching across this share of the view's width (or height) are a paper's ruling or a form's (_frames)
+ROUND = 0.85  # a frame runs along this share of its hull's border, or more (_outline)
+NEAR = np.ones((5, 5), np.uint8)  # within two pixels
+OUTLINE = 1.0  # a frame's outline: the band this many of its strokes wide along its hull's border (_outline)
+FRAMED = (0.3, 0.83)  # a mark inside another's box, this share of its height (least, most), may be framed by it (_framing)
 
 
 @dataclass(frozen=True)
@@ -373,15 +378,26 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     find = search_copy(gray, half, polarity) if f > 1 else gray
     shadowed = sheet[1]  # (find_sheet's: a hard shadow's edge crosses the view)
     paper, edges, sheet, _ = paper_estimate(find, polarity, small, window, stroke, 1 / f, sheet)
-    ink, horizontal, vertical = remove_lines(ink_over(find, paper, polarity), max(1, shortest // f), span, 1 / f)
+    raw = ink_over(find, paper, polarity)
+    ink, horizontal, vertical = remove_lines(raw, max(1, shortest // f), span, 1 / f)
     ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
     follow, low, high = _three_levels(ink, cfg.min_contrast)
-    keep, labels, stats, _ = threshold(ink, cfg.min_contrast, (follow, high))
-    if follow < low:  # marks measured by their ink above low, as their crops are cut (_followed)
+
+    def marks(ink: np.ndarray):  # -> keep, labels, stats, tallest, weak
+        keep, labels, stats, _ = threshold(ink, cfg.min_contrast, (follow, high))
+        if follow >= low:
+            return keep, labels, stats, None, None
+        # marks measured by their ink above low, as their crops are cut (_followed)
         weak = _above(ink, low)  # (the marks as low finds them)
-        keep, labels, stats, tallest = _followed(ink, keep, labels, stats, weak, high)
-    else:
-        tallest = None
+        return *_followed(ink, keep, labels, stats, weak, high), weak
+
+    keep, labels, stats, tallest, weak = marks(ink)
+    # a ring or a box drawn round a number (an answer circled) is no digit: its outline is taken out of
+    # the ink, and the marks are found again, the digits touching it parted from it
+    frames = _frames(keep, labels, stats, (raw, horizontal, vertical, low), max(cfg.min_pixels / f, cfg.min_height * labels.shape[0]))
+    if frames is not None:
+        ink = cv2.subtract(ink, frames)
+        keep, labels, stats, tallest, weak = marks(ink)
     # glare washing out ink: looked for on a page of dark ink, but not on ruled or squared paper (where
     # the page's own light passes for glare, what is left of its lines, brought back by the gain, makes
     # marks of a square's size), nor where a hard shadow crosses the view (the band of its lit side
@@ -399,7 +415,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         if tallest is not None:  # (a mark added is one piece)
             tallest = np.concatenate([tallest, stats[len(tallest) :, cv2.CC_STAT_HEIGHT]])
     if f > 1:  # the same ink at full size, for the crops (made where a blob needs it)
-        wiped = cv2.add(cv2.add(horizontal, vertical), edges)
+        wiped = cv2.add(cv2.add(horizontal, vertical), edges if frames is None else cv2.add(edges, frames))
         full = _full_ink(gray, paper, wiped, polarity)
         full_lit = _full_ink(gray, lit, wiped, polarity) if levels else full  # a washed-out mark's, over the paper under the glare
     warp = None  # processing pixels -> rectified ones at the scale rectified at -> the frame's
@@ -455,6 +471,93 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     if warp is not None:  # the mask drawn back onto the frame as seen (search pixels -> processing ones -> the frame's)
         return out, Mask(keep, labels, warp @ np.diag([W / labels.shape[1], H / labels.shape[0], 1.0]), size)
     return out, Mask(keep, labels[m : labels.shape[0] - m, m : labels.shape[1] - m])
+
+
+def _frames(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, lines: tuple, min_h: float) -> np.ndarray | None:
+    """The outlines of the frames drawn round marks (_framing), to take out of the ink (255 on them,
+    labels' shape), or None where there are none. A frame is a kept mark, or marks joined by the paper
+    lines taken out: a ring round a long number has its flat top and bottom taken out as paper lines
+    (remove_lines), its sides left as two marks (read as 1s, or a 0). `lines`: (the ink before line
+    removal, the horizontal and vertical lines taken out, the ink level of a mark). Not on ruled or
+    squared paper, nor in a printed form (lines taken out reaching across FRAME_SPAN of the view:
+    joined with the digits written on them, the lines would frame the digits between)."""
+    found = [(labels, i, stats[i, :4].tolist(), 0, 0) for i in _framing(keep, labels, stats, min_h)]  # (labelling, label, box, offset)
+    raw, horizontal, vertical, level = lines
+    lines = cv2.add(horizontal, vertical)
+    H, W = labels.shape
+    if cv2.minMaxLoc(lines)[1] >= level and _extent(horizontal, 0, level) < FRAME_SPAN * W \
+            and _extent(vertical, 1, level) < FRAME_SPAN * H:
+        removed = (cv2.min(raw, lines) >= level).view(np.uint8)
+        x, y, w, h = cv2.boundingRect(removed)  # (all 0 where no ink was taken out with them)
+        if w:  # looked at around the lines taken out: a ring's sides reach out beyond its flat top and bottom
+            reach = max(w, h)  # (a ring's flat top alone may be all of it that was taken out)
+            x0, y0 = max(0, x - reach), max(0, y - reach)
+            window = (slice(y0, min(H, y + h + reach)), slice(x0, min(W, x + w + reach)))
+            removed = cv2.dilate(removed[window], SQUARE)  # (touching what line removal left of the marks)
+            n, joined, boxes = labelled((keep[labels[window]] | removed.view(bool)).view(np.uint8))
+            found += [(joined, j, boxes[j, :4].tolist(), x0, y0) for j in _framing(np.arange(n) > 0, joined, boxes, min_h)]
+    if not found:
+        return None
+    outlines = np.zeros(labels.shape, np.uint8)
+    for labelling, i, (x, y, w, h), x0, y0 in found:
+        outline = _outline((labelling[y : y + h, x : x + w] == i).view(np.uint8))
+        if outline is not None:
+            outlines[y0 + y : y0 + y + h, x0 + x : x0 + x + w] |= outline
+    if not outlines.any():
+        return None
+    return cv2.dilate(outlines, SQUARE) * 255  # (with the pixels beside it, the pen's soft edge)
+
+
+def _extent(lines: np.ndarray, axis: int, level: float) -> int:
+    """How many columns (axis 0) or rows (1) these lines' ink at `level` or more reaches. (Looked at in
+    every other row and column: remove_lines thickens its lines across, to five pixels.)"""
+    return 2 * cv2.countNonZero((cv2.reduce(every(lines, 2), axis, cv2.REDUCE_MAX) >= level).view(np.uint8))
+
+
+def _outline(shape: np.ndarray) -> np.ndarray | None:
+    """A frame's own pixels (1) in its mark (0/1: a ring, and the digits touching it from inside): those
+    within a band along its convex hull's border, as wide as OUTLINE strokes of its pen. A digit touching
+    the ring loses only its tip; a ring left open still fills its hull's border. None where the mark
+    runs along less than ROUND of its hull's border (within two pixels of it): not a ring but digits
+    standing on a line that touches them (an underline), whose hull's top runs from the top of one
+    digit to the next (0.75 of it; a ring 0.94-1, a box 1)."""
+    hull = np.zeros_like(shape)
+    corners = cv2.convexHull(cv2.findNonZero(shape))
+    cv2.fillConvexPoly(hull, corners, 1)
+    band = int(np.ceil(OUTLINE * stroke_width(shape)))
+    square = np.ones((2 * band + 1, 2 * band + 1), np.uint8)
+    border = cv2.polylines(np.zeros_like(shape), [corners], True, 1)
+    if cv2.countNonZero(cv2.bitwise_and(border, cv2.dilate(shape, NEAR))) < ROUND * cv2.countNonZero(border):
+        return None
+    return cv2.bitwise_and(shape, cv2.subtract(hull, cv2.erode(hull, square, borderValue=0)))
+
+
+def _framing(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, min_h: float) -> list[int]:
+    """The kept marks that frame others: a ring or a box drawn round a number (an answer circled, a
+    total boxed), a printed box round a digit that line removal left whole. Such a mark holds, strictly
+    inside its box, marks of FRAMED of its height (digits, not a speck in a 0's loop, nor a digit's own
+    piece), and has ink to the left and right of all of them (in their rows) and above and below them (in
+    their columns). Read, a ring was a 0, or a row of digits once cut for its width; a circled digit
+    alone was joined to it as a piece of one digit (_same_digit)."""
+    ids = np.flatnonzero(keep)
+    x0, y0, w, h = stats[ids, :4].T
+    x1, y1 = x0 + w, y0 + h
+    tall = ids[h >= min_h]  # (a frame holds a digit: it is taller than the least digit)
+    if len(ids) < 2 or not len(tall) or len(tall) > 256:  # (a frame of noise: nothing framed in it is read anyway)
+        return []
+    fx, fy, fw, fh = (v[:, None] for v in stats[tall, :4].T)
+    inside = (x0 > fx) & (y0 > fy) & (x1 < fx + fw) & (y1 < fy + fh) & (h >= FRAMED[0] * fh) & (h <= FRAMED[1] * fh)
+    framing = []
+    for k in np.flatnonzero(inside.any(axis=1)).tolist():
+        i, held = int(tall[k]), inside[k]
+        fx, fy, fw, fh = stats[i, :4].tolist()
+        l, t = int(x0[held].min()) - fx, int(y0[held].min()) - fy
+        r, b = int(x1[held].max()) - fx, int(y1[held].max()) - fy
+        mine = labels[fy : fy + fh, fx : fx + fw] == i
+        rows, columns = mine[t:b], mine[:, l:r]
+        if rows[:, :l].any() and rows[:, r:].any() and columns[:t].any() and columns[b:].any():
+            framing.append(i)
+    return framing
 
 
 def _speck(shape: np.ndarray) -> bool:

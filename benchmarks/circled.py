@@ -1,0 +1,89 @@
+"""A number circled, boxed or underlined by hand (an answer marked on a worksheet): is the frame read as digits?
+
+    python benchmarks/circled.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 40]
+
+Each frame holds a number of 2-5 MNIST test digits (50-90 pixels tall, written 0.72 of their height
+apart) on paper lit unevenly, with noise and blur, 640x480. The same number is drawn plain, then
+underlined (clear of it, or touching its foot, or twice), ringed (a hand-drawn ellipse 0.15-0.45 of a
+digit's height clear of the number's box at its widest, so the digits at its narrow ends often touch
+it, left open by up to 30 degrees or overlapping itself by up to 15), and boxed (a rectangle 0.12-0.35
+of a digit's height clear of it), in a pen 2-3 pixels wide. Prints the frames read exactly, per kind.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from digitedge import data
+from digitedge.benchmark import script_parser, written
+from digitedge.vision.reader import DigitReader
+
+KINDS = ("plain", "underlined", "underline touching", "underlined twice", "ringed", "boxed")
+
+
+def number(mnist, digits, tall: int) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """The digits' ink (0-1) on a 640x480 frame, and the box of their ink (x, y, w, h)."""
+    ink = np.zeros((480, 640), np.float32)
+    x, y = 120, 180
+    for i in digits:
+        glyph = cv2.resize(mnist.x_test[i], (tall, tall), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        ink[y : y + tall, x : x + tall] = np.maximum(ink[y : y + tall, x : x + tall], glyph)
+        x += int(tall * 0.72)
+    ys, xs = np.nonzero(ink > 0.3)
+    return ink, (int(xs.min()), int(ys.min()), int(xs.max() - xs.min()), int(ys.max() - ys.min()))
+
+
+def mark(kind: str, box: tuple[int, int, int, int], tall: int, pen: int, rng: np.random.Generator) -> np.ndarray:
+    """The frame (or underline) drawn round the number's box, as ink (0-1)."""
+    x, y, w, h = box
+    out = np.zeros((480, 640), np.float32)
+    if kind in ("underlined", "underlined twice"):
+        for k in range(1 if kind == "underlined" else 2):
+            at = int(y + h + tall * (0.15 + 0.15 * k))
+            cv2.line(out, (x - 10, at), (x + w + 10, at + int(rng.integers(-6, 7))), 1, pen, cv2.LINE_AA)
+    elif kind == "underline touching":
+        cv2.line(out, (x - 10, y + h - 2), (x + w + 10, y + h - 2 + int(rng.integers(-4, 5))), 1, pen, cv2.LINE_AA)
+    elif kind == "ringed":
+        axes = (int(w / 2 + tall * rng.uniform(0.2, 0.45)), int(h / 2 + tall * rng.uniform(0.15, 0.35)))
+        start = float(rng.uniform(0, 360))
+        cv2.ellipse(out, (x + w // 2, y + h // 2), axes, float(rng.normal(0, 4)), start, start + float(rng.uniform(330, 375)),
+                    1, pen, cv2.LINE_AA)
+    elif kind == "boxed":
+        clear = tall * rng.uniform(0.12, 0.35, 4)
+        cv2.rectangle(out, (int(x - clear[0]), int(y - clear[1])), (int(x + w + clear[2]), int(y + h + clear[3])), 1, pen, cv2.LINE_AA)
+    return out
+
+
+def photo(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Ink on paper lit from one side, with noise and a slight blur, as a BGR frame."""
+    yy, xx = np.mgrid[0:480, 0:640]
+    paper = 200 + 30 * xx / 640 - 15 * yy / 480
+    frame = paper * (1 - 0.8 * ink) + rng.normal(0, 3, ink.shape)
+    frame = cv2.GaussianBlur(np.clip(frame, 0, 255).astype(np.uint8), (3, 3), 0)
+    return cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
+
+
+def frames(mnist, rng: np.random.Generator, count: int):
+    """`count` numbers, each drawn as every kind in turn: yields (its digits, the kind, the frame)."""
+    for _ in range(count):
+        digits = rng.choice(len(mnist.x_test), int(rng.integers(2, 6)), replace=False)
+        tall = int(rng.integers(50, 90))
+        ink, box = number(mnist, digits, tall)
+        for kind in KINDS:
+            yield digits, kind, photo(np.maximum(ink, mark(kind, box, tall, int(rng.integers(2, 4)), rng)), rng)
+
+
+def main() -> None:
+    ap = script_parser(__doc__, frames=40)
+    args = ap.parse_args()
+    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    exact = dict.fromkeys(KINDS, 0)
+    for digits, kind, frame in frames(mnist, np.random.default_rng(args.seed), args.frames):
+        exact[kind] += reader.read(frame).text == written(mnist, digits)
+    for kind, n in exact.items():
+        print(f"{kind:<20} frames read exactly: {n}/{args.frames}")
+
+
+if __name__ == "__main__":
+    main()
