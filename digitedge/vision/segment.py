@@ -516,17 +516,21 @@ def _extent(lines: np.ndarray, axis: int, level: float) -> int:
 
 def _outline(shape: np.ndarray) -> np.ndarray | None:
     """A frame's own pixels (1) in its mark (0/1: a ring, and the digits touching it from inside): those
-    within a band along its convex hull's border, as wide as OUTLINE strokes of its pen. A digit touching
-    the ring loses only its tip; a ring left open still fills its hull's border. None where the mark
+    within a band along its convex hull's border, OUTLINE strokes of its pen wide. The pen's stroke is
+    measured on the mark's ink near that border (within a band as wide as all of its ink's strokes: the
+    digits touching it, in a thicker pen, would widen it and lose more than their tips). A digit
+    touching the ring loses only its tip; a ring left open still fills its hull's border. None where the mark
     runs along less than ROUND of its hull's border (within two pixels of it): not a ring but digits
     standing on a line that touches them (an underline), whose hull's top runs from the top of one
     digit to the next (0.75 of it; a ring 0.94-1, a box 1)."""
     hull = np.zeros_like(shape)
     corners = cv2.convexHull(cv2.findNonZero(shape))
     cv2.fillConvexPoly(hull, corners, 1)
-    band = int(np.ceil(OUTLINE * stroke_width(shape)))
-    square = np.ones((2 * band + 1, 2 * band + 1), np.uint8)
     border = cv2.polylines(np.zeros_like(shape), [corners], True, 1)
+    band = int(np.ceil(OUTLINE * stroke_width(shape)))
+    near = cv2.dilate(border, np.ones((2 * band + 1, 2 * band + 1), np.uint8))
+    band = int(np.ceil(OUTLINE * stroke_width(cv2.bitwise_and(shape, near))))
+    square = np.ones((2 * band + 1, 2 * band + 1), np.uint8)
     if cv2.countNonZero(cv2.bitwise_and(border, cv2.dilate(shape, NEAR))) < ROUND * cv2.countNonZero(border):
         return None
     return cv2.bitwise_and(shape, cv2.subtract(hull, cv2.erode(hull, square, borderValue=0)))
