@@ -1319,6 +1319,28 @@ def test_predict_unreadable_file_continues(runner, tmp_path):
     assert lines[-1] == "Error: 1 of 2 file(s) could not be read"
 
 
+def test_a_pdf_is_named_as_one_with_what_to_do(runner, tmp_path):
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    result = runner.invoke(cli, ["predict", str(scan)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (f"{scan}: a PDF, not an image; save its pages as images first "
+                                             f"(pdftoppm -png -r 200 {scan} page); skipped")
+
+
+def test_a_folder_of_gif_and_netpbm_images_is_read(runner, tmp_path):
+    """Older scans and datasets come as PGM or GIF files: a folder of them is read, not "no images"."""
+    frame = cv2.imread(str(SAMPLES / "frame_000.jpg"))
+    truth = json.loads((SAMPLES / "labels.json").read_text())["frames"][0]["text"]
+    cv2.imwrite(str(tmp_path / "a.pgm"), cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
+    cv2.imwrite(str(tmp_path / "b.gif"), frame)
+    result = runner.invoke(cli, ["predict", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    readings = [json.loads(line) for line in result.output.splitlines()]
+    assert [Path(r["path"]).name for r in readings] == ["a.pgm", "b.gif"]
+    assert readings[0]["text"] == truth
+
+
 def test_camera_on_video_headless_json(runner, tmp_path):
     out = tmp_path / "annotated.mp4"
     result = runner.invoke(cli, ["camera", "--source", str(SAMPLES / "sample_video.mp4"), "--no-display",

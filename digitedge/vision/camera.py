@@ -19,7 +19,8 @@ from digitedge.errors import SourceError
 from digitedge.vision.paper import halved
 from digitedge.vision.reader import Digit, DigitReader, Reading, text_of
 
-IMAGE_TYPES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".tif", ".tiff", ".webp", ".avif", ".heic", ".heif"}
+IMAGE_TYPES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".tif", ".tiff", ".webp", ".avif", ".heic", ".heif",
+               ".gif", ".pbm", ".pgm", ".ppm", ".pnm"}  # (a GIF: its first frame)
 # the ISO base media file's brands of a HEIF still image (an iPhone's photos: "heic"); OpenCV cannot
 # decode HEVC-coded HEIF (it reads AVIF, the AV1-coded kind, itself)
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1"}
@@ -83,6 +84,9 @@ def read_image(path: Path) -> Frame:
     if image is None:  # a 32-bit float TIFF (a scanner's or an editor's HDR file) opens only as it is
         image = _as_8bit(_quietly(lambda name: cv2.imread(name, cv2.IMREAD_UNCHANGED), str(path)))
         if image is None:
+            if _is_pdf(path):  # a scanner's usual output: nothing here renders PDF pages
+                return Frame(str(path), 0, None, f"{path}: a PDF, not an image; save its pages as images first "
+                                                 f"(pdftoppm -png -r 200 {path} page); skipped")
             return Frame(str(path), 0, None, f"{path}: not a readable image; skipped")
         return Frame(str(path), 0, image, still=True)
     if path.suffix.lower() in ALPHA_FORMATS:
@@ -101,6 +105,15 @@ def _as_8bit(raw: np.ndarray | None) -> np.ndarray | None:
     if raw.ndim == 2 or raw.shape[2] == 1:
         return cv2.cvtColor(raw, cv2.COLOR_GRAY2BGR)
     return _opaque(raw)
+
+
+def _is_pdf(path: Path) -> bool:
+    """Whether a file is a PDF document by its first bytes."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(5) == b"%PDF-"
+    except OSError:
+        return False
 
 
 def _is_heif(path: Path) -> bool:
