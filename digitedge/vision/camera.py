@@ -20,7 +20,7 @@ from digitedge.vision.paper import halved
 from digitedge.vision.reader import Digit, DigitReader, Reading, text_of
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".tif", ".tiff", ".webp", ".avif", ".heic", ".heif",
-               ".gif", ".pbm", ".pgm", ".ppm", ".pnm"}  # (a GIF: its first frame)
+               ".gif", ".pbm", ".pgm", ".ppm", ".pnm"}  # (a GIF in a folder, or to predict: its first frame)
 # the ISO base media file's brands of a HEIF still image (an iPhone's photos: "heic"); OpenCV cannot
 # decode HEVC-coded HEIF (it reads AVIF, the AV1-coded kind, itself)
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1"}
@@ -49,7 +49,7 @@ def open_source(source: str, capture_factory=cv2.VideoCapture) -> Iterator[Frame
         return (read_image(p) for p in files)
     if not path.is_file():
         raise SourceError(f"{path}: no such file or folder; pass a camera index, a video, an image or a folder")
-    if path.suffix.lower() in IMAGE_TYPES:
+    if path.suffix.lower() in IMAGE_TYPES - {".gif"}:  # (a GIF may be animated: read as a video, each of its frames)
         return iter([read_image(path)])
     return _capture(_quietly(capture_factory, str(path)), str(path), live=False)
 
