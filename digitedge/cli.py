@@ -158,7 +158,8 @@ def _rejection(command):
 
 
 @cli.command()
-@click.option("--source", default="0", help="Camera index, video file, image file or folder of images.")
+@click.option("--source", default="0", help="Camera index, network stream URL (rtsp://, http://), video file, image "
+              "file or folder of images.")
 @click.option("--model", type=click.Path(dir_okay=False), default=None, help=MODEL_HELP)
 @click.option("--record", type=click.Path(dir_okay=False), default=None, help="Write the annotated frames to this .mp4 or .avi.")
 @click.option("--no-display", is_flag=True, help="Run headless (also automatic when there is no display).")

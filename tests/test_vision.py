@@ -1030,6 +1030,23 @@ def test_recording_keeps_the_videos_frame_rate(tmp_path):
     assert cv2.VideoCapture(str(out)).get(cv2.CAP_PROP_FPS) == pytest.approx(25.0)
 
 
+def test_a_network_cameras_stream_is_read_live():
+    """An IP camera's or a phone webcam app's stream (rtsp://, http://) is opened as a camera is: by
+    its URL, live (one frame held, not a queue), and its end is a camera's disconnect."""
+    frame = cv2.imread(str(SAMPLES / "frame_000.jpg"))
+    opened = []
+
+    def factory(source):
+        opened.append(source)
+        return SettableCapture([frame] * 3)
+
+    frames = list(camera.open_source("rtsp://192.168.1.20:8554/live", capture_factory=factory))
+    assert opened == ["rtsp://192.168.1.20:8554/live"]
+    assert len(frames) == 3 and all(f.live and not f.still for f in frames)
+    with pytest.raises(SourceError, match=r"^http://phone\.local:8080/video: no stream there; check the address"):
+        camera.open_source("http://phone.local:8080/video", capture_factory=lambda _: FakeCapture([], opened=False))
+
+
 def test_no_camera():
     with pytest.raises(SourceError, match="no camera at index 3; check it is connected"):
         camera.run("3", str(MODEL), display=False, capture_factory=lambda _: FakeCapture([], opened=False))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter, deque
@@ -26,6 +27,9 @@ IMAGE_TYPES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".tif", ".tiff"
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1"}
 
 
+STREAM = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # a URL: rtsp://, http://, https://, udp://...
+
+
 @dataclass
 class Frame:
     path: str  # the source: file, or camera index
@@ -38,9 +42,12 @@ class Frame:
 
 
 def open_source(source: str, capture_factory=cv2.VideoCapture) -> Iterator[Frame]:
-    """Frames from a camera index ("0"), a video file, an image file or a folder of images."""
+    """Frames from a camera index ("0"), a network camera's stream (rtsp://, http://: an IP camera, a
+    phone's webcam app), a video file, an image file or a folder of images."""
     if source.isdigit():
         return _capture(_quietly(capture_factory, int(source)), source, live=True)
+    if STREAM.match(source):
+        return _capture(_quietly(capture_factory, source), source, live=True)
     path = Path(source)
     if path.is_dir():
         files = images_in(path)
@@ -174,8 +181,13 @@ def _flattened(raw: np.ndarray | None, image: np.ndarray) -> np.ndarray:
 
 def _capture(cap, name: str, live: bool) -> Iterator[Frame]:
     if not cap.isOpened():
-        what = f"no camera at index {name}; check it is connected, or pass --source VIDEO|IMAGE|FOLDER" if live \
-            else f"{name}: not a readable video; pass a video OpenCV can decode, an image or a folder"
+        if STREAM.match(name):
+            what = (f"{name}: no stream there; check the address (an IP camera's or a phone webcam app's video URL) "
+                    "and that this device can reach it")
+        elif live:
+            what = f"no camera at index {name}; check it is connected, or pass --source VIDEO|IMAGE|FOLDER"
+        else:
+            what = f"{name}: not a readable video; pass a video OpenCV can decode, an image or a folder"
         raise SourceError(what)
     if live:  # hold one frame, not a queue: on a device slower than the camera, a queue of several
         # frames (V4L2's default is 4) puts the reading that far behind the page (a backend without
