@@ -1345,6 +1345,13 @@ def test_a_pdf_is_named_as_one_with_what_to_do(runner, tmp_path):
                                              f"(pdftoppm -png -r 200 {scan} page); skipped")
 
 
+def test_a_video_given_to_predict_is_named_as_one(runner):
+    video = SAMPLES / "sample_video.mp4"
+    result = runner.invoke(cli, ["predict", str(video)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == f"{video}: a video, not an image; read it with 'digitedge camera --source {video}'; skipped"
+
+
 def test_a_folder_of_gif_and_netpbm_images_is_read(runner, tmp_path):
     """Older scans and datasets come as PGM or GIF files: a folder of them is read, not "no images"."""
     frame = cv2.imread(str(SAMPLES / "frame_000.jpg"))

@@ -27,6 +27,7 @@ IMAGE_TYPES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".tif", ".tiff"
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1"}
 
 
+VIDEO_TYPES = {".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".3gp"}  # (to name one given as an image)
 STREAM = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # a URL: rtsp://, http://, https://, udp://...
 
 
@@ -94,6 +95,9 @@ def read_image(path: Path) -> Frame:
             if _is_pdf(path):  # a scanner's usual output: nothing here renders PDF pages
                 return Frame(str(path), 0, None, f"{path}: a PDF, not an image; save its pages as images first "
                                                  f"(pdftoppm -png -r 200 {path} page); skipped")
+            if path.suffix.lower() in VIDEO_TYPES:
+                return Frame(str(path), 0, None, f"{path}: a video, not an image; read it with "
+                                                 f"'digitedge camera --source {path}'; skipped")
             return Frame(str(path), 0, None, f"{path}: not a readable image; skipped")
         return Frame(str(path), 0, image, still=True)
     if path.suffix.lower() in ALPHA_FORMATS:
