@@ -195,15 +195,17 @@ def camera(source, model, record, no_display, as_json, max_frames, steady, skip_
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per image.")
 @click.option("--annotate", type=click.Path(), default=None,
               help="Also write each image with its boxes, labels and text drawn into this folder (NAME.digits.jpg).")
+@click.option("-r", "--recursive", is_flag=True,
+              help="Read the images in a folder's subfolders too (a dataset kept in a folder per label).")
 @_rejection
-def predict(images, model, single, as_json, annotate, min_confidence, min_margin):
+def predict(images, model, single, as_json, annotate, recursive, min_confidence, min_margin):
     """Read the handwritten digits in image files (a folder stands for the images in it)."""
     from digitedge.vision.predict import predict as run_predict
 
     with _user_errors():
         failed, tried = run_predict(list(images), model, single=single, as_json=as_json,
                                     min_confidence=min_confidence, min_margin=min_margin, log=_echo,
-                                    annotate=annotate)
+                                    annotate=annotate, recursive=recursive)
     if annotate is not None and tried > failed:
         _echo(f"wrote {tried - failed} annotated image(s) to {annotate}", err=True)
     if failed:

@@ -1345,6 +1345,26 @@ def test_a_pdf_is_named_as_one_with_what_to_do(runner, tmp_path):
                                              f"(pdftoppm -png -r 200 {scan} page); skipped")
 
 
+def test_a_dataset_in_a_folder_per_label_is_read_with_recursive(runner, tmp_path):
+    """Photos kept in a folder per label (data/0/, data/1/...): without --recursive the folder holds
+    no images, and the message says what to add; with it every image is read, in path order."""
+    frame = cv2.imread(str(SAMPLES / "frame_000.jpg"))
+    truth = json.loads((SAMPLES / "labels.json").read_text())["frames"][0]["text"]
+    for name in ("1/b.png", "0/deeper/c.jpg", "0/a.jpg"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(tmp_path / name), frame)
+    result = runner.invoke(cli, ["predict", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].endswith("in this folder; its subfolders hold images: add --recursive to read them; skipped")
+    result = runner.invoke(cli, ["predict", "-r", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    readings = [json.loads(line) for line in result.output.splitlines()]
+    assert [Path(r["path"]).relative_to(tmp_path).as_posix() for r in readings] == ["0/a.jpg", "0/deeper/c.jpg", "1/b.png"]
+    assert all(r["text"] == truth for r in readings)
+    result = runner.invoke(cli, ["predict", "-r", str(tmp_path), "--annotate", str(tmp_path / "seen")])
+    assert result.exit_code == 1 and "it is a folder being read" in result.output
+
+
 def test_a_video_given_to_predict_is_named_as_one(runner):
     video = SAMPLES / "sample_video.mp4"
     result = runner.invoke(cli, ["predict", str(video)])

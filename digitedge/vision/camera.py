@@ -62,9 +62,13 @@ def open_source(source: str, capture_factory=cv2.VideoCapture) -> Iterator[Frame
     return _capture(_quietly(capture_factory, str(path)), str(path), live=False)
 
 
-def images_in(folder: Path) -> list[Path]:
-    """The image files in a folder, in name order."""
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_TYPES)
+def images_in(folder: Path, recursive: bool = False) -> list[Path]:
+    """The image files in a folder (`recursive`: and in its subfolders, at any depth), in name order
+    (by their paths: a folder's images, then its subfolders' in turn)."""
+    if not recursive:
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_TYPES)
+    return sorted((p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_TYPES and p.is_file()),
+                  key=lambda p: p.relative_to(folder).parts)
 
 
 def no_images(folder: Path) -> str:

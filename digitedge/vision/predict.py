@@ -18,21 +18,22 @@ SUFFIX = ".digits.jpg"  # an annotated copy's name: the image's own name, less i
 
 def predict(paths: list[str], model: str | None = None, single: bool = False, as_json: bool = False,
             min_confidence: float | None = None, min_margin: float | None = None, log=None,
-            annotate: str | Path | None = None) -> tuple[int, int]:
-    """Prints one line (or JSON object) per image; a folder stands for its images. Returns how many
-    files could not be read, and how many were tried. `annotate`: a folder to write a copy of each
-    image read into, with the boxes, labels, confidences and text drawn as the camera draws them
-    (NAME.digits.jpg; a second image of the same name gets NAME-2.digits.jpg)."""
-    folder = _annotation_folder(annotate, paths) if annotate is not None else None
+            annotate: str | Path | None = None, recursive: bool = False) -> tuple[int, int]:
+    """Prints one line (or JSON object) per image; a folder stands for its images (`recursive`: and
+    its subfolders', as a dataset kept in a folder per label). Returns how many files could not be
+    read, and how many were tried. `annotate`: a folder to write a copy of each image read into, with
+    the boxes, labels, confidences and text drawn as the camera draws them (NAME.digits.jpg; a second
+    image of the same name gets NAME-2.digits.jpg)."""
+    folder = _annotation_folder(annotate, paths, recursive) if annotate is not None else None
     reader = DigitReader(model, min_confidence=min_confidence, min_margin=min_margin)
     failed = tried = 0
     written: set[str] = set()
-    for path in _expand(paths):
+    for path in _expand(paths, recursive):
         tried += 1
         frame = read_image(Path(path)) if Path(path).is_file() else None
         if frame is None or frame.image is None:
             failed += 1
-            why = no_images(Path(path)) if Path(path).is_dir() else f"{path}: no such file"
+            why = _no_images(Path(path)) if Path(path).is_dir() else f"{path}: no such file"
             log(frame.error if frame else f"{why}; skipped", err=True)
             continue
         if single:
@@ -55,13 +56,21 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
     return failed, tried
 
 
-def _annotation_folder(annotate: str | Path, paths: list[str]) -> Path:
+def _no_images(folder: Path) -> str:
+    """Why a folder gave no images: none in it, and where its subfolders hold some, what to add."""
+    if any(images_in(sub, recursive=True) for sub in folder.iterdir() if sub.is_dir()):
+        return no_images(folder) + "; its subfolders hold images: add --recursive to read them"
+    return no_images(folder)
+
+
+def _annotation_folder(annotate: str | Path, paths: list[str], recursive: bool = False) -> Path:
     """The folder for annotated copies, made if missing; never a file, nor a folder being read (its
-    annotated copies would be read as images next time)."""
+    annotated copies would be read as images next time), nor, `recursive`, one within it."""
     folder = Path(annotate)
     if folder.exists() and not folder.is_dir():
         raise SourceError(f"--annotate {folder}: a file is there; pass a folder for the annotated images")
-    if any(Path(p).is_dir() and Path(p).resolve() == folder.resolve() for p in paths):
+    read = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+    if any(r == folder.resolve() or (recursive and r in folder.resolve().parents) for r in read):
         raise SourceError(f"--annotate {folder}: it is a folder being read; pass another folder for the annotated images")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -85,10 +94,10 @@ def _write_annotated(folder: Path, path: Path, image, written: set[str]) -> None
     os.replace(partial, target)
 
 
-def _expand(paths: list[str]) -> list[str]:
+def _expand(paths: list[str], recursive: bool = False) -> list[str]:
     """Each folder replaced by its images, in name order (a folder with none stays, to be reported)."""
     out = []
     for path in paths:
-        images = [str(p) for p in images_in(Path(path))] if Path(path).is_dir() else []
+        images = [str(p) for p in images_in(Path(path), recursive)] if Path(path).is_dir() else []
         out.extend(images or [path])
     return out
