@@ -20,14 +20,16 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
             min_confidence: float | None = None, min_margin: float | None = None, log=None,
             annotate: str | Path | None = None, recursive: bool = False) -> tuple[int, int]:
     """Prints one line (or JSON object) per image; a folder stands for its images (`recursive`: and
-    its subfolders', as a dataset kept in a folder per label). Returns how many files could not be
-    read, and how many were tried. `annotate`: a folder to write a copy of each image read into, with
+    its subfolders', as a dataset kept in a folder per label). Where every image read lies in a folder
+    named with digits (digits/7/a.jpg, numbers/1234/b.jpg), says on stderr how many read as that name.
+    Returns how many files could not be read, and how many were tried. `annotate`: a folder to write a copy of each image read into, with
     the boxes, labels, confidences and text drawn as the camera draws them (NAME.digits.jpg; a second
     image of the same name gets NAME-2.digits.jpg)."""
     folder = _annotation_folder(annotate, paths, recursive) if annotate is not None else None
     reader = DigitReader(model, min_confidence=min_confidence, min_margin=min_margin)
     failed = tried = 0
     written: set[str] = set()
+    named = []  # (an image in a folder named for what it holds: digits/7/...) whether it read as that
     for path in _expand(paths, recursive):
         tried += 1
         frame = read_image(Path(path)) if Path(path).is_file() else None
@@ -46,6 +48,8 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
             digits, text = reading.digits, reading.text
         if folder is not None:
             _write_annotated(folder, Path(path), draw(frame.image, reading), written)
+        label = Path(path).parent.name
+        named.append(text == label if label.isdigit() else None)
         if as_json:
             log(json.dumps({"path": path, "frame": 0, "text": text, "digits": [d.as_json() for d in digits]}))
         else:
@@ -53,6 +57,8 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
             # nothing found at all: a close-up of one digit is too big to be read as a page
             none = "(no digits)" if digits or single else "(no digits; if the image is one digit filling the frame, add --single)"
             log(f"{path}: {text or none}" + (f"   [{detail}]" if detail else ""))
+    if named and None not in named:  # every image in a folder named for its digits: how many read as that
+        log(f"{sum(named)} of {len(named)} images read as their folder's name ({sum(named) / len(named):.1%})", err=True)
     return failed, tried
 
 
