@@ -394,7 +394,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     keep, labels, stats, tallest, weak = marks(ink)
     # a ring or a box drawn round a number (an answer circled) is no digit: its outline is taken out of
     # the ink, and the marks are found again, the digits touching it parted from it
-    frames = _frames(keep, labels, stats, (raw, horizontal, vertical, low), max(cfg.min_pixels / f, cfg.min_height * labels.shape[0]))
+    frames = _frames(keep, labels, stats, (raw, horizontal, vertical, low),
+                     max(cfg.min_pixels / f, cfg.min_height * labels.shape[0]))
     if frames is not None:
         ink = cv2.subtract(ink, frames)
         keep, labels, stats, tallest, weak = marks(ink)
@@ -473,16 +474,16 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     return out, Mask(keep, labels[m : labels.shape[0] - m, m : labels.shape[1] - m])
 
 
-def _frames(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, lines: tuple, min_h: float) -> np.ndarray | None:
+def _frames(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, removal: tuple, min_h: float) -> np.ndarray | None:
     """The outlines of the frames drawn round marks (_framing), to take out of the ink (255 on them,
     labels' shape), or None where there are none. A frame is a kept mark, or marks joined by the paper
     lines taken out: a ring round a long number has its flat top and bottom taken out as paper lines
-    (remove_lines), its sides left as two marks (read as 1s, or a 0). `lines`: (the ink before line
+    (remove_lines), its sides left as two marks (read as 1s, or a 0). `removal`: (the ink before line
     removal, the horizontal and vertical lines taken out, the ink level of a mark). Not on ruled or
     squared paper, nor in a printed form (lines taken out reaching across FRAME_SPAN of the view:
     joined with the digits written on them, the lines would frame the digits between)."""
     found = [(labels, i, stats[i, :4].tolist(), 0, 0) for i in _framing(keep, labels, stats, min_h)]  # (labelling, label, box, offset)
-    raw, horizontal, vertical, level = lines
+    raw, horizontal, vertical, level = removal
     lines = cv2.add(horizontal, vertical)
     H, W = labels.shape
     if cv2.minMaxLoc(lines)[1] >= level and _extent(horizontal, 0, level) < FRAME_SPAN * W \
@@ -519,20 +520,19 @@ def _outline(shape: np.ndarray) -> np.ndarray | None:
     within a band along its convex hull's border, OUTLINE strokes of its pen wide. The pen's stroke is
     measured on the mark's ink near that border (within a band as wide as all of its ink's strokes: the
     digits touching it, in a thicker pen, would widen it and lose more than their tips). A digit
-    touching the ring loses only its tip; a ring left open still fills its hull's border. None where the mark
-    runs along less than ROUND of its hull's border (within two pixels of it): not a ring but digits
-    standing on a line that touches them (an underline), whose hull's top runs from the top of one
-    digit to the next (0.75 of it; a ring 0.94-1, a box 1)."""
-    hull = np.zeros_like(shape)
+    touching the ring loses only its tip; a ring left open still fills its hull's border. None where
+    the mark runs along less than ROUND of its hull's border (within two pixels of it): not a ring but
+    digits standing on a line that touches them (an underline), whose hull's top runs from the top of
+    one digit to the next (0.75 of it; a ring 0.94-1, a box 1)."""
     corners = cv2.convexHull(cv2.findNonZero(shape))
-    cv2.fillConvexPoly(hull, corners, 1)
     border = cv2.polylines(np.zeros_like(shape), [corners], True, 1)
+    if cv2.countNonZero(cv2.bitwise_and(border, cv2.dilate(shape, NEAR))) < ROUND * cv2.countNonZero(border):
+        return None
+    hull = cv2.fillConvexPoly(np.zeros_like(shape), corners, 1)
     band = int(np.ceil(OUTLINE * stroke_width(shape)))
     near = cv2.dilate(border, np.ones((2 * band + 1, 2 * band + 1), np.uint8))
     band = int(np.ceil(OUTLINE * stroke_width(cv2.bitwise_and(shape, near))))
     square = np.ones((2 * band + 1, 2 * band + 1), np.uint8)
-    if cv2.countNonZero(cv2.bitwise_and(border, cv2.dilate(shape, NEAR))) < ROUND * cv2.countNonZero(border):
-        return None
     return cv2.bitwise_and(shape, cv2.subtract(hull, cv2.erode(hull, square, borderValue=0)))
 
 
