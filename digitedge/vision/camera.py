@@ -22,13 +22,11 @@ from digitedge.vision.reader import Digit, DigitReader, Reading, text_of
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".tif", ".tiff", ".webp", ".avif", ".heic", ".heif",
                ".gif", ".pbm", ".pgm", ".ppm", ".pnm"}  # (a GIF in a folder, or to predict: its first frame)
+VIDEO_TYPES = {".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".3gp"}  # (to name one given as an image)
+STREAM = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # a URL: rtsp://, http://, https://, udp://...
 # the ISO base media file's brands of a HEIF still image (an iPhone's photos: "heic"); OpenCV cannot
 # decode HEVC-coded HEIF (it reads AVIF, the AV1-coded kind, itself)
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1"}
-
-
-VIDEO_TYPES = {".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".3gp"}  # (to name one given as an image)
-STREAM = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # a URL: rtsp://, http://, https://, udp://...
 
 
 @dataclass

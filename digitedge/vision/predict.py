@@ -22,9 +22,9 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
     """Prints one line (or JSON object) per image; a folder stands for its images (`recursive`: and
     its subfolders', as a dataset kept in a folder per label). Where every image read lies in a folder
     named with digits (digits/7/a.jpg, numbers/1234/b.jpg), says on stderr how many read as that name.
-    Returns how many files could not be read, and how many were tried. `annotate`: a folder to write a copy of each image read into, with
-    the boxes, labels, confidences and text drawn as the camera draws them (NAME.digits.jpg; a second
-    image of the same name gets NAME-2.digits.jpg)."""
+    Returns how many files could not be read, and how many were tried. `annotate`: a folder to write a
+    copy of each image read into, with the boxes, labels, confidences and text drawn as the camera
+    draws them (NAME.digits.jpg; a second image of the same name gets NAME-2.digits.jpg)."""
     folder = _annotation_folder(annotate, paths, recursive) if annotate is not None else None
     reader = DigitReader(model, min_confidence=min_confidence, min_margin=min_margin)
     failed = tried = 0
