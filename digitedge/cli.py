@@ -172,7 +172,7 @@ def _rejection(command):
 @click.option("--threads", type=click.IntRange(1), default=None, help="Inference threads [default: the runtime's choice].")
 @_rejection
 def camera(source, model, record, no_display, as_json, max_frames, steady, skip_unchanged, threads, min_confidence, min_margin):
-    """Live recognition from a webcam, a video, an image or a folder. Keys: q quit, s snapshot, m mask."""
+    """Live recognition from a webcam, a network stream, a video, an image or a folder. Keys: q quit, s snapshot, m mask."""
     from digitedge.vision import camera as cam
 
     with _user_errors():
