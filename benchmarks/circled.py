@@ -1,13 +1,20 @@
 """A number circled, boxed or underlined by hand (an answer marked on a worksheet): is the frame read as digits?
 
-    python benchmarks/circled.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 40]
+    python benchmarks/circled.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 40] [--photos [--desk]]
+    python benchmarks/circled.py --photos --frames 20 --seed 1
 
 Each frame holds a number of 2-5 MNIST test digits (50-90 pixels tall, written 0.72 of their height
 apart) on paper lit unevenly, with noise and blur, 640x480. The same number is drawn plain, then
-underlined (clear of it, or touching its foot, or twice), ringed (a hand-drawn ellipse 0.15-0.45 of a
-digit's height clear of the number's box at its widest, so the digits at its narrow ends often touch
-it, left open by up to 30 degrees or overlapping itself by up to 15), and boxed (a rectangle 0.12-0.35
-of a digit's height clear of it), in a pen 2-3 pixels wide. Prints the frames read exactly, per kind.
+underlined (clear of it, or touching its foot, or twice), ringed (an ellipse 0.15-0.45 of a digit's
+height clear of the number's box at its widest, so the digits at its narrow ends often touch it, left
+open by up to 30 degrees or overlapping itself by up to 15), and boxed (a rectangle 0.12-0.35 of a
+digit's height clear of it), in a pen 2-3 pixels wide. Prints the frames read exactly, per kind.
+
+--photos: a phone's photos instead (4032x3024, read as `predict` reads a photo), of 1-4 digits 250-500
+pixels tall in an 8-19 pixel pen, plain, ringed by hand (a wobbly loop, its ends 18 degrees apart to
+overlapping by 29) and boxed by hand (four lines running on past the corners by a twentieth of a
+digit, the corners moved a little); --desk lays the sheet on a desk in the phone's shadow. Prints the
+photos read exactly, per kind, and for one-digit photos `--single`'s digits.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.benchmark import script_parser, written
+from digitedge.benchmark import photographed, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 KINDS = ("plain", "underlined", "underline touching", "underlined twice", "ringed", "boxed")
@@ -74,10 +81,70 @@ def frames(mnist, rng: np.random.Generator, count: int):
             yield digits, kind, photo(np.maximum(ink, mark(kind, box, tall, int(rng.integers(2, 4)), rng)), rng)
 
 
+def by_hand(kind: str, page: np.ndarray, box: tuple[int, int, int, int], tall: int, pen: int, rng: np.random.Generator) -> None:
+    """A ring or a box drawn by hand round the number's box on a page (float32, the ink dark on it)."""
+    x, y, w, h = box
+    if kind == "ringed by hand":  # a loop whose radius wanders, its ends apart or overlapping
+        a, b = w / 2 + tall * rng.uniform(0.25, 0.45), h / 2 + tall * rng.uniform(0.2, 0.35)
+        start = rng.uniform(0, 2 * np.pi)
+        t = np.linspace(start, start + 2 * np.pi * rng.uniform(0.95, 1.08), 200)
+        r = 1 + 0.04 * np.sin(3 * t + rng.uniform(0, 6)) + 0.03 * np.sin(5 * t + rng.uniform(0, 6))
+        points = np.stack([x + w / 2 + a * r * np.cos(t), y + h / 2 + b * r * np.sin(t)], 1)
+        cv2.polylines(page, [points.astype(np.int32)], False, 60, pen, cv2.LINE_AA)
+    elif kind == "boxed by hand":  # four lines, each running on past its corners
+        clear = tall * rng.uniform(0.15, 0.35, 4)
+        corners = np.array([(x - clear[0], y - clear[1]), (x + w + clear[2], y - clear[1]),
+                            (x + w + clear[2], y + h + clear[3]), (x - clear[0], y + h + clear[3])])
+        corners += rng.normal(0, tall * 0.03, (4, 2))
+        for k in range(4):
+            a, b = corners[k], corners[(k + 1) % 4]
+            on = (b - a) / np.linalg.norm(b - a) * tall * 0.05
+            cv2.line(page, tuple((a - on).astype(int)), tuple((b + on).astype(int)), 60, pen, cv2.LINE_AA)
+
+
+def phone_photo(mnist, digits, tall: int, pen: int, kind: str, rng: np.random.Generator, desk=None) -> np.ndarray:
+    """A phone's photo (4032x3024, BGR) of these digits written as a number, `kind` drawn round it by
+    hand in the same pen; `desk`: a function laying the sheet on a desk (phone_pages.on_a_desk)."""
+    page = np.full((3024, 4032), 225, np.float32)
+    x0, y0 = 2016 - int(tall * 0.72 * len(digits) / 2), 1512 - tall // 2
+    for k, i in enumerate(digits):
+        glyph = cv2.resize(mnist.x_test[i], (tall, tall), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        x = x0 + int(k * tall * 0.72)
+        page[y0 : y0 + tall, x : x + tall] *= 1 - 0.85 * glyph
+    ys, xs = np.nonzero(page < 150)
+    by_hand(kind, page, (int(xs.min()), int(ys.min()), int(xs.max() - xs.min()), int(ys.max() - ys.min())), tall, pen, rng)
+    photo = photographed(page, rng)
+    return cv2.cvtColor(desk(photo, rng) if desk else photo, cv2.COLOR_GRAY2BGR)
+
+
+def photos(mnist, reader, rng: np.random.Generator, count: int, desk: bool) -> None:
+    from phone_pages import on_a_desk  # (run as a script, benchmarks/ is on the path; tests import the rest)
+
+    kinds = ("plain", "ringed by hand", "boxed by hand")
+    exact, single = dict.fromkeys(kinds, 0), dict.fromkeys(kinds, 0)
+    ones = 0
+    for _ in range(count):
+        digits = rng.choice(len(mnist.x_test), int(rng.integers(1, 5)), replace=False)
+        tall, pen = int(rng.integers(250, 500)), int(rng.integers(8, 20))
+        ones += len(digits) == 1
+        for kind in kinds:
+            photo = phone_photo(mnist, digits, tall, pen, kind, rng, on_a_desk if desk else None)
+            exact[kind] += reader.read(photo, still=True).text == written(mnist, digits)
+            if len(digits) == 1:
+                single[kind] += reader.read_single(photo).label == int(mnist.y_test[digits[0]])
+    for kind in kinds:
+        print(f"{kind:<16} photos read exactly: {exact[kind]}/{count}; one digit, --single: {single[kind]}/{ones}")
+
+
 def main() -> None:
     ap = script_parser(__doc__, frames=40)
+    ap.add_argument("--photos", action="store_true", help="a phone's photos of rings and boxes drawn by hand")
+    ap.add_argument("--desk", action="store_true", help="with --photos: the sheet on a desk in the phone's shadow")
     args = ap.parse_args()
     mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    if args.photos:
+        photos(mnist, reader, np.random.default_rng(args.seed), args.frames, args.desk)
+        return
     exact = dict.fromkeys(KINDS, 0)
     for digits, kind, frame in frames(mnist, np.random.default_rng(args.seed), args.frames):
         exact[kind] += reader.read(frame).text == written(mnist, digits)

@@ -457,6 +457,18 @@ def test_a_box_drawn_round_a_number_is_not_read(reader, digits, tall, seed):
     assert reader.read(frame).text == text
 
 
+@pytest.mark.parametrize("digits, tall, pen, seed", [([0, 1], 400, 12, 1), ([8], 350, 10, 0), ([8], 350, 10, 1)])
+def test_a_box_drawn_by_hand_in_a_phones_photo_is_not_read(reader, digits, tall, pen, seed):
+    """A box drawn by hand, its four lines running on past its corners: its sides lie inside its
+    convex hull by the overshoot, and are taken out from there (read as 702 for 72, or nothing for a
+    5 boxed alone, when the band started at the hull's border)."""
+    from benchmarks.circled import phone_photo
+
+    m = data.load()
+    photo = phone_photo(m, digits, tall, pen, "boxed by hand", np.random.default_rng(seed))
+    assert reader.read(photo, still=True).text == written(m, digits)
+
+
 def test_digits_standing_on_a_line_are_no_frame(reader):
     """A number underlined, the line touching its digits' feet, joined with them frames its 2 (which
     stands clear of the line); but the number's top runs along 0.75 of its hull's border, not

@@ -23,7 +23,6 @@ SPECK = 1.5  # a mark under this many times SegmentConfig.min_pixels tall may be
 FLAG_GAP = 0.4  # a bar written apart (a 5's flag) may float this share of the taller piece's height above it (_same_digit)
 FRAME_SPAN = 0.5  # lines taken out reaching across this share of the view's width (or height) are a paper's ruling or a form's (_frames)
 ROUND = 0.85  # a frame runs along this share of its hull's border, or more (_outline)
-NEAR = np.ones((5, 5), np.uint8)  # within two pixels
 OUTLINE = 1.0  # a frame's outline: the band this many of its strokes wide along its hull's border (_outline)
 FRAMED = (0.3, 0.83)  # a mark inside another's box, this share of its height (least, most), may be framed by it (_framing)
 
@@ -520,18 +519,23 @@ def _outline(shape: np.ndarray) -> np.ndarray | None:
     within a band along its convex hull's border, OUTLINE strokes of its pen wide. The pen's stroke is
     measured on the mark's ink near that border (within a band as wide as all of its ink's strokes: the
     digits touching it, in a thicker pen, would widen it and lose more than their tips). A digit
-    touching the ring loses only its tip; a ring left open still fills its hull's border. None where
-    the mark runs along less than ROUND of its hull's border (within two pixels of it): not a ring but
-    digits standing on a line that touches them (an underline), whose hull's top runs from the top of
-    one digit to the next (0.75 of it; a ring 0.94-1, a box 1)."""
+    touching the ring loses only its tip; a ring left open still fills its hull's border. A box drawn
+    by hand, its lines running on past its corners, lies inside its hull (by the overshoot): the band
+    starts that far in (the median distance from the hull's border to the ink). None where the mark
+    runs along less than ROUND of its hull's border (within two pixels of it, or 1.5 of that inset):
+    not a ring but digits standing on a line that touches them (an underline), whose hull's top runs
+    from the top of one digit to the next (0.73 of it; a ring 0.95-1, boxes 0.89-1)."""
     corners = cv2.convexHull(cv2.findNonZero(shape))
     border = cv2.polylines(np.zeros_like(shape), [corners], True, 1)
-    if cv2.countNonZero(cv2.bitwise_and(border, cv2.dilate(shape, NEAR))) < ROUND * cv2.countNonZero(border):
+    gaps = cv2.distanceTransform(1 - shape, cv2.DIST_L2, 3)[border > 0]  # (each border pixel's distance to the ink)
+    inset = float(np.median(gaps))  # (a box's sides lie inside its hull where its lines overshoot its corners)
+    if np.count_nonzero(gaps <= max(2.0, inset + 1.5)) < ROUND * len(gaps):
         return None
+    inset = int(inset)
     hull = cv2.fillConvexPoly(np.zeros_like(shape), corners, 1)
-    band = int(np.ceil(OUTLINE * stroke_width(shape)))
+    band = inset + int(np.ceil(OUTLINE * stroke_width(shape)))
     near = cv2.dilate(border, np.ones((2 * band + 1, 2 * band + 1), np.uint8))
-    band = int(np.ceil(OUTLINE * stroke_width(cv2.bitwise_and(shape, near))))
+    band = inset + int(np.ceil(OUTLINE * stroke_width(cv2.bitwise_and(shape, near))))
     square = np.ones((2 * band + 1, 2 * band + 1), np.uint8)
     return cv2.bitwise_and(shape, cv2.subtract(hull, cv2.erode(hull, square, borderValue=0)))
 
