@@ -94,7 +94,7 @@ def read_image(path: Path) -> Frame:
     if image is None:  # a 32-bit float TIFF (a scanner's or an editor's HDR file) opens only as it is
         image = _as_8bit(_quietly(lambda name: cv2.imread(name, cv2.IMREAD_UNCHANGED), str(path)))
         if image is None:
-            if _is_pdf(path):  # a scanner's usual output: nothing here renders PDF pages
+            if _head(path, 5) == b"%PDF-":  # a scanner's usual output: nothing here renders PDF pages
                 return Frame(str(path), 0, None, f"{path}: a PDF, not an image; save its pages as images first "
                                                  f"(pdftoppm -png -r 200 {path} page); skipped")
             if path.suffix.lower() in VIDEO_TYPES:
@@ -120,22 +120,18 @@ def _as_8bit(raw: np.ndarray | None) -> np.ndarray | None:
     return _opaque(raw)
 
 
-def _is_pdf(path: Path) -> bool:
-    """Whether a file is a PDF document by its first bytes."""
+def _head(path: Path, size: int) -> bytes:
+    """A file's first `size` bytes (fewer in a shorter file; none where it cannot be read)."""
     try:
         with open(path, "rb") as f:
-            return f.read(5) == b"%PDF-"
+            return f.read(size)
     except OSError:
-        return False
+        return b""
 
 
 def _is_heif(path: Path) -> bool:
     """Whether a file is a HEIF image by its first bytes (an ISO base media file's ftyp box)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(12)
-    except OSError:
-        return False
+    head = _head(path, 12)
     return head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS
 
 
