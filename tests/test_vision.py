@@ -574,6 +574,30 @@ def test_a_camera_frame_or_a_page_photo_gets_no_margin():
     assert crop_margin(page)[0] == 0
 
 
+def test_a_photo_of_a_printed_grid_is_a_page_not_a_crop(reader):
+    """A sudoku photographed whole, its grid reaching near the photo's edges: the grid was taken for
+    handwriting cropped close (a mark reaching the edge and spanning the image), the photo was given
+    a margin and its lines kept, and `predict` read the whole grid as one digit, an 8. A mark with
+    three lines or more each way running across all of it is a printed grid; a box drawn round a
+    number (two each way) or a digit crossing its own box (a 4's bar and stem) is not."""
+    from benchmarks.grids import sudoku
+    from digitedge.vision.paper import _lattice, crop_margin
+
+    m = data.load()
+    rng = np.random.default_rng(0)
+    for _ in range(2):  # (the second of seed 0's)
+        image, text = sudoku(m, rng, 48, False)
+    assert crop_margin(image)[0] == 0
+    assert reader.read(image, still=True).text == text
+    grid = np.zeros((90, 90), bool)
+    grid[::44], grid[:, ::44] = True, True  # three lines each way
+    assert _lattice(grid)
+    assert not _lattice(grid[:45, :45])  # a box: two each way
+    four = np.zeros((40, 30), bool)
+    four[:, 20], four[28] = True, True  # a 4's stem and bar, reaching across it
+    assert not _lattice(four)
+
+
 @pytest.mark.parametrize("text, font", [("609874", "simplex"), ("913576", "duplex"), ("924071", "plain")])
 def test_a_close_row_of_printed_digits_is_read(reader, text, font):
     """Printed digits close together: the strokes crossing one row of them (the waists of 6, 0, 9

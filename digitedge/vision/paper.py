@@ -16,6 +16,7 @@ MIN_SIDE = 240  # a close-up is shrunk no smaller than this, its short side in p
 RIM = 0.1  # a short step in the paper estimate this near the view's border (a fraction of its side) is a sheet's edge
 SHADE = 0.4  # the shadowed part of a sheet lying in view is at least this bright, relative to its lit part
 TIGHT = 0.5  # a still image is cropped close to its handwriting when ink reaching its edge spans this share of it
+LATTICE = 3  # lines each way, running across a whole mark: a grid (a sudoku, a table), not handwriting
 NEAR = 0.08  # ... or whose ink comes this near its edge, as a fraction of its width or height
 KEYSTONE = 0.8  # a sheet whose far side is under this share of its near side's width is read as seen head-on
 DARK = 0.4  # a view whose median is under this share of its brightest part is dark (a board, a negative)
@@ -254,15 +255,25 @@ def crop_margin(gray: np.ndarray, polarity: str = "auto") -> tuple[int, int, str
     rim = _rim(ink)
     if np.count_nonzero(rim) > 0.3 * rim.size or not ink.any() or np.median(contrast[ink > 0]) < 40:
         return 0, 0, polarity  # no paper all along the rim, or no ink standing out
-    _, _, stats = labelled(ink)
+    _, labels, stats = labelled(ink)
     x, y, bw, bh, area = stats[1:].T
     ex, ey = NEAR * sw, NEAR * sh
     edge = (x <= ex) | (y <= ey) | (x + bw >= sw - ex) | (y + bh >= sh - ey)
     spans = (bh >= TIGHT * sh) | (bw >= TIGHT * sw)
     stroke = (np.minimum(bw, bh) >= 0.08 * np.maximum(bw, bh)) & (area <= 0.6 * bw * bh) & (area >= 0.08 * bw * bh)
-    if not (edge & spans & stroke).any():
+    if not any(not _lattice(labels[y[i] : y[i] + bh[i], x[i] : x[i] + bw[i]] == i + 1)
+               for i in np.flatnonzero(edge & spans & stroke).tolist()):
         return 0, 0, polarity
     return int(0.2 * max(h, w)) + 2, int(round(paper)), "dark-on-light" if light else "light-on-dark"
+
+
+def _lattice(mark: np.ndarray) -> bool:
+    """Whether a mark (bool) is a printed grid or table: LATTICE lines or more running across all of
+    it (0.9 of its width, or height) each way, a sudoku's or a table's ruling, where handwriting
+    crosses its own box once or twice (a 4's bar and stem, a box drawn round a number: two each way)."""
+    def lines(full: np.ndarray) -> int:  # runs of full rows (columns): one line each
+        return int(np.count_nonzero(np.diff(full.view(np.int8), prepend=0) == 1))
+    return lines(mark.mean(axis=1) >= 0.9) >= LATTICE and lines(mark.mean(axis=0) >= 0.9) >= LATTICE
 
 
 def ink_map(gray: np.ndarray, polarity: str = "auto") -> np.ndarray:
