@@ -598,6 +598,26 @@ def test_a_photo_of_a_printed_grid_is_a_page_not_a_crop(reader):
     assert not _lattice(four)
 
 
+def test_a_small_bold_printed_digit_is_not_a_solid_blob(reader):
+    """A sudoku's printed givens, 29 pixels tall in a 3-pixel pen: searched at half size, an 8's loops
+    close and it filled 0.86-0.92 of its box there, and was dropped as a solid blob, not a pen stroke
+    (8238 read as 238, 48651 as 4651). A blob is judged solid at full size (0.77-0.84 there); a filled
+    square or a bar beside handwriting is still no digit."""
+    from benchmarks.grids import sudoku
+
+    m = data.load()
+    rng = np.random.default_rng(0)
+    for _ in range(8):  # (the eighth of seed 0's with printed givens)
+        image, text = sudoku(m, rng, 48, True)
+    assert reader.read(image).text == text == "157 8238 26 73212 4763 4 48651 61313 811"
+    for w, h in ((30, 30), (20, 44)):
+        page = np.full((480, 640), 225, np.float32)
+        for k, i in enumerate([0, 1, 2]):  # 7, 2, 1
+            page[200:260, 100 + 90 * k : 160 + 90 * k] *= 1 - 0.85 * cv2.resize(m.x_test[i], (60, 60)).astype(np.float32) / 255
+        page[230 - h // 2 : 230 - h // 2 + h, 420 : 420 + w] = 40
+        assert reader.read(cv2.GaussianBlur(page, (0, 0), 1.0).astype(np.uint8)).text == "721"
+
+
 @pytest.mark.parametrize("text, font", [("609874", "simplex"), ("913576", "duplex"), ("924071", "plain")])
 def test_a_close_row_of_printed_digits_is_read(reader, text, font):
     """Printed digits close together: the strokes crossing one row of them (the waists of 6, 0, 9

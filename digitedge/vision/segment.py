@@ -25,6 +25,7 @@ FRAME_SPAN = 0.5  # lines taken out reaching across this share of the view's wid
 ROUND = 0.85  # a frame runs along this share of its hull's border, or more (_outline)
 OUTLINE = 1.0  # a frame's outline: the band this many of its strokes wide along its hull's border (_outline)
 FRAMED = (0.3, 0.83)  # a mark inside another's box, this share of its height (least, most), may be framed by it (_framing)
+SOLID = 0.85  # a mark filling more of its box than this is a solid blob, not a pen stroke (_solid)
 
 
 @dataclass(frozen=True)
@@ -450,9 +451,10 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
                 continue
             h, w = shape.shape
         if f > 1:
+            solid = _solid(shape)  # (at half size: looked at again at full size)
             shape, x, y, region = _at_full(shape, x, y, f, full_lit if washed_out else full, (H, W),
                                            min(washed_out) if washed_out else low)
-            if shape is None:
+            if shape is None or (solid and _solid(shape)):
                 continue
             h, w = shape.shape
         else:
@@ -566,6 +568,16 @@ def _framing(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, min_h: flo
         if rows[:, :l].any() and rows[:, r:].any() and columns[:t].any() and columns[b:].any():
             framing.append(i)
     return framing
+
+
+def _solid(shape: np.ndarray) -> bool:
+    """A solid blob, not a pen stroke: filling more than SOLID of its box, and not a bar as narrow as a
+    stroke (a 1). A mark found solid at half size is looked at again at full size: there a small bold
+    digit's loops and gaps open again (a sudoku's printed 8, 29 pixels tall, filled 0.86-0.92 of its
+    box at half size, 0.77-0.84 at full size), where a filled square or a dark sticker fills its box
+    at any size."""
+    h, w = shape.shape
+    return w > 0.35 * h and cv2.countNonZero(shape) > SOLID * w * h
 
 
 def _speck(shape: np.ndarray) -> bool:
@@ -741,8 +753,8 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
         if (w <= 0.25 * h and min(x0, W - x1) < EDGE * W) or (h <= 0.25 * w and min(y0, H - y1) < EDGE * H):
             continue  # a thin bar along the frame's border: a sheet's edge (the shadow line beside it), not a 1
         area = sum(areas[i] for i in ids)
-        if area > 0.85 * w * h and w > 0.35 * h:
-            continue  # a solid blob, not a pen stroke
+        if px == 1 and area > SOLID * w * h and w > 0.35 * h:
+            continue  # a solid blob, not a pen stroke (found at half size: looked at again at full size, _solid)
         if w > 2.5 * h and area < 0.12 * w * h:
             continue  # a long thin line (a tilted rule, a table edge), not a row of touching digits
         kept.append((x0, y0, w, h, ids))
