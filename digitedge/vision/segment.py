@@ -669,8 +669,11 @@ def _is_rule(shape: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray, x:
     if w > max(6 * px, h // 5):
         return False
     col = x + w // 2
-    # a line within 4 pixels of each end, and how thick it is (less what remove_lines thickened it by)
-    reach, overlap, near = int(12 * px), int(6 * px), int(10 * px)
+    # a line touching each end (a box's side was cut from its lines as they were taken out: within a
+    # pixel at half size), and how thick it is (less what remove_lines thickened it by). A 1 written in a
+    # cell of a grid (a sudoku's), as straight and thin as its lines, stops short of them.
+    reach, overlap = int(12 * px), int(6 * px)
+    near = overlap + max(1, int(2 * px))
     above = lines[max(0, y - reach) : y + overlap, col] > 10
     below = lines[y + h - overlap : y + h + reach, col] > 10
     if not (above[-near:].any() and below[:near].any()):
