@@ -618,6 +618,21 @@ def test_a_1_in_a_grids_cell_is_not_the_side_of_a_box(reader):
     assert reader.read(form(m, digits, 80, 2)).text == written(m, digits)
 
 
+def test_a_spiral_bound_pages_holes_do_not_make_the_1s_pens(reader):
+    """A spiral-bound notebook's page, a row of punched holes down its edge (benchmarks/notebooks.py):
+    19 holes beside 10 digits made the marks' median height a hole's, and every straight 1, more than
+    2.5 times as tall, a pen lying on the page (65671 read 6567). The digits' height is the median of
+    the marks at least 0.45 of the tallest quarter's."""
+    from benchmarks.notebooks import page
+
+    m = data.load()
+    rng = np.random.default_rng(0)
+    for _ in range(6):  # (the first six frames of seed 0's)
+        digits = rng.choice(len(m.x_test), 10, replace=False)
+        image = page(m, digits, "ruled, a red margin line, spiral-bound", rng)
+        assert reader.read(image).text.endswith(written(m, digits, 5))  # (the first reads a hole as a 0 too)
+
+
 def test_a_small_bold_printed_digit_is_not_a_solid_blob(reader):
     """A sudoku's printed givens, 29 pixels tall in a 3-pixel pen: searched at half size, an 8's loops
     close and it filled 0.86-0.92 of its box there, and was dropped as a solid blob, not a pen stroke

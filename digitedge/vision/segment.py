@@ -429,7 +429,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     on = on_sheet(sheet, boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2, labels.shape).tolist()
     if not any(on):  # nothing on the bright sheet: the writing is on what looked like desk (a dark note on a white table)
         on = [True] * len(found)
-    typical = float(median([g[3] for g, o in zip(found, on) if o])) if found else 0.0  # the digits' height
+    typical = _typical([g[3] for g, o in zip(found, on) if o], cfg.min_relative_height)  # the digits' height
     m = int(round(margin * scale / f))  # the margin added, at the search scale
     crop = (m + 1, m + 1, labels.shape[1] - m - 1, labels.shape[0] - m - 1)  # the crop's own edges (left, top, right, bottom)
     for (x, y, w, h, ids), on_it in zip(found, on):
@@ -568,6 +568,19 @@ def _framing(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, min_h: flo
         if rows[:, :l].any() and rows[:, r:].any() and columns[:t].any() and columns[b:].any():
             framing.append(i)
     return framing
+
+
+def _typical(heights: list[int], least: float) -> float:
+    """The digits' height among marks of these heights: the median of those at least `least` of the
+    tallest quarter's (its shortest), not of all. Small marks that are no digits can outnumber the
+    digits: a spiral-bound page's punched holes down its edge (19 of them beside 10 digits) made the
+    median a hole's height, and every straight 1, more than 2.5 times as tall, a pen lying on the page.
+    (A pen beside three digits or more is above the quarter's shortest: it still stands out.)"""
+    if not heights:
+        return 0.0
+    ordered = sorted(heights)
+    floor = least * ordered[3 * (len(ordered) - 1) // 4]
+    return float(median([h for h in ordered if h >= floor]))
 
 
 def _solid(shape: np.ndarray) -> bool:
