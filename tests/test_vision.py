@@ -579,14 +579,20 @@ def test_a_photo_of_a_printed_grid_is_a_page_not_a_crop(reader):
     handwriting cropped close (a mark reaching the edge and spanning the image), the photo was given
     a margin and its lines kept, and `predict` read the whole grid as one digit, an 8. A mark with
     three lines or more each way running across all of it is a printed grid; a box drawn round a
-    number (two each way) or a digit crossing its own box (a 4's bar and stem) is not."""
-    from benchmarks.grids import sudoku
+    number (two each way) or a digit crossing its own box (a 4's bar and stem) is not. So is a mark
+    most of whose pixels lie in one straight line: all a table's faint border keeps of it, shrunk."""
+    from benchmarks.grids import sudoku, table
     from digitedge.vision.paper import _lattice, crop_margin
 
     m = data.load()
     rng = np.random.default_rng(0)
     for _ in range(2):  # (the second of seed 0's)
         image, text = sudoku(m, rng, 48, False)
+    assert crop_margin(image)[0] == 0
+    assert reader.read(image, still=True).text == text
+    rng = np.random.default_rng(1)
+    for _ in range(17):  # (the seventeenth table of seed 1's: its faint border alone, a line with a stub, was taken for a stroke)
+        image, text = table(m, rng)
     assert crop_margin(image)[0] == 0
     assert reader.read(image, still=True).text == text
     grid = np.zeros((90, 90), bool)

@@ -16,6 +16,7 @@ MIN_SIDE = 240  # a close-up is shrunk no smaller than this, its short side in p
 RIM = 0.1  # a short step in the paper estimate this near the view's border (a fraction of its side) is a sheet's edge
 SHADE = 0.4  # the shadowed part of a sheet lying in view is at least this bright, relative to its lit part
 TIGHT = 0.5  # a still image is cropped close to its handwriting when ink reaching its edge spans this share of it
+LINE_SHARE = 0.6  # a mark with this share of its pixels in one straight row or column is a ruled line (_printed)
 LATTICE = 3  # lines each way, running across a whole mark: a grid (a sudoku, a table), not handwriting
 NEAR = 0.08  # ... or whose ink comes this near its edge, as a fraction of its width or height
 KEYSTONE = 0.8  # a sheet whose far side is under this share of its near side's width is read as seen head-on
@@ -261,10 +262,22 @@ def crop_margin(gray: np.ndarray, polarity: str = "auto") -> tuple[int, int, str
     edge = (x <= ex) | (y <= ey) | (x + bw >= sw - ex) | (y + bh >= sh - ey)
     spans = (bh >= TIGHT * sh) | (bw >= TIGHT * sw)
     stroke = (np.minimum(bw, bh) >= 0.08 * np.maximum(bw, bh)) & (area <= 0.6 * bw * bh) & (area >= 0.08 * bw * bh)
-    if not any(not _lattice(labels[y[i] : y[i] + bh[i], x[i] : x[i] + bw[i]] == i + 1)
+    if not any(not _printed(labels[y[i] : y[i] + bh[i], x[i] : x[i] + bw[i]] == i + 1)
                for i in np.flatnonzero(edge & spans & stroke).tolist()):
         return 0, 0, polarity
     return int(0.2 * max(h, w)) + 2, int(round(paper)), "dark-on-light" if light else "light-on-dark"
+
+
+def _printed(mark: np.ndarray) -> bool:
+    """Whether a mark (bool) is printed ruling, not handwriting: a grid or a table (_lattice), or one
+    straight line of it holding most of the mark's pixels (LINE_SHARE: a row or column of the mark
+    running across 0.9 of it), what a table's faint border keeps of the table at the size looked at
+    (a vertical line with a stub of the line across: 0.68 of its pixels in one column). A handwritten
+    stroke reaching a crop's edges is wider than one row or column, or bent, or slanted."""
+    h, w = mark.shape
+    columns, rows = np.count_nonzero(mark, axis=0), np.count_nonzero(mark, axis=1)
+    line = max(int(columns.max()) if columns.max() >= 0.9 * h else 0, int(rows.max()) if rows.max() >= 0.9 * w else 0)
+    return line >= LINE_SHARE * np.count_nonzero(mark) or _lattice(mark)
 
 
 def _lattice(mark: np.ndarray) -> bool:
