@@ -7,7 +7,8 @@ with sensor noise) of a printed grid filling most of it:
 - a sudoku: 9x9 cells 40 or 48 pixels across, every third line 3 pixels thick, the others 1; two
   cells in five hold an MNIST test digit, drawn as big as its cell (its ink about 0.75 of it, so a
   wide one touches the lines);
-- the same with a third of its filled cells printed (cv2.putText), as a puzzle's givens are;
+- the 48-pixel one's photo cropped to the grid's outer line, as a scan or a screenshot of a puzzle is;
+- a sudoku of 48-pixel cells with a third of its filled cells printed (cv2.putText), as a puzzle's givens are;
 - a table: 6 rows of 4 columns, 1-pixel lines, each cell a number of 1-3 MNIST test digits.
 Each is read as `digitedge predict` reads a photo (still) and as `digitedge camera` reads a frame.
 A frame is read exactly when its text is the grid's rows of digits, top to bottom, a space between
@@ -93,8 +94,16 @@ def table(mnist, rng) -> tuple[np.ndarray, str]:
     return photographed(page, rng), " ".join(lines)
 
 
+def to_grid(image: np.ndarray, text: str) -> tuple[np.ndarray, str]:
+    """The photo cropped to the grid's outer line, a pixel beyond its darkest pixels, as a scan or a
+    screenshot of a puzzle is."""
+    ys, xs = np.nonzero(image < 120)
+    return image[max(0, ys.min() - 1) : ys.max() + 2, max(0, xs.min() - 1) : xs.max() + 2], text
+
+
 KINDS = {
     "sudoku, cells 48 px": lambda mnist, rng: sudoku(mnist, rng, 48, False),
+    "sudoku, cells 48 px, cropped to the grid": lambda mnist, rng: to_grid(*sudoku(mnist, rng, 48, False)),
     "sudoku, cells 40 px": lambda mnist, rng: sudoku(mnist, rng, 40, False),
     "sudoku, cells 48 px, a third printed": lambda mnist, rng: sudoku(mnist, rng, 48, True),
     "table, 6 rows of 4 numbers": table,
@@ -116,7 +125,7 @@ def main() -> None:
                 read = reader.read(image, still=still).text
                 scores[how][0] += read == text
                 scores[how][1] += digits_matched(text, read)
-        print(f"{name:<38} " + "; ".join(f"{how}: frames read exactly {e}/{args.frames}, digits matched {m}/{total}"
+        print(f"{name:<41} " + "; ".join(f"{how}: frames read exactly {e}/{args.frames}, digits matched {m}/{total}"
                                           for how, (e, m) in scores.items()))
 
 

@@ -604,6 +604,27 @@ def test_a_photo_of_a_printed_grid_is_a_page_not_a_crop(reader):
     assert not _lattice(four)
 
 
+def test_a_sudoku_cropped_to_its_grid_is_read(reader):
+    """A sudoku cropped to its outer line (a scan, a screenshot): at an eighth of the size, where a
+    sheet on a desk is looked for, that line along the view's border was kept as a strip of desk round
+    a sheet, and the band along the sheet's edges was wiped, with the digits of the outer cells (9956
+    read 424). Dark along every side no deeper than 3 pixels at half size is a line, not a desk; a
+    sheet on a desk 10 pixels inside the view is still one."""
+    from benchmarks.grids import sudoku, to_grid
+    from digitedge.vision.paper import _thin_rim, halved
+
+    m = data.load()
+    rng = np.random.default_rng(0)
+    for _ in range(2):  # (the second of seed 0's)
+        image, text = to_grid(*sudoku(m, rng, 48, False))
+    assert _thin_rim(halved(image))
+    assert reader.read(image, still=True).text == text == "9956 729 3948 72124 4480023 048 1434 431 761"
+    assert reader.read(image).text == text
+    page = np.full((480, 640), 70, np.uint8)
+    page[10:-10, 10:-10] = 220  # a sheet on a dark desk, 10 pixels inside the view
+    assert not _thin_rim(halved(page))
+
+
 def test_a_1_in_a_grids_cell_is_not_the_side_of_a_box(reader):
     """A handwritten 1 in a sudoku's cell, as straight and thin as the grid's lines and reaching from
     near one of them to near the next, was taken for the side of a printed box (_is_rule) and

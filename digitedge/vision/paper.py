@@ -16,6 +16,7 @@ MIN_SIDE = 240  # a close-up is shrunk no smaller than this, its short side in p
 RIM = 0.1  # a short step in the paper estimate this near the view's border (a fraction of its side) is a sheet's edge
 SHADE = 0.4  # the shadowed part of a sheet lying in view is at least this bright, relative to its lit part
 TIGHT = 0.5  # a still image is cropped close to its handwriting when ink reaching its edge spans this share of it
+RIM_LINE = 3  # half-size pixels: dark along the view's border no deeper than this is a line, not a desk (_thin_rim)
 LINE_SHARE = 0.6  # a mark with this share of its pixels in one straight row or column is a ruled line (_printed)
 LATTICE = 3  # lines each way, running across a whole mark: a grid (a sudoku, a table), not handwriting
 NEAR = 0.08  # ... or whose ink comes this near its edge, as a fraction of its width or height
@@ -560,9 +561,11 @@ def within_sheet(edges: np.ndarray, sheet: np.ndarray) -> np.ndarray:
     return cv2.bitwise_and(edges, inner * 255)
 
 
-def find_sheet(eighth: np.ndarray, polarity: str) -> tuple[np.ndarray | None, bool]:
+def find_sheet(eighth: np.ndarray, polarity: str, half: np.ndarray | None = None) -> tuple[np.ndarray | None, bool]:
     """_sheet's answer (where the sheet lies, and whether a hard shadow crosses it) for a frame shrunk
-    to an eighth of the processing size; (None, False) for light ink on a dark board.
+    to an eighth of the processing size; (None, False) for light ink on a dark board. `half`: the
+    frame as given at half its size, if the caller has it, to tell a desk round a sheet from a line
+    (_thin_rim; measured before any enlarging or shrinking, which widens or narrows the line).
 
     At an eighth of the size a sheet is still big, handwriting is a faint smudge that a median five
     pixels wide erases, and a strip of desk along the view's border, narrower than the paper
@@ -584,7 +587,30 @@ def find_sheet(eighth: np.ndarray, polarity: str) -> tuple[np.ndarray | None, bo
     border = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
     steps = long & ((core <= 0.2 * stats[:, cv2.CC_STAT_AREA]) | border)
     steps[0] = False
-    return _sheet(flat, cv2.dilate(steps[labels].view(np.uint8) * 255, np.ones((3, 3), np.uint8)))  # (closing pinholes)
+    sheet = _sheet(flat, cv2.dilate(steps[labels].view(np.uint8) * 255, np.ones((3, 3), np.uint8)))  # (closing pinholes)
+    if sheet[0] is not None and half is not None and _thin_rim(half):
+        return None, sheet[1]
+    return sheet
+
+
+def _thin_rim(half: np.ndarray) -> bool:
+    """Whether what looks like a desk round a sheet at an eighth of the size is a line along the view's
+    border: a printed grid's or box's outer line where the image was cropped to it (a scan, a
+    screenshot of a puzzle), which the eighth's median keeps as a strip of desk, and the band along
+    the sheet's edges, wiped, took the outer cells' digits. Along the middle half of every side of the
+    view at half size, at least one and at most RIM_LINE of the 2 * RIM_LINE pixels nearest the
+    border are dark (under 0.75 of the paper's level; a median over the side's rows or columns): the
+    line, cropped through or a pixel or two inside. A desk beside a sheet shows wider (5 or
+    more at half size in the benchmarks' frames, a sheet's edge 10 pixels inside a 640x480 view), and
+    a sheet whose desk shows only at its corners (seen at an angle, close up) has none along a side."""
+    h, w = half.shape
+    if min(h, w) < 4 * RIM_LINE:
+        return False
+    dark = half < 0.75 * float(np.median(every(half, 4)))
+    sides = (dark[h // 4 : 3 * h // 4, : 2 * RIM_LINE], dark[h // 4 : 3 * h // 4, : -2 * RIM_LINE - 1 : -1],
+             dark[: 2 * RIM_LINE, w // 4 : 3 * w // 4].T, dark[: -2 * RIM_LINE - 1 : -1, w // 4 : 3 * w // 4].T)
+    reach = [np.median(np.count_nonzero(side, axis=1)) for side in sides]  # (a line a pixel or two in from the border too)
+    return min(reach) >= 1 and max(reach) <= RIM_LINE
 
 
 def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, bool]:

@@ -324,7 +324,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     small = halved(half)
     window, shortest, stroke, span = 5, 15, STROKE, (0.0, 0.0)
     polarity = polarity_of(every(half, 2), polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
-    sheet = find_sheet(halved(small), polarity)  # (found before any shrinking, in the frame's proportions)
+    seen = half  # (the frame as given, at half size: what a line along its border is measured on, _thin_rim)
+    sheet = find_sheet(halved(small), polarity, seen)  # (found before any shrinking, in the frame's proportions)
     held = None if margin else hands(frame, sheet[0])  # a hand over the page, and the pen in it: not handwriting
     back = None  # for a rectified frame: the homography from its pixels to the frame's, at `rectified_at`
     # a sheet photographed at an angle: read as seen head-on (but not one a hard shadow crosses: then the
@@ -336,7 +337,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         rectified_at = scale
         half = halved(gray)
         small = halved(half)
-        sheet = find_sheet(halved(small), polarity)
+        sheet = find_sheet(halved(small), polarity, seen)
     wanted = stroke_scale(small, 4, polarity, sheet[0])
     if wanted < 1:  # big, thick handwriting (a close-up): bring its strokes to the width this pipeline is built for
         # but keep MIN_SIDE pixels across: the paper and the sheet's edges are estimated at a quarter of that
@@ -366,7 +367,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
             gray = cv2.resize(gray, None, fx=up, fy=up, interpolation=cv2.INTER_CUBIC)
             half = halved(gray)
             small = halved(half)
-            sheet = find_sheet(halved(small), polarity)
+            sheet = find_sheet(halved(small), polarity, seen)
     # a frame at least twice MIN_SIDE across is searched for ink at half its size, a quarter of the
     # cost; each blob found is then cut from the full-size ink, so its crop loses no detail
     f = 2 if min(gray.shape) >= 2 * MIN_SIDE else 1
