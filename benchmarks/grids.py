@@ -8,6 +8,8 @@ with sensor noise) of a printed grid filling most of it:
   cells in five hold an MNIST test digit, drawn as big as its cell (its ink about 0.75 of it, so a
   wide one touches the lines);
 - the 48-pixel one's photo cropped to the grid's outer line, as a scan or a screenshot of a puzzle is;
+- a sudoku of 44-pixel cells photographed turned 2-8 degrees and at an angle (its far side up to a
+  quarter narrower than its near side);
 - a sudoku of 48-pixel cells with a third of its filled cells printed (cv2.putText), as a puzzle's givens are;
 - a table: 6 rows of 4 columns, 1-pixel lines, each cell a number of 1-3 MNIST test digits.
 Each is read as `digitedge predict` reads a photo (still) and as `digitedge camera` reads a frame.
@@ -101,10 +103,21 @@ def to_grid(image: np.ndarray, text: str) -> tuple[np.ndarray, str]:
     return image[max(0, ys.min() - 1) : ys.max() + 2, max(0, xs.min() - 1) : xs.max() + 2], text
 
 
+def askew(image: np.ndarray, text: str, rng) -> tuple[np.ndarray, str]:
+    """The photo taken turned 2-8 degrees either way and at an angle (the grid's far side 0-24%
+    narrower than its near side), the paper beyond it filled in."""
+    d = rng.uniform(0, 0.12) * 640
+    tilt = cv2.getPerspectiveTransform(np.float32([[0, 0], [640, 0], [640, 480], [0, 480]]),
+                                       np.float32([[d, 0], [640 - d, 0], [640, 480], [0, 480]]))
+    turn = np.vstack([cv2.getRotationMatrix2D((320, 240), rng.choice([-1, 1]) * rng.uniform(2, 8), 1.0), [0, 0, 1]])
+    return cv2.warpPerspective(image, turn @ tilt, (640, 480), borderMode=cv2.BORDER_REPLICATE), text
+
+
 KINDS = {
     "sudoku, cells 48 px": lambda mnist, rng: sudoku(mnist, rng, 48, False),
     "sudoku, cells 48 px, cropped to the grid": lambda mnist, rng: to_grid(*sudoku(mnist, rng, 48, False)),
     "sudoku, cells 40 px": lambda mnist, rng: sudoku(mnist, rng, 40, False),
+    "sudoku, cells 44 px, turned, at an angle": lambda mnist, rng: askew(*sudoku(mnist, rng, 44, False), rng),
     "sudoku, cells 48 px, a third printed": lambda mnist, rng: sudoku(mnist, rng, 48, True),
     "table, 6 rows of 4 numbers": table,
 }
@@ -125,7 +138,7 @@ def main() -> None:
                 read = reader.read(image, still=still).text
                 scores[how][0] += read == text
                 scores[how][1] += digits_matched(text, read)
-        print(f"{name:<41} " + "; ".join(f"{how}: frames read exactly {e}/{args.frames}, digits matched {m}/{total}"
+        print(f"{name:<42} " + "; ".join(f"{how}: frames read exactly {e}/{args.frames}, digits matched {m}/{total}"
                                           for how, (e, m) in scores.items()))
 
 

@@ -25,6 +25,7 @@ FRAME_SPAN = 0.5  # lines taken out reaching across this share of the view's wid
 ROUND = 0.85  # a frame runs along this share of its hull's border, or more (_outline)
 OUTLINE = 1.0  # a frame's outline: the band this many of its strokes wide along its hull's border (_outline)
 FRAMED = (0.3, 0.83)  # a mark inside another's box, this share of its height (least, most), may be framed by it (_framing)
+GRID = 0.4  # a printed grid seen askew spans at least this share of the view, each way (_grid_corners)
 SOLID = 0.85  # a mark filling more of its box than this is a solid blob, not a pen stroke (_solid)
 
 
@@ -291,8 +292,10 @@ def _washed_out(lifted: np.ndarray, gain: np.ndarray, keep: np.ndarray, labels: 
     return np.concatenate([keep, np.ones(len(ids), bool)]), labels, np.vstack([stats, more_stats[ids]]), levels
 
 
-def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[list[Blob], "Mask"]:
-    """Returns the blobs of ink that may be digits, in no order, and the threshold mask (search scale)."""
+def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None) -> tuple[list[Blob], "Mask"]:
+    """Returns the blobs of ink that may be digits, in no order, and the threshold mask (search scale).
+    `_grid`: for a frame made by squaring a printed grid seen askew (_grid_corners), the homography
+    from its pixels to the frame's as given, and that frame's size (w, h)."""
     frame = np.asarray(frame)
     big = frame.ndim == 3 and frame.dtype == np.uint8 and max(frame.shape[:2]) > cfg.max_side
     gray = to_gray(frame, coloured=not big)
@@ -326,7 +329,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     polarity = polarity_of(every(half, 2), polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
     seen = half  # (the frame as given, at half size: what a line along its border is measured on, _thin_rim)
     sheet = find_sheet(halved(small), polarity, seen)  # (found before any shrinking, in the frame's proportions)
-    held = None if margin else hands(frame, sheet[0])  # a hand over the page, and the pen in it: not handwriting
+    held = None if margin or _grid else hands(frame, sheet[0])  # a hand over the page, and the pen in it: not handwriting
     back = None  # for a rectified frame: the homography from its pixels to the frame's, at `rectified_at`
     # a sheet photographed at an angle: read as seen head-on (but not one a hard shadow crosses: then the
     # sheet found may be its lit part alone, whose outline is the shadow's, not the sheet's)
@@ -393,6 +396,22 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
         return *_followed(ink, keep, labels, stats, weak, high), weak
 
     keep, labels, stats, tallest, weak = marks(ink)
+    if _grid is None and back is None and cfg.rectify:
+        # a printed grid seen askew (a sudoku turned a few degrees, or at an angle): its lines, not level,
+        # are not taken out as paper lines, and the whole grid is one mark. Read it squared: the frame
+        # warped so the grid's outline is upright (as a sheet's is, paper.rectified)
+        if _extent(horizontal, 0, low) >= GRID * labels.shape[1] and _extent(vertical, 1, low) >= GRID * labels.shape[0]:
+            # lines taken out both ways (a grid at an angle, where its lines ran nearly level or upright,
+            # what is left of it marks apart, read as 1s; or squared paper): the grid is looked for with
+            # the lines taken out joined to the marks again
+            removed = (cv2.min(raw, cv2.add(horizontal, vertical)) >= low).view(np.uint8)
+            n, joined, boxes = labelled((keep[labels] | removed.view(bool)).view(np.uint8))
+            corners = _grid_corners(np.arange(n) > 0, joined, boxes)
+        else:
+            corners = _grid_corners(keep, labels, stats)
+        if corners is not None:
+            squared, outer = rectified(frame, corners * (f / scale) - margin)  # (in the frame's pixels)
+            return segment(squared, cfg, (outer, size))
     # a ring or a box drawn round a number (an answer circled) is no digit: its outline is taken out of
     # the ink, and the marks are found again, the digits touching it parted from it
     frames = _frames(keep, labels, stats, (raw, horizontal, vertical, low),
@@ -423,6 +442,9 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig()) -> tuple[li
     warp = None  # processing pixels -> rectified ones at the scale rectified at -> the frame's
     if back is not None:
         warp = np.diag([1 / rectified_at, 1 / rectified_at, 1.0]) @ back @ np.diag([rectified_at / scale, rectified_at / scale, 1.0])
+    if _grid is not None:  # processing pixels -> the squared frame's -> the frame's as given
+        outer, size = _grid
+        warp = outer @ (warp if warp is not None else np.array([[1 / scale, 0, -margin], [0, 1 / scale, -margin], [0, 0, 1.0]]))
     out, at = [], Placement(scale, margin, size, warp)
     found = _components(keep, stats, labels.shape, cfg, 1 / f, tallest)
     keep[[i for g in found for i in g[4]]] = True  # (the mask shows the faint pieces joined, _faint_pieces)
@@ -582,6 +604,47 @@ def _typical(heights: list[int], least: float) -> float:
     ordered = sorted(heights)
     floor = least * ordered[3 * (len(ordered) - 1) // 4]
     return float(median([h for h in ordered if h >= floor]))
+
+
+def _grid_corners(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray) -> np.ndarray | None:
+    """The corners of a printed grid seen askew (top-left, top-right, bottom-right, bottom-left; in
+    these labels' pixels), or None. A grid is a kept mark spanning GRID of the view each way, inside
+    it, made of lines (filling at most 0.3 of its box), whose outline is four-sided (its convex hull,
+    simplified) and drawn (ink along 0.8 of it, within a pixel), and with a fifth or more of its
+    pixels well inside that outline (its inner lines: a box drawn round a number has none). None where its outline is already upright (each corner
+    within 1.5% of its size of its box's): such a grid's lines are level and are taken out as they are."""
+    H, W = labels.shape
+    ids = np.flatnonzero(keep)
+    x, y, w, h, area = stats[ids].T
+    big = ids[(w >= GRID * W) & (h >= GRID * H) & (area <= 0.3 * w * h) & (x > 0) & (y > 0) & (x + w < W) & (y + h < H)]
+    for i in big.tolist():
+        bx, by, bw, bh = stats[i, :4].tolist()
+        mark = (labels[by : by + bh, bx : bx + bw] == i).view(np.uint8)
+        hull = cv2.convexHull(cv2.findNonZero(mark))
+        for tolerance in (0.02, 0.04, 0.06):  # (a digit in a corner cell, a line's end, can round a corner off)
+            quad = cv2.approxPolyDP(hull, tolerance * cv2.arcLength(hull, True), True).reshape(-1, 2).astype(np.float64)
+            if len(quad) <= 4:
+                break
+        if len(quad) != 4:
+            continue
+        outline = cv2.fillConvexPoly(np.zeros((bh + 2, bw + 2), np.uint8), hull + 1, 1)  # (a pixel outside it all round)
+        inside = cv2.distanceTransform(outline, cv2.DIST_L2, 3)[1:-1, 1:-1]  # (each pixel's distance from the outline)
+        if np.count_nonzero(inside[mark > 0] > 0.1 * min(bw, bh)) < 0.2 * np.count_nonzero(mark):
+            continue
+        s, d = quad.sum(1), quad[:, 0] - quad[:, 1]
+        corners = quad[[np.argmin(s), np.argmax(d), np.argmax(s), np.argmin(d)]]
+        if len({tuple(c) for c in corners.tolist()}) < 4 or cv2.contourArea(corners.astype(np.float32)) < 0.5 * bw * bh:
+            continue
+        # its outline is its outer line: ink along 0.8 of each side (a big handwritten 0 or 8 filling a
+        # crop touches its outline at a few places)
+        sides = cv2.polylines(np.zeros_like(mark), [corners.astype(np.int32).reshape(-1, 1, 2)], True, 1)
+        if np.count_nonzero(cv2.dilate(mark, SQUARE)[sides > 0]) < 0.8 * np.count_nonzero(sides):
+            continue
+        square = np.array([[0, 0], [bw - 1, 0], [bw - 1, bh - 1], [0, bh - 1]], np.float64)
+        if np.abs(corners - square).max() <= max(1.5, 0.015 * max(bw, bh)):
+            return None
+        return corners + (bx, by)
+    return None
 
 
 def _solid(shape: np.ndarray) -> bool:
