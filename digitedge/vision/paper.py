@@ -602,7 +602,7 @@ def _thin_rim(half: np.ndarray) -> bool:
     border are dark (under 0.75 of the paper's level; a median over the side's rows or columns): the
     line, cropped through or a pixel or two inside. A desk beside a sheet shows wider (5 or
     more at half size in the benchmarks' frames, a sheet's edge 10 pixels inside a 640x480 view), and
-    a sheet whose desk shows only at its corners (seen at an angle, close up) has none along a side."""
+    a side with nothing dark along it (a sheet running out of the view there) is no such line."""
     h, w = half.shape
     if min(h, w) < 4 * RIM_LINE:
         return False
