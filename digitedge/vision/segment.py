@@ -404,7 +404,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
             # lines taken out both ways (a grid at an angle, where its lines ran nearly level or upright,
             # what is left of it marks apart, read as 1s; or squared paper): the grid is looked for with
             # the lines taken out joined to the marks again
-            removed = (cv2.min(raw, cv2.add(horizontal, vertical)) >= low).view(np.uint8)
+            removed = _taken_out(raw, cv2.add(horizontal, vertical), low)
             n, joined, boxes = labelled((keep[labels] | removed.view(bool)).view(np.uint8))
             corners = _grid_corners(np.arange(n) > 0, joined, boxes)
         else:
@@ -512,7 +512,7 @@ def _frames(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, removal: tu
     H, W = labels.shape
     if cv2.minMaxLoc(lines)[1] >= level and _extent(horizontal, 0, level) < FRAME_SPAN * W \
             and _extent(vertical, 1, level) < FRAME_SPAN * H:
-        removed = (cv2.min(raw, lines) >= level).view(np.uint8)
+        removed = _taken_out(raw, lines, level)
         x, y, w, h = cv2.boundingRect(removed)  # (all 0 where no ink was taken out with them)
         if w:  # looked at around the lines taken out: a ring's sides reach out beyond its flat top and bottom
             reach = max(w, h)  # (a ring's flat top alone may be all of it that was taken out)
@@ -531,6 +531,13 @@ def _frames(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, removal: tu
     if not outlines.any():
         return None
     return cv2.dilate(outlines, SQUARE) * 255  # (with the pixels beside it, the pen's soft edge)
+
+
+def _taken_out(raw: np.ndarray, lines: np.ndarray, level: float) -> np.ndarray:
+    """The ink of a mark's level that line removal took out with these lines (0/1, uint8): where both
+    the ink before removal (`raw`) and the lines reach `level`. Joined to the marks again, it mends
+    what removal cut: a ring's flat top (_frames), a grid seen askew (segment)."""
+    return (cv2.min(raw, lines) >= level).view(np.uint8)
 
 
 def _extent(lines: np.ndarray, axis: int, level: float) -> int:
@@ -654,7 +661,12 @@ def _solid(shape: np.ndarray) -> bool:
     box at half size, 0.77-0.84 at full size), where a filled square or a dark sticker fills its box
     at any size."""
     h, w = shape.shape
-    return w > 0.35 * h and cv2.countNonZero(shape) > SOLID * w * h
+    return _filling(cv2.countNonZero(shape), w, h)
+
+
+def _filling(area: int, w: int, h: int) -> bool:
+    """_solid's test on a mark's pixel count and box (w, h)."""
+    return w > 0.35 * h and area > SOLID * w * h
 
 
 def _speck(shape: np.ndarray) -> bool:
@@ -833,7 +845,7 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
         if (w <= 0.25 * h and min(x0, W - x1) < EDGE * W) or (h <= 0.25 * w and min(y0, H - y1) < EDGE * H):
             continue  # a thin bar along the frame's border: a sheet's edge (the shadow line beside it), not a 1
         area = sum(areas[i] for i in ids)
-        if px == 1 and area > SOLID * w * h and w > 0.35 * h:
+        if px == 1 and _filling(area, w, h):
             continue  # a solid blob, not a pen stroke (found at half size: looked at again at full size, _solid)
         if w > 2.5 * h and area < 0.12 * w * h:
             continue  # a long thin line (a tilted rule, a table edge), not a row of touching digits
