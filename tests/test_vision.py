@@ -646,6 +646,30 @@ def test_a_sudoku_seen_turned_and_at_an_angle_is_read_squared(reader):
     assert max(inks) < 120  # each box holds ink: it is where the digit is in the frame as given
 
 
+def test_the_first_look_for_a_grid_never_misses_a_piece_spanning_it():
+    """Where lines were taken out both ways, a turned grid is looked for among the marks joined to those
+    lines; the joined mask is labelled only where its pieces, looked at in 4x4 blocks, may span GRID of
+    it each way (_may_span). Every piece that does span it at full size passes that first look (random
+    lines, some reaching GRID each way and most not), and most masks stop there."""
+    from digitedge.vision.paper import labelled
+    from digitedge.vision.segment import GRID, _may_span
+
+    rng = np.random.default_rng(0)
+    spanning = stopped = 0
+    for _ in range(400):
+        mask = np.zeros((240, 320), np.uint8)
+        for _ in range(int(rng.integers(1, 6))):
+            (x0, x1), (y0, y1) = rng.integers(0, 320, 2), rng.integers(0, 240, 2)
+            cv2.line(mask, (int(x0), int(y0)), (int(x1), int(y1)), 1, int(rng.integers(1, 3)))
+        _, _, stats = labelled(mask)
+        spans = bool(np.any((stats[1:, 2] >= GRID * 320) & (stats[1:, 3] >= GRID * 240)))
+        spanning += spans
+        stopped += not _may_span(mask, GRID)
+        assert _may_span(mask, GRID) or not spans
+    assert spanning > 50 and stopped > 100  # (both kinds were tried)
+    assert _may_span(np.ones((239, 320), np.uint8), GRID)  # (sides not multiples of 4: labelled in full)
+
+
 def test_a_1_in_a_grids_cell_is_not_the_side_of_a_box(reader):
     """A handwritten 1 in a sudoku's cell, as straight and thin as the grid's lines and reaching from
     near one of them to near the next, was taken for the side of a printed box (_is_rule) and
