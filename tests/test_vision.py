@@ -1815,6 +1815,36 @@ def test_a_digit_in_several_short_pieces_is_one_digit():
     assert _halves(digits + dashes + colon, 44.0) == digits + dashes + colon
 
 
+def test_a_digit_broken_near_its_middle_is_one_digit(reader):
+    """A digit in two pieces one above the other, broken near its middle (benchmarks/crops.py, one digit
+    cropped close, a 5 px pen): a 7's stem under its bar (pieces 140 and 87 pixels tall, 4 apart:
+    together 1.65 times the taller) was read "7 7", and a 5's loop under its stem and flag (257 and
+    205 tall, the loop reaching 63 pixels up into the stem's rows) "06". Pieces touching or nearly
+    may make 1.75 times the taller's height, and pieces of one height reaching into each other's rows
+    by a tenth of it are one digit. Two digits in two lines, of one height or a line's gap apart,
+    stay apart."""
+    from benchmarks.crops import MARGINS, cropped, ink_box
+    from benchmarks.number_photos import photo
+    from digitedge.vision.segment import _same_digit
+
+    m = data.load()
+    rng = np.random.default_rng(0)
+    crops = []
+    for _ in range(9):  # (seed 0's, as crops.py makes them: the sixth is the 7, the ninth the 5)
+        digits = rng.choice(len(m.x_test), 1, replace=False)
+        image = photo([m.x_test[i] for i in digits], 0.3, 5, rng, size=(1512, 2016))
+        crops.append((cropped(image, ink_box(image), MARGINS["touching all four edges"], int(rng.integers(80, 401))),
+                      written(m, digits)))
+    for image, text in (crops[5], crops[8]):
+        assert reader.read(image, still=True).text == text
+    assert [t for _, t in (crops[5], crops[8])] == ["7", "5"]
+    boxes = lambda *b: np.array(b, np.int64)  # (x0, y0, x1, y1)
+    assert _same_digit(boxes([1, 1, 186, 141]), boxes([48, 145, 148, 232]))[0, 0]  # the 7
+    assert _same_digit(boxes([2, 2, 325, 259]), boxes([40, 195, 193, 400]))[0, 0]  # the 5
+    assert not _same_digit(boxes([0, 0, 30, 44]), boxes([0, 47, 30, 91]))[0, 0]  # two lines, of one height
+    assert not _same_digit(boxes([0, 0, 30, 44]), boxes([0, 50, 30, 80]))[0, 0]  # ... a shorter digit a line's gap below
+
+
 def test_a_half_as_short_as_a_comma_is_joined_before_short_marks_are_dropped():
     """A 6 whose stem broke a third of the way down: its top (16 pixels, under 0.45 of the typical
     44) and the rest (24), 7 pixels apart (0.16 of the typical height), are one digit; before, the

@@ -1031,9 +1031,14 @@ def _same_digit(first: np.ndarray, second: np.ndarray, pairs: bool = False, lift
     merged_w = np.maximum(ax1, bx1) - np.minimum(ax0, bx0)
     aw, bw, ah, bh = ax1 - ax0, bx1 - bx0, ay1 - ay0, by1 - by0
     tall, short = np.maximum(ah, bh), np.minimum(ah, bh)
-    stacked = (x_overlap >= 0.6 * np.minimum(aw, bw)) & (y_gap <= 0.25 * tall) & (short < 0.8 * tall)
-    # a broken stroke, one above the other
-    broken = (merged_h <= 1.5 * tall) & (np.maximum(aw, bw) <= 1.2 * merged_h)
+    # one above the other: of two heights (two digits in two lines are of one), or of one but reaching
+    # into each other's rows by a tenth of the taller (a 5's loop under its stem and flag, drawn apart:
+    # a line of digits does not reach into the next)
+    stacked = (x_overlap >= 0.6 * np.minimum(aw, bw)) & (y_gap <= 0.25 * tall) & ((short < 0.8 * tall) | (y_gap < -0.1 * tall))
+    # a broken stroke, one above the other: together at most 1.5 times the taller's height, or 1.75
+    # where they touch or nearly (within 0.05 of it: a digit broken near its middle, 60 and 40% of it,
+    # as a 7's stem under its bar)
+    broken = (merged_h <= np.where(y_gap <= 0.05 * tall, 1.75, 1.5) * tall) & (np.maximum(aw, bw) <= 1.2 * merged_h)
     # a loop or tail that came off (a slanted 8's lower loop): small, touching, and the whole still digit-shaped
     loop = ((x_overlap >= -2) & (y_gap <= 2) & (short < 0.6 * tall) & (merged_h <= 1.2 * tall)
             & (merged_w <= 1.2 * merged_h))
