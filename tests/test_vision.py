@@ -1845,6 +1845,35 @@ def test_a_digit_broken_near_its_middle_is_one_digit(reader):
     assert not _same_digit(boxes([0, 0, 30, 44]), boxes([0, 50, 30, 80]))[0, 0]  # ... a shorter digit a line's gap below
 
 
+def test_a_digits_two_pieces_alone_in_a_view_are_one_digit(reader):
+    """A photo of one digit in two pieces, one above the other (an 8 whose rings do not meet, in a 5 px
+    pen: benchmarks/crops.py seed 1, read "6 0" cropped any way): with no other digit in the view,
+    no typical height tells halves from two digits in two lines, and the two big marks are one digit.
+    A digit over its underline, a digit within a bigger mark (a hand's outline), and two marks side by
+    side stay two."""
+    from benchmarks.crops import MARGINS, cropped, ink_box
+    from benchmarks.number_photos import photo
+    from digitedge.vision.segment import _two_halves
+
+    m = data.load()
+    rng = np.random.default_rng(1)
+    for _ in range(6):  # (seed 1's, as crops.py makes them: the sixth is the 8)
+        digits = rng.choice(len(m.x_test), 1, replace=False)
+        image = photo([m.x_test[i] for i in digits], 0.3, 5, rng, size=(1512, 2016))
+        crop = cropped(image, ink_box(image), MARGINS["a 25% margin all round"], int(rng.integers(80, 401)))
+    assert written(m, digits) == "8"
+    assert reader.read(crop, still=True).text == "8"
+    assert reader.read(crop).text == "8"  # (as the camera reads it)
+    rings = [(50, 50, 117, 103, [1]), (67, 147, 60, 100, [2])]  # (x, y, w, h, ids)
+    assert _two_halves(rings) == [(50, 50, 117, 197, [1, 2])]
+    inside = [(77, 156, 21, 73, [1]), (81, 180, 15, 24, [2])]  # a digit within a hand's outline
+    assert _two_halves(inside) == inside
+    underlined = [(50, 50, 60, 100, [1]), (40, 160, 90, 8, [2])]
+    assert _two_halves(underlined) == underlined
+    beside = [(50, 50, 60, 100, [1]), (130, 60, 60, 100, [2])]
+    assert _two_halves(beside) == beside
+
+
 def test_a_half_as_short_as_a_comma_is_joined_before_short_marks_are_dropped():
     """A 6 whose stem broke a third of the way down: its top (16 pixels, under 0.45 of the typical
     44) and the rest (24), 7 pixels apart (0.16 of the typical height), are one digit; before, the

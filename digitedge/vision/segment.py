@@ -18,6 +18,7 @@ from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop
 
 
 EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width or height) is a sheet's edge
+BIG = 0.3  # a view whose only marks this share of its tallest's height or more are two may hold one digit in two pieces (_two_halves)
 HALF = 0.7  # marks shorter than this share of the typical digit height may be halves of one digit (_halves)
 SPECK = 1.5  # a mark under this many times SegmentConfig.min_pixels tall may be a speck (_speck)
 FLAG_GAP = 0.4  # a bar written apart (a 5's flag) may float this share of the taller piece's height above it (_same_digit)
@@ -867,6 +868,10 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
         if w > 2.5 * h and area < 0.12 * w * h:
             continue  # a long thin line (a tilted rule, a table edge), not a row of touching digits
         kept.append((x0, y0, w, h, ids))
+    least = BIG * max((k[3] for k in kept), default=0)
+    big = [k for k in kept if k[3] >= least]  # (specks, dots beside them left out)
+    if len(big) == 2 and len(one := _two_halves(big)) == 1:
+        kept = [k for k in kept if k[3] < least] + one
     whole = kept if tallest is None else [k for k in kept if max(tallest[i] for i in k[4]) >= min_h]
     if not whole:
         return []
@@ -874,6 +879,25 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
     # two halves of a digit are joined before short marks are dropped: a half may be as short as a comma
     return [k for k in _halves([k for k in kept if not (k[2] > 3 * k[3] and k[3] < 0.6 * median_h)], median_h)  # dashes, underlines
             if k[3] >= cfg.min_relative_height * median_h]  # dots, commas
+
+
+def _two_halves(kept: list) -> list:
+    """The only two marks of a view (of at least BIG of the tallest's height: specks and dots aside), one
+    above the other, as one digit in two pieces: an 8 drawn as two rings that do not meet, a 3 in
+    two strokes (a 5 px pen's 8 read "6 0"). Neither is flat (an underline, a dash: each at least
+    half as tall as wide), the shorter is at least half as tall as the taller, the narrower lies
+    within 0.6 of its width under or over the wider, the lower reaches below the upper by half its
+    height or more (not a piece within a bigger mark: a hand's outline, a digit under it), they are
+    at most a quarter of the taller's height apart, and together they are no wider than tall; else
+    they stay two. (With digits beside them, the frame's typical digit height tells halves from
+    digits: _halves. A view of two digits, one above the other, is rare.)"""
+    (ax, ay, aw, ah, a), (bx, by, bw, bh, b) = sorted(kept, key=lambda k: k[1])
+    overlap = min(ax + aw, bx + bw) - max(ax, bx)
+    x0, x1, y1 = min(ax, bx), max(ax + aw, bx + bw), max(ay + ah, by + bh)
+    if (min(ah / aw, bh / bw) >= 0.5 and min(ah, bh) >= 0.5 * max(ah, bh) and overlap >= 0.6 * min(aw, bw)
+            and by - (ay + ah) <= 0.25 * max(ah, bh) and (by + bh) - (ay + ah) >= 0.5 * bh and x1 - x0 <= y1 - ay):
+        return [(x0, ay, x1 - x0, y1 - ay, a + b)]
+    return kept
 
 
 def _faint_pieces(groups: list, keep: np.ndarray, stats: np.ndarray, min_h: float, px: float, areas: dict) -> list:
