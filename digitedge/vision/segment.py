@@ -408,7 +408,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
             removed = _taken_out(raw, cv2.add(horizontal, vertical), low)
             together = (keep[labels] | removed.view(bool)).view(np.uint8)
             corners = None
-            if _may_span(together, GRID):  # (a quarter of the cost of labelling it: most frames stop here)
+            if _may_span(together, GRID):  # (half the cost of labelling it: most frames stop here)
                 n, joined, boxes = labelled(together)
                 corners = _grid_corners(np.arange(n) > 0, joined, boxes)
         else:
@@ -618,10 +618,11 @@ def _typical(heights: list[int], least: float) -> float:
 
 
 def _may_span(mask: np.ndarray, share: float, k: int = 4) -> bool:
-    """Whether a piece of this mask (0 and not 0) may span `share` of it each way, as its pieces look at 1/k of
-    its size, each k x k block holding any of it counted whole: a piece's every path is kept there,
-    so a piece spanning `share` at full size spans it there too, within a block each way. (Labelling
-    the blocks costs a sixteenth of labelling the mask; True where its sides are not multiples of k.)"""
+    """Whether a piece of this mask (0 and not 0) may span `share` of it each way, as its pieces look at
+    1/k of its size, each k x k block holding any of it counted whole: a piece's every path is kept
+    there, so a piece spanning `share` at full size spans it there too, within a block each way.
+    (Shrinking and labelling the blocks: about half the cost of labelling the mask, 0.11 ms against
+    0.23 at 320x240. True where its sides are not multiples of k.)"""
     H, W = mask.shape
     if H % k or W % k:
         return True
@@ -882,8 +883,8 @@ def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg
 
 
 def _two_halves(kept: list) -> list:
-    """The only two marks of a view (of at least BIG of the tallest's height: specks and dots aside), one
-    above the other, as one digit in two pieces: an 8 drawn as two rings that do not meet, a 3 in
+    """The only two marks of a view (of at least BIG of the tallest's height: specks and dots aside),
+    one above the other, as one digit in two pieces: an 8 drawn as two rings that do not meet, a 3 in
     two strokes (a 5 px pen's 8 read "6 0"). Neither is flat (an underline, a dash: each at least
     half as tall as wide), the shorter is at least half as tall as the taller, the narrower lies
     within 0.6 of its width under or over the wider, the lower reaches below the upper by half its
