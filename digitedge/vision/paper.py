@@ -609,8 +609,9 @@ def _thin_rim(half: np.ndarray) -> bool:
     level = 0.75 * float(np.median(every(half, 4)))
     sides = (half[h // 4 : 3 * h // 4, : 2 * RIM_LINE], half[h // 4 : 3 * h // 4, : -2 * RIM_LINE - 1 : -1],
              half[: 2 * RIM_LINE, w // 4 : 3 * w // 4].T, half[: -2 * RIM_LINE - 1 : -1, w // 4 : 3 * w // 4].T)
-    # (only the sides' pixels are compared, and the first side without such a line ends the look)
-    return all(1 <= np.median(np.count_nonzero(side < level, axis=1)) <= RIM_LINE for side in sides)  # (a line a pixel or two in from the border too)
+    # (a line a pixel or two in from the border too; only the sides' pixels are compared, and the first
+    # side without such a line ends the look)
+    return all(1 <= np.median(np.count_nonzero(side < level, axis=1)) <= RIM_LINE for side in sides)
 
 
 def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, bool]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from statistics import median
-from functools import partial
+from functools import cached_property, partial
 from typing import Callable
 
 import cv2
@@ -397,16 +397,16 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
         return *_followed(ink, keep, labels, stats, weak, high), weak
 
     keep, labels, stats, tallest, weak = marks(ink)
+    removal = Removal(raw, horizontal, vertical, low)
     if _grid is None and back is None and cfg.rectify:
         # a printed grid seen askew (a sudoku turned a few degrees, or at an angle): its lines, not level,
         # are not taken out as paper lines, and the whole grid is one mark. Read it squared: the frame
         # warped so the grid's outline is upright (as a sheet's is, paper.rectified)
-        if _extent(horizontal, 0, low) >= GRID * labels.shape[1] and _extent(vertical, 1, low) >= GRID * labels.shape[0]:
+        if removal.across >= GRID * labels.shape[1] and removal.down >= GRID * labels.shape[0]:
             # lines taken out both ways (a grid at an angle, where its lines ran nearly level or upright,
             # what is left of it marks apart, read as 1s; or squared paper): the grid is looked for with
             # the lines taken out joined to the marks again
-            removed = _taken_out(raw, cv2.add(horizontal, vertical), low)
-            together = (keep[labels] | removed.view(bool)).view(np.uint8)
+            together = (keep[labels] | removal.ink.view(bool)).view(np.uint8)
             corners = None
             if _may_span(together, GRID):  # (half the cost of labelling it: most frames stop here)
                 n, joined, boxes = labelled(together)
@@ -418,7 +418,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
             return segment(squared, cfg, (outer, size))
     # a ring or a box drawn round a number (an answer circled) is no digit: its outline is taken out of
     # the ink, and the marks are found again, the digits touching it parted from it
-    frames = _frames(keep, labels, stats, (raw, horizontal, vertical, low),
+    frames = _frames(keep, labels, stats, removal,
                      max(cfg.min_pixels / f, cfg.min_height * labels.shape[0]))
     if frames is not None:
         ink = cv2.subtract(ink, frames)
@@ -440,7 +440,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
         if tallest is not None:  # (a mark added is one piece)
             tallest = np.concatenate([tallest, stats[len(tallest) :, cv2.CC_STAT_HEIGHT]])
     if f > 1:  # the same ink at full size, for the crops (made where a blob needs it)
-        wiped = cv2.add(cv2.add(horizontal, vertical), edges if frames is None else cv2.add(edges, frames))
+        wiped = cv2.add(removal.lines, edges if frames is None else cv2.add(edges, frames))
         full = _full_ink(gray, paper, wiped, polarity)
         full_lit = _full_ink(gray, lit, wiped, polarity) if levels else full  # a washed-out mark's, over the paper under the glare
     warp = None  # processing pixels -> rectified ones at the scale rectified at -> the frame's
@@ -502,21 +502,18 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     return out, Mask(keep, labels[m : labels.shape[0] - m, m : labels.shape[1] - m])
 
 
-def _frames(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, removal: tuple, min_h: float) -> np.ndarray | None:
+def _frames(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, removal: Removal, min_h: float) -> np.ndarray | None:
     """The outlines of the frames drawn round marks (_framing), to take out of the ink (255 on them,
     labels' shape), or None where there are none. A frame is a kept mark, or marks joined by the paper
     lines taken out: a ring round a long number has its flat top and bottom taken out as paper lines
-    (remove_lines), its sides left as two marks (read as 1s, or a 0). `removal`: (the ink before line
-    removal, the horizontal and vertical lines taken out, the ink level of a mark). Not on ruled or
+    (remove_lines), its sides left as two marks (read as 1s, or a 0). `removal`: what line removal
+    took out of the ink, at a mark's level (Removal). Not on ruled or
     squared paper, nor in a printed form (lines taken out reaching across FRAME_SPAN of the view:
     joined with the digits written on them, the lines would frame the digits between)."""
     found = [(labels, i, stats[i, :4].tolist(), 0, 0) for i in _framing(keep, labels, stats, min_h)]  # (labelling, label, box, offset)
-    raw, horizontal, vertical, level = removal
-    lines = cv2.add(horizontal, vertical)
     H, W = labels.shape
-    if cv2.minMaxLoc(lines)[1] >= level and _extent(horizontal, 0, level) < FRAME_SPAN * W \
-            and _extent(vertical, 1, level) < FRAME_SPAN * H:
-        removed = _taken_out(raw, lines, level)
+    if cv2.minMaxLoc(removal.lines)[1] >= removal.level and removal.across < FRAME_SPAN * W and removal.down < FRAME_SPAN * H:
+        removed = removal.ink
         x, y, w, h = cv2.boundingRect(removed)  # (all 0 where no ink was taken out with them)
         if w:  # looked at around the lines taken out: a ring's sides reach out beyond its flat top and bottom
             reach = max(w, h)  # (a ring's flat top alone may be all of it that was taken out)
@@ -537,11 +534,38 @@ def _frames(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, removal: tu
     return cv2.dilate(outlines, SQUARE) * 255  # (with the pixels beside it, the pen's soft edge)
 
 
-def _taken_out(raw: np.ndarray, lines: np.ndarray, level: float) -> np.ndarray:
-    """The ink of a mark's level that line removal took out with these lines (0/1, uint8): where both
-    the ink before removal (`raw`) and the lines reach `level`. Joined to the marks again, it mends
-    what removal cut: a ring's flat top (_frames), a grid seen askew (segment)."""
-    return (cv2.min(raw, lines) >= level).view(np.uint8)
+@dataclass
+class Removal:
+    """What line removal took out of a frame's ink, looked at at a mark's `level`: the ink before removal
+    (`raw`), the horizontal and vertical lines taken out. Each part is worked out when first asked
+    for, and once: the turned-grid look (segment) and _frames both ask for them."""
+
+    raw: np.ndarray
+    horizontal: np.ndarray
+    vertical: np.ndarray
+    level: float
+
+    @cached_property
+    def lines(self) -> np.ndarray:
+        """Both ways' lines."""
+        return cv2.add(self.horizontal, self.vertical)
+
+    @cached_property
+    def ink(self) -> np.ndarray:
+        """The ink of a mark's level taken out with the lines (0/1, uint8): where both the ink before
+        removal and the lines reach `level`. Joined to the marks again, it mends what removal cut: a
+        ring's flat top (_frames), a grid seen askew (segment)."""
+        return (cv2.min(self.raw, self.lines) >= self.level).view(np.uint8)
+
+    @cached_property
+    def across(self) -> int:
+        """How many columns the horizontal lines reach (_extent)."""
+        return _extent(self.horizontal, 0, self.level)
+
+    @cached_property
+    def down(self) -> int:
+        """How many rows the vertical lines reach (_extent)."""
+        return _extent(self.vertical, 1, self.level)
 
 
 def _extent(lines: np.ndarray, axis: int, level: float) -> int:
@@ -627,7 +651,7 @@ def _may_span(mask: np.ndarray, share: float, k: int = 4) -> bool:
     if H % k or W % k:
         return True
     blocks = cv2.resize(cv2.compare(mask, 0, cv2.CMP_GT), (W // k, H // k), interpolation=cv2.INTER_AREA)  # (0/255: one pixel's 255 / k² stays above 0)
-    n, _, stats = labelled(blocks)
+    _, _, stats = labelled(blocks)
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     return bool(np.any((k * (w + 1) >= share * W) & (k * (h + 1) >= share * H)))
 
