@@ -1776,6 +1776,71 @@ def test_a_mark_standing_in_a_line_of_digits_is_read_at_its_likeliest_digit():
         assert [d.label for d in chosen.classify(blobs(line))] == [3, 1, 4, None]
 
 
+def test_a_0_whose_pen_skipped_down_its_middle_is_one_digit(reader, monkeypatch):
+    """A 0 cut in two by a 4-pixel skip down its middle, in a line of digits: two arcs apart, read as
+    two uncertain digits (126 read '12', 148 '11', 188 and 194 '17', 10 '67') until read together
+    (reader._rejoined). The test sets' digits beside it stay as written."""
+    from digitedge.benchmark import two_rows
+    from digitedge.vision import reader as R
+
+    m = data.load()
+    others = [i for i in range(200) if m.y_test[i] in (2, 3, 4, 5, 7)][:9]
+
+    def ink(i):
+        return cv2.resize(m.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+
+    truth = written(m, others[:2], 5) + "0" + written(m, others[2:4], 5) + " " + written(m, others[4:], 5)
+    for zero in (10, 126, 148, 188, 194):
+        cut = ink(zero)
+        xs = np.flatnonzero(cut.max(0) > 0.2)
+        cut[:, (xs[0] + xs[-1]) // 2 - 2 : (xs[0] + xs[-1]) // 2 + 2] = 0
+        inks = [ink(k) for k in others]
+        inks.insert(2, cut)
+        frame = cv2.cvtColor(np.clip(two_rows(inks), 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+        assert reader.read(frame).text == truth, zero
+        with monkeypatch.context() as apart:
+            apart.setattr(R, "JOIN_GAIN", np.inf)
+            assert reader.read(frame).text.replace(" ", "") != truth.replace(" ", ""), zero
+
+
+def test_pieces_read_with_confidence_stay_apart():
+    """Two marks close enough to be one digit's pieces are joined only where read together they are
+    likelier by JOIN_GAIN than apart: two read at 0.9 each (two 1s written close) stay two, a piece
+    read at 0.45 beside one at 0.9 joins when the pair reads 0.95 (a 6 whose loop came apart), and
+    marks a digit's width apart, or one above the other a digit's height apart, are never tried."""
+    from digitedge.vision.reader import _broken_pairs
+    from digitedge.vision.segment import Blob, Candidate
+
+    def blobs(boxes):
+        return [Blob.whole(Candidate(b, np.full((b[3], b[2]), 200, np.uint8), np.full((b[3], b[2]), 255, np.uint8)))
+                for b in boxes]
+
+    line = [(0, 100, 30, 40), (40, 100, 30, 40), (80, 100, 12, 40), (94, 104, 16, 36), (140, 100, 30, 40)]
+    assert _broken_pairs(np.array(line, np.float64), 40.0) == [(2, 3)]
+    assert _broken_pairs(np.array([(0, 0, 30, 40), (0, 44, 30, 40)], np.float64), 40.0) == []
+    read = DigitReader(MODEL, threads=1)
+
+    def labels(rows):  # the five crops' rows, then the pair's, read together
+        read.classifier = _Sequence(rows)
+        return [d.label for d in read.classify(blobs(line))]
+
+    sure = lambda k, p=0.9: np.where(np.arange(10) == k, p, (1 - p) / 9)  # noqa: E731
+    assert labels([[sure(3), sure(2), sure(1), sure(1), sure(4)], [sure(0, 0.95)]]) == [3, 2, 1, 1, 4]
+    assert labels([[sure(3), sure(2), sure(1), sure(6, 0.45), sure(4)], [sure(6, 0.95)]]) == [3, 2, 6, 4]
+
+
+class _Sequence:
+    """A classifier stand-in: each call's rows in turn."""
+
+    def __init__(self, calls):
+        self.calls = [np.array(rows, np.float32) for rows in calls]
+
+    def predict(self, images):
+        rows = self.calls.pop(0)
+        assert len(rows) == len(images)
+        return rows
+
+
 def test_in_line_needs_a_line_of_three_and_a_digits_height():
     from digitedge.vision.reader import _in_line
 

@@ -21,6 +21,10 @@ CROP = 64  # predict --single reads an image under this many pixels across whole
 IN_LINE = 3  # a line of at least this many marks is a line of digits (_in_line)
 FIT = (0.75, 1.33)  # a mark in it as tall as its others' median height times these stands in it as a digit
 COUNT = 1.0  # a reading's prior loses this much per digit its count is off the count its width says (_count_of)
+JOIN_GAIN = 0.7  # two pieces read as one digit this much likelier (log-probability) than apart are one (_rejoined)
+BREAK = 0.2  # pieces of one digit lie within this share of the frame's typical mark height of each other (_broken_pairs)
+JOINED_TALL = 1.3  # and together are at most this many times as tall as it
+JOINED_WIDE = 1.1  # and at most this many times as wide as they are tall together
 SPAN = 1.4  # n digits touching span about 1 + SPAN * (n - 1) of a frame's typical digit widths (_count_of)
 
 
@@ -117,6 +121,7 @@ class DigitReader:
             tried = [j for j in range(len(blob.counts)) if probs.get((i, j))]
             best = max(tried, key=lambda j: _plausibility(probs[i, j], prior(blob, j)))
             chosen.extend((c, p, blob.washed) for c, p in zip(blob.reading(best)[0], probs[i, best]))
+        chosen = self._rejoined(chosen, turn, tall)
         boxes = [c.page_box for c, _, _ in chosen]
         along, across = _along_across(boxes, skew)
         array = np.array(boxes, np.float64).reshape(-1, 4)
@@ -136,6 +141,29 @@ class DigitReader:
                 continue  # (a small digit written low, a flat 5, reads as itself and stays)
             read.append((Digit(label, float(top2[1]), c.box, line, c.upright(turn)), place))
         return [d for d, _ in sorted(read, key=lambda r: (r[0].line, r[1]))]
+
+    def _rejoined(self, chosen: list[tuple[Candidate, np.ndarray, bool]], turn: float, tall: float) -> list:
+        """The digits chosen, with pieces of one digit that came apart (a pen that skipped, a stroke too
+        faint to hold: a 0 as two arcs, a 6's loop apart from its stem) read as one. Nearby pieces that
+        together are the size of one digit (_broken_pairs) are read as one, and joined where that
+        reading is likelier than theirs apart by JOIN_GAIN in log-probability: two pieces each read
+        with confidence stay apart (two at 0.71 or more never join), as do two digits written close."""
+        boxes = np.array([c.page_box for c, _, _ in chosen], np.float64).reshape(-1, 4)
+        pairs = _broken_pairs(boxes, tall)
+        if not pairs:
+            return chosen
+        joined = [_together([chosen[i][0], chosen[j][0]], max(chosen[i][0], chosen[j][0], key=_area)) for i, j in pairs]
+        rows = self.classifier.predict(np.stack([c.upright(turn) for c in joined]))
+        sure = np.log(np.maximum(np.array([p.max() for _, p, _ in chosen]), 1e-6))  # each piece's reading, alone
+        gains = [float(np.log(max(row.max(), 1e-6)) - sure[i] - sure[j]) for (i, j), row in zip(pairs, rows)]
+        used, merged = set(), {}
+        for k in sorted(range(len(pairs)), key=lambda k: -gains[k]):
+            (i, j), row = pairs[k], rows[k]
+            if gains[k] < JOIN_GAIN or row.max() < self.min_confidence or i in used or j in used:
+                continue
+            used |= {i, j}
+            merged[i] = (joined[k], row, chosen[i][2] or chosen[j][2])
+        return [merged.get(i, c) for i, c in enumerate(chosen) if i in merged or i not in used]
 
     def _predict(self, keys: list[tuple[int, int]], blobs: list[Blob], probs: dict, turn: float = 0.0) -> None:
         """Classify the crops of these readings in one batch (each turned `turn` degrees first); store
@@ -180,8 +208,13 @@ def _joined(pieces: list[Candidate]) -> Candidate:
     reach = 0.3 * max(bw, bh)
     near = [c for c in pieces if c.page_box[0] < bx + bw + reach and c.page_box[0] + c.page_box[2] > bx - reach
             and c.page_box[1] < by + bh + reach and c.page_box[1] + c.page_box[3] > by - reach]
-    if len(near) == 1:
-        return biggest
+    return biggest if len(near) == 1 else _together(near, biggest)
+
+
+def _together(near: list[Candidate], biggest: Candidate) -> Candidate:
+    """These crops as one digit: their ink laid on one canvas at the processing scale (the biggest's),
+    by their boxes on the page as read."""
+    bw = biggest.page_box[2]
     s = biggest.ink.shape[1] / max(bw, 1)  # processing pixels per frame pixel
     x0, y0, _, _ = page = _around([c.page_box for c in near])
     at = [(int(round((c.page_box[1] - y0) * s)), int(round((c.page_box[0] - x0) * s))) for c in near]  # (top, left) of each
@@ -193,6 +226,26 @@ def _joined(pieces: list[Candidate]) -> Candidate:
         np.maximum(ink[top : top + h, left : left + w], c.ink, out=ink[top : top + h, left : left + w])
         np.maximum(support[top : top + h, left : left + w], c.support, out=support[top : top + h, left : left + w])
     return Candidate(_around([c.box for c in near]), ink, support, flat=page if biggest.flat else None)
+
+
+def _area(c: Candidate) -> int:
+    return c.page_box[2] * c.page_box[3]
+
+
+def _broken_pairs(boxes: np.ndarray, tall: float) -> list[tuple[int, int]]:
+    """Pairs of marks (x, y, w, h rows, on the page as read) that may be one digit in two pieces: within
+    BREAK of the frame's typical mark height `tall` of each other both ways, and together no taller
+    than JOINED_TALL of it and no wider than JOINED_WIDE of their own height (a digit's shape: two
+    digits side by side are wider)."""
+    x, y, w, h = boxes.T
+    x1, y1 = x + w, y + h
+    gap_x = np.maximum(x[:, None], x[None, :]) - np.minimum(x1[:, None], x1[None, :])
+    gap_y = np.maximum(y[:, None], y[None, :]) - np.minimum(y1[:, None], y1[None, :])
+    uw = np.maximum(x1[:, None], x1[None, :]) - np.minimum(x[:, None], x[None, :])
+    uh = np.maximum(y1[:, None], y1[None, :]) - np.minimum(y[:, None], y[None, :])
+    ok = (gap_x <= BREAK * tall) & (gap_y <= BREAK * tall) & (uh <= JOINED_TALL * tall) & (uw <= JOINED_WIDE * uh)
+    i, j = np.nonzero(np.triu(ok, 1))
+    return list(zip(i.tolist(), j.tolist()))
 
 
 def _around(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
