@@ -2224,6 +2224,28 @@ def test_the_threshold_follows_a_faint_frames_ink_down():
     blank = np.full((100, 100), 3, np.uint8)
     blank[50:53, 50:53] = 30  # a faint speck
     assert threshold(blank, 40)[3] == 40
+    pencil = np.full((100, 100), 3, np.uint8)
+    pencil[20:80, 40:43] = 16
+    pencil[20:80, 43:46] = 32  # light pencil: its darkest ink under min_contrast, but 10 times the grain
+    keep, labels, stats, low = threshold(pencil, 40)
+    assert low == 20 and keep[labels[50, 44]] and labels[50, 41] == 0
+
+
+def test_light_pencil_is_read(reader):
+    """Digits written so lightly that their darkest ink is 34 levels under the paper's 225 (a light
+    pencil, a hazy or over-exposed photo), under min_contrast (40) but far above the paper's grain:
+    the threshold follows the ink down (segment._three_levels) where nothing was read before."""
+    from digitedge.benchmark import two_rows
+
+    m = data.load()
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        digits = rng.choice(len(m.x_test), 10, replace=False)
+        inks = [cv2.resize(m.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255 * 0.15 / 0.85
+                for i in digits]
+        page = two_rows(inks)
+        frame = np.clip(page + rng.normal(0, 2, page.shape), 0, 255).astype(np.uint8)
+        assert reader.read(frame).text == written(m, digits, 5)
 
 
 @pytest.mark.parametrize("frame", [1, 10, 13, 20])

@@ -231,15 +231,17 @@ def _three_levels(ink: np.ndarray, min_contrast: int) -> tuple[float, float, flo
     # the frame, if there is any, and its darkest few pixels
     grain, peak, top = np.searchsorted(cdf, [0.9 * cdf[-1], 0.997 * cdf[-1], 0.9997 * cdf[-1]]).astype(float).tolist()
     floor = min_contrast
-    if min_contrast <= peak and top < 3 * min_contrast:  # a faint frame (a hazy photo, a cheap webcam's flat
-        # picture): ink enough to set the peak, and even its darkest few pixels faint. The floor follows
-        # its ink down, to half of min_contrast, but stays well above the grain (not on blank paper,
-        # whose peak is its grain: a faint floor there grows specks into digit-sized marks)
+    if max(0.5 * min_contrast, FAINT * grain) <= peak and top < 3 * min_contrast:  # a faint frame (a hazy
+        # photo, a cheap webcam's flat picture, light pencil, an over-exposed page): ink enough to set the
+        # peak, and even its darkest few pixels faint. The floor follows its ink down, to half of
+        # min_contrast, but stays well above the grain (not on blank paper, whose peak is its grain: a
+        # faint floor there grows specks into digit-sized marks)
         floor = min(min_contrast, max(0.5 * min_contrast, 0.25 * peak, 3 * grain))
     low = max(floor, 0.25 * peak)
     return min(low, max(0.75 * min_contrast, 0.2 * peak, 4 * grain)), low, max(1.5 * floor, 0.5 * peak)
 
 
+FAINT = 4  # a frame whose ink (its 99.7th percentile) is this many times its grain or more, if faint, is written faintly (_three_levels)
 RULED = 8  # ink levels: lines this strong within the sheet make it ruled or squared (plain paper's noise there: 2-7)
 WASHED = 1.5  # a mark glare washed out lies where its contrast was cut by at least this much, on average
 GLARE_REACH = 16  # search pixels: a mark glare washed out is looked for this far beyond the glare (a digit's half)
