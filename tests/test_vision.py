@@ -2228,11 +2228,11 @@ def test_the_threshold_follows_a_faint_frames_ink_down():
     pencil[20:80, 40:43] = 16
     pencil[20:80, 43:46] = 32  # light pencil: its darkest ink under min_contrast, but 10 times the grain
     keep, labels, stats, low = threshold(pencil, 40)
-    assert low == 20 and keep[labels[50, 44]] and labels[50, 41] == 0
+    assert low == pytest.approx(0.6 * 32) and keep[labels[50, 44]] and labels[50, 41] == 0  # (its floor: 0.6 of its peak)
 
 
 def test_light_pencil_is_read(reader):
-    """Digits written so lightly that their darkest ink is 34 levels under the paper's 225 (a light
+    """Digits written so lightly that their darkest ink is 22 levels under the paper's 225 (a light
     pencil, a hazy or over-exposed photo), under min_contrast (40) but far above the paper's grain:
     the threshold follows the ink down (segment._three_levels) where nothing was read before."""
     from digitedge.benchmark import two_rows
@@ -2241,7 +2241,7 @@ def test_light_pencil_is_read(reader):
     rng = np.random.default_rng(0)
     for _ in range(3):
         digits = rng.choice(len(m.x_test), 10, replace=False)
-        inks = [cv2.resize(m.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255 * 0.15 / 0.85
+        inks = [cv2.resize(m.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255 * 0.1 / 0.85
                 for i in digits]
         page = two_rows(inks)
         frame = np.clip(page + rng.normal(0, 2, page.shape), 0, 255).astype(np.uint8)

@@ -234,9 +234,10 @@ def _three_levels(ink: np.ndarray, min_contrast: int) -> tuple[float, float, flo
     if max(0.5 * min_contrast, FAINT * grain) <= peak and top < 3 * min_contrast:  # a faint frame (a hazy
         # photo, a cheap webcam's flat picture, light pencil, an over-exposed page): ink enough to set the
         # peak, and even its darkest few pixels faint. The floor follows its ink down, to half of
-        # min_contrast, but stays well above the grain (not on blank paper, whose peak is its grain: a
-        # faint floor there grows specks into digit-sized marks)
-        floor = min(min_contrast, max(0.5 * min_contrast, 0.25 * peak, 3 * grain))
+        # min_contrast, or 0.6 of the peak where that is lower (ink whose peak is under min_contrast: its
+        # strokes must still reach 1.5 times the floor), but stays well above the grain (not on blank
+        # paper, whose peak is its grain: a faint floor there grows specks into digit-sized marks)
+        floor = min(min_contrast, max(min(0.5 * min_contrast, 0.6 * peak), 3 * grain))
     low = max(floor, 0.25 * peak)
     return min(low, max(0.75 * min_contrast, 0.2 * peak, 4 * grain)), low, max(1.5 * floor, 0.5 * peak)
 
