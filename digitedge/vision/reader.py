@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from math import log
 from pathlib import Path
 from statistics import median
 
@@ -148,13 +149,18 @@ class DigitReader:
         together are the size of one digit (_broken_pairs) are read as one, and joined where that
         reading is likelier than theirs apart by JOIN_GAIN in log-probability: two pieces each read
         with confidence stay apart (two at 0.71 or more never join), as do two digits written close."""
+        sure = [log(max(float(p.max()), 1e-6)) for _, p, _ in chosen]  # each piece's reading, alone
+        # (a pair read together gains at most what its readings apart lose: where that is under
+        # JOIN_GAIN, it cannot join, and is neither joined nor classified; most frames, their
+        # digits all read at 0.71 or more, stop here)
+        if len(sure) < 2 or -sum(sorted(sure)[:2]) < JOIN_GAIN:
+            return chosen
         boxes = np.array([c.page_box for c, _, _ in chosen], np.float64).reshape(-1, 4)
-        pairs = _broken_pairs(boxes, tall)
+        pairs = [(i, j) for i, j in _broken_pairs(boxes, tall) if -sure[i] - sure[j] >= JOIN_GAIN]
         if not pairs:
             return chosen
         joined = [_together([chosen[i][0], chosen[j][0]], max(chosen[i][0], chosen[j][0], key=_area)) for i, j in pairs]
         rows = self.classifier.predict(np.stack([c.upright(turn) for c in joined]))
-        sure = np.log(np.maximum(np.array([p.max() for _, p, _ in chosen]), 1e-6))  # each piece's reading, alone
         gains = [float(np.log(max(row.max(), 1e-6)) - sure[i] - sure[j]) for (i, j), row in zip(pairs, rows)]
         used, merged = set(), {}
         for k in sorted(range(len(pairs)), key=lambda k: -gains[k]):
