@@ -161,7 +161,7 @@ class DigitReader:
             return chosen
         joined = [_together([chosen[i][0], chosen[j][0]], max(chosen[i][0], chosen[j][0], key=_area)) for i, j in pairs]
         rows = self.classifier.predict(np.stack([c.upright(turn) for c in joined]))
-        gains = [float(np.log(max(row.max(), 1e-6)) - sure[i] - sure[j]) for (i, j), row in zip(pairs, rows)]
+        gains = [log(max(float(row.max()), 1e-6)) - sure[i] - sure[j] for (i, j), row in zip(pairs, rows)]
         used, merged = set(), {}
         for k in sorted(range(len(pairs)), key=lambda k: -gains[k]):
             (i, j), row = pairs[k], rows[k]
@@ -235,6 +235,7 @@ def _together(near: list[Candidate], biggest: Candidate) -> Candidate:
 
 
 def _area(c: Candidate) -> int:
+    """Its box's area on the page as read."""
     return c.page_box[2] * c.page_box[3]
 
 

@@ -20,6 +20,7 @@ from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop
 EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width or height) is a sheet's edge
 BIG = 0.3  # a view whose only marks this share of its tallest's height or more are two may hold one digit in two pieces (_two_halves)
 HALF = 0.7  # marks shorter than this share of the typical digit height may be halves of one digit (_halves)
+FAINT = 4  # a frame whose ink (its 99.7th percentile) is this many times its grain or more, if faint, is written faintly (_three_levels)
 SPECK = 1.5  # a mark under this many times SegmentConfig.min_pixels tall may be a speck (_speck)
 FLAG_GAP = 0.4  # a bar written apart (a 5's flag) may float this share of the taller piece's height above it (_same_digit)
 FRAME_SPAN = 0.5  # lines taken out reaching across this share of the view's width (or height) are a paper's ruling or a form's (_frames)
@@ -242,7 +243,6 @@ def _three_levels(ink: np.ndarray, min_contrast: int) -> tuple[float, float, flo
     return min(low, max(0.75 * min_contrast, 0.2 * peak, 4 * grain)), low, max(1.5 * floor, 0.5 * peak)
 
 
-FAINT = 4  # a frame whose ink (its 99.7th percentile) is this many times its grain or more, if faint, is written faintly (_three_levels)
 RULED = 8  # ink levels: lines this strong within the sheet make it ruled or squared (plain paper's noise there: 2-7)
 WASHED = 1.5  # a mark glare washed out lies where its contrast was cut by at least this much, on average
 GLARE_REACH = 16  # search pixels: a mark glare washed out is looked for this far beyond the glare (a digit's half)
