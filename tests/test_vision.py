@@ -1738,6 +1738,14 @@ def test_a_small_digit_written_low_is_still_read(reader):
     assert text == "567" and reader.read(image).text == "567"
 
 
+def _whole_blobs(boxes):
+    """A blob read whole for each box (x, y, w, h): solid ink at 200, for a classifier stand-in to read."""
+    from digitedge.vision.segment import Blob, Candidate
+
+    return [Blob.whole(Candidate(b, np.full((b[3], b[2]), 200, np.uint8), np.full((b[3], b[2]), 255, np.uint8)))
+            for b in boxes]
+
+
 class _Probabilities:
     """A classifier stand-in: the same probabilities for every crop, row k for the k-th crop."""
 
@@ -1752,49 +1760,39 @@ def test_a_mark_standing_in_a_line_of_digits_is_read_at_its_likeliest_digit():
     """A crop in a line of digits, about as tall as the others, is read as its likeliest digit even
     where a stray mark with the same probabilities would be '?'. A --min-confidence or --min-margin
     set by hand holds every crop to it."""
-    from digitedge.vision.segment import Blob, Candidate
-
-    def blobs(boxes):
-        return [Blob.whole(Candidate(b, np.full((b[3], b[2]), 200, np.uint8), np.full((b[3], b[2]), 255, np.uint8)))
-                for b in boxes]
-
     sure = np.eye(10)[[3, 1, 4]] * 0.9 + 0.01
     unsure = np.full((1, 10), 0.05)
     unsure[0, [5, 6]] = 0.35, 0.25  # 0.35 for 5, 0.10 ahead of 6: under 0.4 and 0.15
     line = [(0, 100, 30, 40), (40, 102, 28, 40), (80, 98, 30, 42), (120, 101, 30, 39)]  # the last is the unsure one
     default = DigitReader(MODEL, threads=1)
     default.classifier = _Probabilities(np.vstack([sure, unsure]))
-    assert [d.label for d in default.classify(blobs(line))] == [3, 1, 4, 5]
+    assert [d.label for d in default.classify(_whole_blobs(line))] == [3, 1, 4, 5]
     stray = [(0, 100, 30, 40), (40, 102, 28, 40), (80, 98, 30, 42), (120, 101, 30, 70)]  # too tall for the line
-    assert [d.label for d in default.classify(blobs(stray))] == [3, 1, 4, None]
+    assert [d.label for d in default.classify(_whole_blobs(stray))] == [3, 1, 4, None]
     pair = [(0, 100, 30, 40), (40, 101, 30, 39)]  # a line of two is no evidence
     default.classifier = _Probabilities(np.vstack([sure[:1], unsure]))
-    assert [d.label for d in default.classify(blobs(pair))] == [3, None]
+    assert [d.label for d in default.classify(_whole_blobs(pair))] == [3, None]
     for strict in (dict(min_confidence=0.4), dict(min_margin=0.15)):
         chosen = DigitReader(MODEL, threads=1, **strict)
         chosen.classifier = _Probabilities(np.vstack([sure, unsure]))
-        assert [d.label for d in chosen.classify(blobs(line))] == [3, 1, 4, None]
+        assert [d.label for d in chosen.classify(_whole_blobs(line))] == [3, 1, 4, None]
 
 
 def test_a_0_whose_pen_skipped_down_its_middle_is_one_digit(reader, monkeypatch):
     """A 0 cut in two by a 4-pixel skip down its middle, in a line of digits: two arcs apart, read as
     two uncertain digits (126 read '12', 148 '11', 188 and 194 '17', 10 '67') until read together
     (reader._rejoined). The test sets' digits beside it stay as written."""
-    from digitedge.benchmark import two_rows
+    from digitedge.benchmark import cells, two_rows
     from digitedge.vision import reader as R
 
     m = data.load()
     others = [i for i in range(200) if m.y_test[i] in (2, 3, 4, 5, 7)][:9]
-
-    def ink(i):
-        return cv2.resize(m.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
-
     truth = written(m, others[:2], 5) + "0" + written(m, others[2:4], 5) + " " + written(m, others[4:], 5)
     for zero in (10, 126, 148, 188, 194):
-        cut = ink(zero)
+        cut = cells(m, [zero])[0]
         xs = np.flatnonzero(cut.max(0) > 0.2)
         cut[:, (xs[0] + xs[-1]) // 2 - 2 : (xs[0] + xs[-1]) // 2 + 2] = 0
-        inks = [ink(k) for k in others]
+        inks = cells(m, others)
         inks.insert(2, cut)
         frame = cv2.cvtColor(np.clip(two_rows(inks), 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
         assert reader.read(frame).text == truth, zero
@@ -1809,11 +1807,6 @@ def test_pieces_read_with_confidence_stay_apart():
     read at 0.45 beside one at 0.9 joins when the pair reads 0.95 (a 6 whose loop came apart), and
     marks a digit's width apart, or one above the other a digit's height apart, are never tried."""
     from digitedge.vision.reader import _broken_pairs
-    from digitedge.vision.segment import Blob, Candidate
-
-    def blobs(boxes):
-        return [Blob.whole(Candidate(b, np.full((b[3], b[2]), 200, np.uint8), np.full((b[3], b[2]), 255, np.uint8)))
-                for b in boxes]
 
     line = [(0, 100, 30, 40), (40, 100, 30, 40), (80, 100, 12, 40), (94, 104, 16, 36), (140, 100, 30, 40)]
     assert _broken_pairs(np.array(line, np.float64), 40.0) == [(2, 3)]
@@ -1822,7 +1815,7 @@ def test_pieces_read_with_confidence_stay_apart():
 
     def labels(rows):  # the five crops' rows, then the pair's, read together
         read.classifier = _Sequence(rows)
-        return [d.label for d in read.classify(blobs(line))]
+        return [d.label for d in read.classify(_whole_blobs(line))]
 
     sure = lambda k, p=0.9: np.where(np.arange(10) == k, p, (1 - p) / 9)  # noqa: E731
     assert labels([[sure(3), sure(2), sure(1), sure(1), sure(4)], [sure(0, 0.95)]]) == [3, 2, 1, 1, 4]
@@ -2235,15 +2228,13 @@ def test_light_pencil_is_read(reader):
     """Digits written so lightly that their darkest ink is 22 levels under the paper's 225 (a light
     pencil, a hazy or over-exposed photo), under min_contrast (40) but far above the paper's grain:
     the threshold follows the ink down (segment._three_levels) where nothing was read before."""
-    from digitedge.benchmark import two_rows
+    from digitedge.benchmark import cells, two_rows
 
     m = data.load()
     rng = np.random.default_rng(0)
     for _ in range(3):
         digits = rng.choice(len(m.x_test), 10, replace=False)
-        inks = [cv2.resize(m.x_test[i], (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255 * 0.1 / 0.85
-                for i in digits]
-        page = two_rows(inks)
+        page = two_rows([ink * 0.1 / 0.85 for ink in cells(m, digits)])
         frame = np.clip(page + rng.normal(0, 2, page.shape), 0, 255).astype(np.uint8)
         assert reader.read(frame).text == written(m, digits, 5)
 

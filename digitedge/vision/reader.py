@@ -159,7 +159,7 @@ class DigitReader:
         pairs = [(i, j) for i, j in _broken_pairs(boxes, tall) if -sure[i] - sure[j] >= JOIN_GAIN]
         if not pairs:
             return chosen
-        joined = [_together([chosen[i][0], chosen[j][0]], max(chosen[i][0], chosen[j][0], key=_area)) for i, j in pairs]
+        joined = [_together([chosen[i][0], chosen[j][0]]) for i, j in pairs]
         rows = self.classifier.predict(np.stack([c.upright(turn) for c in joined]))
         gains = [log(max(float(row.max()), 1e-6)) - sure[i] - sure[j] for (i, j), row in zip(pairs, rows)]
         used, merged = set(), {}
@@ -209,19 +209,19 @@ class DigitReader:
 def _joined(pieces: list[Candidate]) -> Candidate:
     """The biggest of these crops and those within 0.3 of its size of its box, as one digit: their
     ink laid on one canvas at the processing scale (by their boxes on the page as read)."""
-    biggest = max(pieces, key=lambda c: c.page_box[2] * c.page_box[3])
+    biggest = max(pieces, key=_area)
     bx, by, bw, bh = biggest.page_box
     reach = 0.3 * max(bw, bh)
     near = [c for c in pieces if c.page_box[0] < bx + bw + reach and c.page_box[0] + c.page_box[2] > bx - reach
             and c.page_box[1] < by + bh + reach and c.page_box[1] + c.page_box[3] > by - reach]
-    return biggest if len(near) == 1 else _together(near, biggest)
+    return biggest if len(near) == 1 else _together(near)
 
 
-def _together(near: list[Candidate], biggest: Candidate) -> Candidate:
+def _together(near: list[Candidate]) -> Candidate:
     """These crops as one digit: their ink laid on one canvas at the processing scale (the biggest's),
     by their boxes on the page as read."""
-    bw = biggest.page_box[2]
-    s = biggest.ink.shape[1] / max(bw, 1)  # processing pixels per frame pixel
+    biggest = max(near, key=_area)
+    s = biggest.ink.shape[1] / max(biggest.page_box[2], 1)  # processing pixels per frame pixel
     x0, y0, _, _ = page = _around([c.page_box for c in near])
     at = [(int(round((c.page_box[1] - y0) * s)), int(round((c.page_box[0] - x0) * s))) for c in near]  # (top, left) of each
     # the canvas holds every piece whole (a box rounded to the frame's pixels can be a pixel short of its ink)
