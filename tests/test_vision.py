@@ -1096,6 +1096,26 @@ def test_random_frames_never_crash(reader, h, w, channels, seed):
     assert single.label is None or 0 <= single.label <= 9
 
 
+@pytest.mark.parametrize("shape", [(3, 5000), (5000, 3), (1, 60000), (20, 65000), (100, 65000)])
+def test_a_strip_is_read_without_a_traceback(reader, shape):
+    """An image whose short side shrinks to nothing at the processing size (a 3x5000 strip read with
+    --single, 20x65000 as a frame, 100x65000 as a photo) raised OpenCV's "!dsize.empty()"."""
+    strip = np.full(shape, 230, np.uint8)
+    cv2.line(strip, (0, 0), (shape[1] - 1, shape[0] - 1), 20, 2)
+    for reading in (reader.read(strip), reader.read(strip, still=True)):
+        assert all(d.label is None or 0 <= d.label <= 9 for d in reading.digits)
+    single = reader.read_single(strip)
+    assert single.label is None or 0 <= single.label <= 9
+
+
+@pytest.mark.parametrize("level", [0, 200, 255])
+def test_single_reads_nothing_in_a_blank_image(reader, level):
+    """--single on a blank image, an MNIST-sized crop or a photo: no digit (the model, shown the empty
+    28x28 this made, read a 1 at 0.78, and a black image as one solid blot of ink, a 2 at 0.40)."""
+    for shape in ((28, 28), (10, 40), (480, 640)):
+        assert reader.read_single(np.full(shape, level, np.uint8)).label is None
+
+
 @pytest.mark.parametrize("frame", [None, "frame.jpg", np.zeros((40, 40, 2), np.uint8), np.zeros((4, 40, 40, 3), np.uint8)])
 def test_what_is_not_an_image_gets_a_clear_error(reader, frame):
     """A script passing what cv2.imread returned for a file it could not read (None), a path, or an

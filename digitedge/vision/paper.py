@@ -245,6 +245,8 @@ def crop_margin(gray: np.ndarray, polarity: str = "auto") -> tuple[int, int, str
     thin for its length."""
     h, w = gray.shape
     s = min(1.0, 128 / max(h, w))
+    if min(h, w) * s < 1:  # a strip (100x65000) shrunk to nothing: no crop around handwriting
+        return 0, 0, polarity
     small = cv2.resize(gray, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else gray
     sh, sw = small.shape
     if min(sh, sw) < 8:

@@ -26,6 +26,7 @@ JOIN_GAIN = 0.7  # two pieces read as one digit this much likelier (log-probabil
 BREAK = 0.2  # pieces of one digit lie within this share of the frame's typical mark height of each other (_broken_pairs)
 JOINED_TALL = 1.3  # and together are at most this many times as tall as it
 JOINED_WIDE = 1.1  # and at most this many times as wide as they are tall together
+BLANK = 10  # levels: an image (predict --single) whose darkest and lightest pixels differ by less holds no digit
 SPAN = 1.4  # n digits touching span about 1 + SPAN * (n - 1) of a frame's typical digit widths (_count_of)
 
 
@@ -196,13 +197,17 @@ class DigitReader:
         if pieces:
             return self.classify([Blob.whole(_joined(pieces))])[0]
         gray = to_gray(image)
-        if gray.size == 0:
-            return Digit(None, 0.0, (0, 0, 0, 0), 0, np.zeros((28, 28), np.uint8))
+        nothing = Digit(None, 0.0, (0, 0, 0, 0), 0, np.zeros((28, 28), np.uint8))
+        if gray.size == 0 or int(gray.max()) - int(gray.min()) < BLANK:
+            return nothing  # an empty or a blank image (the model reads a blank 28x28 as a 1 at 0.78)
         h, w = gray.shape
         scale = min(1.0, 256 / max(h, w))  # a close-up's strokes must stay thinner than the paper window
-        small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+        small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if min(h, w) * scale >= 1 \
+            else cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)  # a strip (3x5000)
         ink = ink_map(small, self.segment_cfg.polarity)
         mask = (ink > max(self.segment_cfg.min_contrast, int(ink.max()) // 3)).astype(np.uint8) * 255
+        if not mask.any():
+            return nothing  # no ink standing out from the paper anywhere
         return self.classify([Blob.whole(Candidate((0, 0, w, h), ink, mask))])[0]
 
 

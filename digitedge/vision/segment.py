@@ -309,6 +309,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     scale = 1.0
     if max(gray.shape) > cfg.max_side:
         scale = cfg.max_side / max(gray.shape)
+        if min(gray.shape) * scale < 1:  # a strip (20x65000) whose short side would shrink to nothing: no digit
+            return [], Mask(np.zeros(2, bool), np.zeros((8, 8), np.int32))
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         if big:  # a big colour frame (4K, a phone's photo): light coloured ink is looked for in its colours
             # sampled at the shrunk size (at full size the grey's step for it costs more than the shrinking)
