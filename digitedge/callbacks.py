@@ -22,12 +22,31 @@ class BestModel(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.epochs_seen = epoch + 1
         acc, loss = float(logs["val_accuracy"]), float(logs["val_loss"])
+        if not (math.isfinite(loss) and math.isfinite(float(logs["loss"]))):
+            return  # a diverged epoch's weights are no model (Diverged stops the run)
         if acc > self.val_accuracy or (acc == self.val_accuracy and loss < self.val_loss):
             self.weights, self.epoch = self.model.get_weights(), epoch + 1
             self.val_accuracy, self.val_loss = acc, loss
             tmp = self.path.with_name(f".tmp-{self.path.name}")  # Keras insists on the .keras suffix
             self.model.save(tmp)
             os.replace(tmp, self.path)
+
+
+class Diverged(keras.callbacks.Callback):
+    """Stop at the first training step whose loss is not finite (a learning rate far too high), and
+    remember the epoch (1-based): no later step can bring the weights back."""
+
+    def __init__(self):
+        super().__init__()
+        self.epoch, self.current = None, 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.current = epoch + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        if logs and not math.isfinite(float(logs["loss"])):
+            self.epoch = self.current
+            self.model.stop_training = True
 
 
 class Progress(keras.callbacks.Callback):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from contextlib import contextmanager
@@ -17,6 +18,17 @@ def _per_preset(key: str) -> str:
     return "[default: the preset's: " + ", ".join(f"{name} {p[key]}" for name, p in PRESETS.items()) + "]"
 
 PATH_IN = click.Path(exists=False, dir_okay=True, file_okay=True)
+
+
+class Number(click.FloatRange):
+    """click's FloatRange, less "nan" and "inf", which it lets through (--lr nan or inf trained a model
+    to 9.8%, until early stopping)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
 
 
 @contextmanager
@@ -54,21 +66,21 @@ def cli():
               help="Network: edge (small, accurate), seed (the classic CNN), quick (demos and tests).")
 @click.option("--epochs", type=click.IntRange(1), default=None, help=f"Epochs {_per_preset('epochs')}.")
 @click.option("--batch-size", type=click.IntRange(1), default=128, help="Images per training step.")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--lr", type=Number(min=0, min_open=True), default=None,
               help=f"Peak learning rate {_per_preset('lr')}.")
 @click.option("--schedule", type=click.Choice(["cosine", "plateau"]), default=None,
               help=f"Learning-rate annealing: cosine (warm-up, then cosine to zero) or plateau (halve on a stalled validation accuracy) {_per_preset('schedule')}.")
-@click.option("--weight-decay", type=click.FloatRange(min=0), default=None,
+@click.option("--weight-decay", type=Number(min=0), default=None,
               help=f"Decoupled weight decay (AdamW) of the kernels; 0 is plain Adam {_per_preset('weight_decay')}.")
-@click.option("--label-smoothing", type=click.FloatRange(0, 1, max_open=True), default=None,
+@click.option("--label-smoothing", type=Number(0, 1, max_open=True), default=None,
               help=f"Smooth the training targets towards uniform by this much {_per_preset('label_smoothing')}.")
 @click.option("--val-size", type=click.IntRange(1), default=5000, help="Training images held out for validation.")
 @click.option("--patience", type=click.IntRange(1), default=10, help="Early stopping: epochs without a better validation accuracy.")
 @click.option("--augment/--no-augment", default=True, help="Random rotation, zoom and shift (never flips).")
-@click.option("--rotation", type=click.FloatRange(0, 45), default=10.0, help="Max rotation, degrees.")
-@click.option("--zoom", type=click.FloatRange(0, 0.5), default=0.1, help="Max zoom in or out, fraction.")
-@click.option("--shift", type=click.FloatRange(0, 0.5), default=0.1, help="Max shift, fraction of the side.")
-@click.option("--elastic", type=click.FloatRange(0, 4), default=0.0,
+@click.option("--rotation", type=Number(0, 45), default=10.0, help="Max rotation, degrees.")
+@click.option("--zoom", type=Number(0, 0.5), default=0.1, help="Max zoom in or out, fraction.")
+@click.option("--shift", type=Number(0, 0.5), default=0.1, help="Max shift, fraction of the side.")
+@click.option("--elastic", type=Number(0, 4), default=0.0,
               help="Elastic distortion: pixels move this far on average along a smooth random field; 0 is none.")
 @click.option("--seed", type=int, default=0, help="Random seed; the same seed repeats a run exactly.")
 @click.option("--train-limit", type=click.IntRange(1), default=None, help="Train on only this many images (smoke runs) [default: all].")
@@ -148,10 +160,10 @@ MODEL_HELP = "Exported model (.onnx or .tflite) [default: exports/digitedge_int8
 
 def _rejection(command):
     """--min-confidence and --min-margin: when a crop is shown as '?' instead of read."""
-    command = click.option("--min-margin", type=click.FloatRange(0, 1), default=None,
+    command = click.option("--min-margin", type=Number(0, 1), default=None,
                            help=f"Read a digit only this far ahead of the runner-up; else '?', left out of the text "
                                 f"[default: {MIN_MARGIN}, none in a line of digits].")(command)
-    return click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+    return click.option("--min-confidence", type=Number(0, 1), default=None,
                         help=f"Read a digit only at this top probability or more; else '?', left out of the text "
                              f"[default: {MIN_CONFIDENCE}; {IN_LINE_CONFIDENCE} for a mark standing in a line of digits "
                              f"as one of them; setting either option holds every mark to both].")(command)

@@ -17,6 +17,8 @@ import numpy as np
 from digitedge import contract, data
 from digitedge.errors import DigitEdgeError
 
+LEARNED = 0.5  # a run whose best validation accuracy is under this learnt little (quick's first epoch: about 0.97)
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -109,7 +111,7 @@ def train(cfg: TrainConfig, log=_log) -> Path:
 
     from digitedge import model as nets
     from digitedge import report
-    from digitedge.callbacks import BestModel, Progress
+    from digitedge.callbacks import BestModel, Diverged, Progress
 
     keras.utils.set_random_seed(cfg.seed)
     tf.config.experimental.enable_op_determinism()  # the parallel augmentation map needs it
@@ -128,7 +130,8 @@ def train(cfg: TrainConfig, log=_log) -> Path:
 
     fit_ds = _dataset(cfg, contract.to_input(x_fit), y_fit, tf, keras)
     best = BestModel(run / "model.keras", log)
-    callbacks = [best, Progress(cfg.epochs, log), keras.callbacks.CSVLogger(str(run / "history.csv"))]
+    diverged = Diverged()
+    callbacks = [diverged, best, Progress(cfg.epochs, log), keras.callbacks.CSVLogger(str(run / "history.csv"))]
     callbacks.append(keras.callbacks.EarlyStopping("val_accuracy", patience=cfg.patience, mode="max"))
     if cfg.schedule == "plateau":
         callbacks.append(keras.callbacks.ReduceLROnPlateau("val_accuracy", factor=0.5, patience=3, min_lr=1e-5, mode="max"))
@@ -142,9 +145,19 @@ def train(cfg: TrainConfig, log=_log) -> Path:
         interrupted = True
         log("interrupted: keeping the best model so far")
     seconds = time.perf_counter() - start
+    lower = f"try a lower --lr than {cfg.lr:g}"
     if best.weights is None:
         shutil.rmtree(run, ignore_errors=True)  # no half-made run folder for 'export' to trip over
+        if diverged.epoch:
+            raise DigitEdgeError(f"training diverged in epoch {diverged.epoch} (the loss is not a number); "
+                                 f"nothing was saved; {lower}")
         raise DigitEdgeError("stopped before the first epoch ended; nothing was saved")
+    if diverged.epoch:
+        log(f"training diverged in epoch {diverged.epoch} (the loss is not a number): keeping the best model "
+            f"before it, epoch {best.epoch}; {lower}")
+    if best.val_accuracy < LEARNED:
+        log(f"warning: the model learnt little (best validation accuracy {best.val_accuracy:.1%}; guessing gets "
+            f"10%): too few images or epochs, or a learning rate too high (this run's: {cfg.lr:g})")
     net.set_weights(best.weights)
 
     probs = net.predict(eval_batches(contract.to_input(mnist.x_test), None, tf), verbose=0)

@@ -60,6 +60,15 @@ def test_train_corrupt_data_is_one_line(runner, tmp_path):
     assert not (tmp_path / "runs").exists()  # nothing was started
 
 
+@pytest.mark.parametrize("args", [["train", "--lr", "nan"], ["train", "--lr", "inf"], ["train", "--rotation", "nan"],
+                                  ["predict", "x.jpg", "--min-confidence", "nan"], ["camera", "--min-margin", "nan"]])
+def test_a_number_option_refuses_nan_and_infinity(runner, args):
+    """click's FloatRange lets "nan" through its bounds: --lr nan trained a model to 9.8% until early
+    stopping, and --min-confidence nan rejected every digit."""
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2 and "is not a finite number" in result.output, result.output
+
+
 def test_export_without_runs(runner, tmp_path):
     result = runner.invoke(cli, ["export", "--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "e")])
     assert result.exit_code == 1

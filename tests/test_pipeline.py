@@ -203,6 +203,18 @@ def test_ctrl_c_keeps_the_best_model(tmp_path, monkeypatch):
     assert "interrupted: keeping the best model so far" in lines
 
 
+def test_a_diverging_run_says_so_and_saves_nothing(tmp_path):
+    """A learning rate far too high: the loss turns NaN in the first epoch. The run stops there with a
+    one-line error that says to lower it, and leaves no model (it wrote one at chance, 7.8%, before)."""
+    from digitedge.errors import DigitEdgeError
+    from digitedge.train import TrainConfig, train
+
+    with pytest.raises(DigitEdgeError, match="diverged in epoch 1.*nothing was saved; try a lower --lr than 1e\\+30"):
+        train(TrainConfig(preset="quick", epochs=3, lr=1e30, train_limit=1000, val_size=500, out=str(tmp_path)),
+              log=lambda _: None)
+    assert not list(tmp_path.glob("*/model.keras")) and not list(tmp_path.iterdir())
+
+
 def test_weight_decay_reaches_kernels_only():
     """--weight-decay switches Adam to AdamW, which leaves BatchNorm's scale and shift and the biases alone."""
     import keras
