@@ -214,6 +214,28 @@ def test_a_row_of_touching_pairs_is_cut_into_digits(reader, digits, size, text):
     assert reader.read(row(data.load(), digits, size, 0.6)).text == text
 
 
+@pytest.mark.parametrize("apart", [38, 42, 46])
+def test_two_rings_touching_side_by_side_are_cut_between_them(apart):
+    """Two 0s whose sides run into one thick stroke: the least-ink cut went through the left one's
+    hole, crossing its ring twice and giving its far side to the right one (read as a 6 and a 0, or
+    as one wide 0). It is cut again with the loops filled, through the neck between them, which
+    crosses the ink once."""
+    from digitedge.vision.segment import _split, _touches
+
+    shape = np.zeros((64, 120), np.uint8)
+    for cx in (32, 32 + apart):
+        cv2.ellipse(shape, (cx, 32), (22, 27), 0, 0, 360, 255, 7)
+    x, y, w, h = cv2.boundingRect(shape)
+    left, right = _split(shape[y : y + h, x : x + w], 1.15)
+    assert _touches(left, right) == 1
+    assert abs(cv2.boundingRect(left)[2] - cv2.boundingRect(right)[2]) <= 1  # each ring whole: as wide as the other
+
+
+def test_the_samples_touching_zeros_are_read_as_two(reader):
+    """camera_demo's frame 4 ends in 00, written touching: read `1260` before (one wide 0 at 0.71)."""
+    assert reader.read(cv2.imread(str(SAMPLES / "frame_004.jpg"))).text == "82625 12600"
+
+
 def test_a_thin_pale_pen_is_searched_for_in_pooled_pixels(reader):
     """A pencil line one pixel wide fades to a third of its contrast in an averaged half-size copy,
     and digits went missing; such a frame is searched in a copy where each 2x2 block's darkest

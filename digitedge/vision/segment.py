@@ -1130,7 +1130,17 @@ def _split(shape: np.ndarray, ratio: float, parts: int | None = None) -> list[np
         if w <= ratio * h:
             return [shape]
         parts = int(np.clip(round(w / (0.75 * h)), 2, 8))
-    ink = (shape > 0).astype(np.float32)
+    return _pieces(shape, _paths(shape, parts))
+
+
+def _paths(shape: np.ndarray, parts: int) -> list[np.ndarray]:
+    """The least-ink paths from top to bottom that cut a blob's shape into `parts`, each near an even
+    division. A path through a loop (a 0's hole, taking its far side with the neighbour: two 0s
+    touching side by side) crosses its ring twice: that cut is made again with the loops filled,
+    where the narrowest neck between them is the cheapest, and taken where it crosses the ink fewer
+    times."""
+    h, w = shape.shape
+    ink, filled = (shape > 0).astype(np.float32), None
     paths, start = [], 0
     for k in range(1, parts):
         centre, reach = k * w // parts, max(2, int(0.3 * w / parts))
@@ -1138,12 +1148,32 @@ def _split(shape: np.ndarray, ratio: float, parts: int | None = None) -> list[np
         if hi - lo < 2:
             continue
         path = lo + _cheapest_path(ink[:, lo:hi], centre - lo)
+        crossed = _touches(*_pieces(shape, [path]))
+        if crossed > 1:
+            filled = _filled(shape) if filled is None else filled
+            necked = lo + _cheapest_path(filled[:, lo:hi], centre - lo)
+            if _touches(*_pieces(shape, [necked])) < crossed:
+                path = necked
         paths.append(path)
         start = int(path.max())
+    return paths
+
+
+def _pieces(shape: np.ndarray, paths: list[np.ndarray]) -> list[np.ndarray]:
+    """A blob's shape cut along these paths (one column per row each), left to right."""
     if not paths:
         return [shape]
-    side = sum((np.arange(w)[None, :] >= p[:, None]).astype(np.int32) for p in paths)  # piece index per pixel
+    side = sum((np.arange(shape.shape[1])[None, :] >= p[:, None]).astype(np.int32) for p in paths)  # piece index per pixel
     return [np.where(side == i, shape, 0).astype(np.uint8) for i in range(len(paths) + 1)]
+
+
+def _filled(shape: np.ndarray) -> np.ndarray:
+    """A blob's ink with its loops' holes filled (as cost: 1 on ink or in a hole, 0 outside)."""
+    h, w = shape.shape
+    outside = np.zeros((h + 2, w + 2), np.uint8)
+    outside[1:-1, 1:-1] = shape > 0
+    cv2.floodFill(outside, None, (0, 0), 2)  # the paper reached from around the blob (4-connected)
+    return (outside[1:-1, 1:-1] != 2).astype(np.float32)
 
 
 def _cheapest_path(cost: np.ndarray, centre: int) -> np.ndarray:
