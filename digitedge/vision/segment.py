@@ -1139,7 +1139,7 @@ def _paths(shape: np.ndarray, parts: int) -> list[np.ndarray]:
     touching side by side) crosses its ring twice: that cut is made again with the loops filled,
     where the narrowest neck between them is the cheapest, and taken where it crosses the ink fewer
     times."""
-    h, w = shape.shape
+    w = shape.shape[1]
     ink, filled = (shape > 0).astype(np.float32), None
     paths, start = [], 0
     for k in range(1, parts):
