@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
+import tempfile
 from contextlib import contextmanager
 
 import click
@@ -40,11 +42,41 @@ def _user_errors():
         raise click.ClickException(str(e)) from None
 
 
+# what TensorFlow's C++ libraries log as they load, before absl reads TF_CPP_MIN_LOG_LEVEL: INFO lines
+# (oneDNN's custom operations, no CUDA drivers) and absl's note that they go to stderr
+_ABSL_INFO = re.compile(r"I\d{4} [\d:.]+ +\d+ \S+:\d+\] |WARNING: All log messages before absl::InitializeLog\(\)")
+
+
+@contextmanager
+def _native_info_dropped():
+    """What is written to the process's stderr (file descriptor 2) meanwhile, less absl's INFO lines
+    (_ABSL_INFO), which TF_CPP_MIN_LOG_LEVEL cannot silence: everything else is passed on after."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr to catch (a daemon's): nothing to quiet
+        yield
+        return
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            for line in caught.read().decode(errors="replace").splitlines(keepends=True):
+                if not _ABSL_INFO.match(line):
+                    sys.stderr.write(line)
+
+
 def _training_side(command: str) -> None:
     """Quiet TensorFlow's start-up logs, or say how to install it where it is missing (a device)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
-        import tensorflow  # noqa: F401
+        with _native_info_dropped():
+            import tensorflow  # noqa: F401
     except ImportError:
         raise click.ClickException(
             f"'digitedge {command}' needs TensorFlow; install the training extra: pip install 'digitedge[train]'"

@@ -69,6 +69,22 @@ def test_a_number_option_refuses_nan_and_infinity(runner, args):
     assert result.exit_code == 2 and "is not a finite number" in result.output, result.output
 
 
+def test_tensorflows_start_up_info_lines_are_dropped_and_the_rest_kept(capfd):
+    """TensorFlow's C++ libraries log INFO lines as they load (oneDNN, no CUDA drivers: six lines on
+    every train and export), before absl reads TF_CPP_MIN_LOG_LEVEL. They are dropped; anything
+    else written to stderr meanwhile still comes through."""
+    import os
+
+    from digitedge.cli import _native_info_dropped
+
+    with _native_info_dropped():
+        os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+                    b"I0000 00:00:1795489808.281777   18902 cudart_stub.cc:31] Could not find cuda drivers\n"
+                    b"a real warning\n")
+    err = capfd.readouterr().err
+    assert err == "a real warning\n", err
+
+
 def test_export_without_runs(runner, tmp_path):
     result = runner.invoke(cli, ["export", "--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "e")])
     assert result.exit_code == 1
