@@ -20,8 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: camera_demo's generator
 
 from camera_demo.generate_samples import H, W, _frame_boxes, _lighting, _text, photograph, sheet  # noqa: E402
-from digitedge import data  # noqa: E402
-from digitedge.benchmark import digits_matched, script_parser  # noqa: E402
+from digitedge.benchmark import digit_source, digits_matched, script_parser  # noqa: E402
 from digitedge.vision.reader import DigitReader  # noqa: E402
 
 RATIOS = (1.0, 0.85, 0.7, 0.55, 0.4)  # the far side's width, against the near side's
@@ -54,7 +53,7 @@ def corners(ratio: float, side: str, rng) -> np.ndarray:
 
 def main() -> None:
     args = script_parser(__doc__).parse_args()
-    mnist = data.load()
+    mnist = digit_source(args.digits)
     reader = DigitReader(args.model, threads=1)
     rng = np.random.default_rng(args.seed)
     order = rng.permutation(len(mnist.x_test))

@@ -22,8 +22,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import photographed, script_parser, written
+from digitedge.benchmark import digit_source, photographed, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 KINDS = ("plain", "underlined", "underline touching", "underlined twice", "ringed", "boxed")
@@ -141,7 +140,7 @@ def main() -> None:
     ap.add_argument("--photos", action="store_true", help="a phone's photos of rings and boxes drawn by hand")
     ap.add_argument("--desk", action="store_true", help="with --photos: the sheet on a desk in the phone's shadow")
     args = ap.parse_args()
-    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     if args.photos:
         photos(mnist, reader, np.random.default_rng(args.seed), args.frames, args.desk)
         return

@@ -14,8 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import script_parser, written
+from digitedge.benchmark import digit_source, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -85,7 +84,7 @@ CONDITIONS = {
 
 def main() -> None:
     args = script_parser(__doc__).parse_args()
-    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for name, make in CONDITIONS.items():
         rng = np.random.default_rng(args.seed)
         exact = 0

@@ -26,8 +26,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import script_parser, written
+from digitedge.benchmark import digit_source, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 MARGINS = {"touching all four edges": (0.0, 0.0), "touching top and bottom": (0.0, 0.15),
@@ -68,7 +67,7 @@ def main() -> None:
     args = ap.parse_args()
     ink = (lambda crop: 255 - crop) if args.negative else (lambda crop: crop)
     cv2.setNumThreads(1)
-    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for count, width in ((1, 0.3), (3, 0.12)):
         exact = single = tried = 0
         for (name, margin), lines in [(m, False) for m in MARGINS.items()] + [(m, True) for m in list(MARGINS.items())[1:3]]:

@@ -13,8 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import script_parser, written
+from digitedge.benchmark import digit_source, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 H, W = 480, 640
@@ -49,7 +48,7 @@ def sheet_on_desk(surface: np.ndarray, digits, mnist) -> np.ndarray:
 
 def main() -> None:
     args = script_parser(__doc__).parse_args()
-    mnist, reader, rng = data.load(), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
+    mnist, reader, rng = digit_source(args.digits), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
     x0, y0, x1, y1 = SHEET
     exact, on_desk = 0, {k: 0 for k in KINDS}
     for n in range(args.frames):

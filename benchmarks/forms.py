@@ -12,8 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import script_parser, written
+from digitedge.benchmark import digit_source, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -32,7 +31,7 @@ def main() -> None:
     ap = script_parser(__doc__)
     ap.add_argument("--line", type=int, default=2, help="printed line thickness, pixels")
     args = ap.parse_args()
-    mnist, reader, rng = data.load(), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
+    mnist, reader, rng = digit_source(args.digits), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
     exact = 0
     for _ in range(args.frames):
         digits = rng.choice(len(mnist.x_test), 5, replace=False)

@@ -23,8 +23,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import digits_matched, photographed, script_parser
+from digitedge.benchmark import digit_source, digits_matched, photographed, script_parser
 from digitedge.vision.reader import DigitReader
 
 INK = 60  # the grid's printed lines, on paper at 225
@@ -126,7 +125,7 @@ KINDS = {
 def main() -> None:
     args = script_parser(__doc__).parse_args()
     cv2.setNumThreads(1)
-    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for name, make in KINDS.items():
         rng = np.random.default_rng(args.seed)
         scores = {"predict": [0, 0], "camera": [0, 0]}

@@ -18,8 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import script_parser, written
+from digitedge.benchmark import digit_source, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 INKS = {  # BGR
@@ -88,7 +87,7 @@ def frames_read(reader, mnist, ink: tuple[int, int, int], rng, frames: int, pape
 
 def main() -> None:
     args = script_parser(__doc__, frames=10).parse_args()
-    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for name, ink in INKS.items():
         exact = frames_read(reader, mnist, ink, np.random.default_rng(args.seed), args.frames)
         grey = int(cv2.cvtColor(np.uint8([[ink]]), cv2.COLOR_BGR2GRAY)[0, 0])

@@ -18,8 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import cells, frames_scored, photographed, script_parser, two_rows
+from digitedge.benchmark import cells, digit_source, frames_scored, photographed, script_parser, two_rows
 from digitedge.vision.reader import DigitReader
 
 CELL = 70  # the digit's 28x28 square drawn this big: its ink about 50 pixels tall
@@ -58,7 +57,7 @@ KINDS = ("ruled", "ruled, a red margin line", "ruled, a red margin line, spiral-
 def main() -> None:
     args = script_parser(__doc__).parse_args()
     cv2.setNumThreads(1)
-    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for kind in KINDS:
         exact, matched = frames_scored(reader, mnist, args.frames, args.seed, 10, 5,
                                        lambda digits, rng: page(mnist, digits, kind, rng))

@@ -21,8 +21,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import photographed, script_parser, thinned, written
+from digitedge.benchmark import digit_source, photographed, script_parser, thinned, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -63,7 +62,7 @@ def main() -> None:
     args = ap.parse_args()
     size = (args.long_side, args.long_side * 3 // 4)  # (height, width)
     cv2.setNumThreads(1)
-    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for count, widths in ((1, (0.1, 0.3, 0.6)), (4, (0.08, 0.15, 0.22))):
         exact = single = tried = 0
         for staging, corners in (("", None), ("on a desk, in the phone's shadow, ", IN_VIEW),

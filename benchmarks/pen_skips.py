@@ -16,8 +16,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import frames_scored, photographed, script_parser, two_rows
+from digitedge.benchmark import digit_source, frames_scored, photographed, script_parser, two_rows
 from digitedge.vision.reader import DigitReader
 
 CELL = 70  # the digit's 28x28 square drawn this big: its ink about 50 pixels tall
@@ -52,7 +51,7 @@ def page(mnist, digits, skips: int, faint: bool, rng) -> np.ndarray:
 
 def main() -> None:
     args = script_parser(__doc__).parse_args()
-    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for name, (skips, faint) in FAULTS.items():
         exact, matched = frames_scored(reader, mnist, args.frames, args.seed, 10, 5,
                                        lambda digits, rng: page(mnist, digits, skips, faint, rng))

@@ -18,8 +18,7 @@ import time
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import digits_matched, photographed, script_parser, written
+from digitedge.benchmark import digit_source, digits_matched, photographed, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -55,7 +54,7 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=6)
     args = ap.parse_args()
     cv2.setNumThreads(1)
-    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for staged in (False, True):
         for cell in (70, 90, 130):
             rng = np.random.default_rng(args.seed)

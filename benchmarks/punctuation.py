@@ -16,8 +16,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import script_parser
+from digitedge.benchmark import digit_source, script_parser
 from digitedge.vision.reader import DigitReader
 
 MARKS = ".,:-"
@@ -84,7 +83,7 @@ def main() -> None:
     if not marks or set(marks) - set(NAMES):
         ap.error(f"--marks takes some of {''.join(NAMES)}, got {args.marks!r}")
     cv2.setNumThreads(1)
-    mnist, reader, rng = data.load(), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
+    mnist, reader, rng = digit_source(args.digits), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
     exact = dict.fromkeys(marks, 0)
     for f in range(args.frames):
         kind = marks[f % len(marks)]

@@ -14,8 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import cells, script_parser, two_rows, written
+from digitedge.benchmark import cells, digit_source, script_parser, two_rows, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -40,7 +39,7 @@ def shaded_page(mnist, digits, depth: float, softness: float, rng, desk: bool = 
 
 def main() -> None:
     args = script_parser(__doc__).parse_args()
-    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for desk in (False, True):
         for depth in (0.3, 0.5):
             for softness in (1, 9):

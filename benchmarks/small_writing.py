@@ -14,8 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import frames_scored, script_parser
+from digitedge.benchmark import digit_source, frames_scored, script_parser
 from digitedge.vision.reader import DigitReader
 
 
@@ -31,7 +30,7 @@ def page(mnist, digits, cell: int, advance: float, rng) -> np.ndarray:
 
 def main() -> None:
     args = script_parser(__doc__).parse_args()
-    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for cell in (30, 40):
         for advance in (0.7, 0.8, 1.0):
             exact, matched = frames_scored(reader, mnist, args.frames, args.seed, 24, 8,

@@ -16,8 +16,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import digits_matched, script_parser, written
+from digitedge.benchmark import digit_source, digits_matched, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -47,7 +46,7 @@ def page(mnist, digits, size: int, pen: int, darkness: float, rng) -> np.ndarray
 
 def main() -> None:
     args = script_parser(__doc__).parse_args()
-    mnist, reader = data.load(), DigitReader(args.model, threads=1)
+    mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for pen, darkness in ((1, 0.85), (1, 0.5), (2, 0.85), (2, 0.5)):
         rng = np.random.default_rng(args.seed)
         exact = matched = 0

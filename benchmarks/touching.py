@@ -14,8 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge import data
-from digitedge.benchmark import digits_matched, script_parser, written
+from digitedge.benchmark import digit_source, digits_matched, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -34,7 +33,7 @@ def main() -> None:
     ap = script_parser(__doc__, frames=40)
     ap.add_argument("--advance", type=float, default=0.6)
     args = ap.parse_args()
-    mnist, reader, rng = data.load(), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
+    mnist, reader, rng = digit_source(args.digits), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
     exact = matched = 0
     for _ in range(args.frames):
         digits = rng.choice(len(mnist.x_test), 5, replace=False)

@@ -17,14 +17,34 @@ from digitedge.runtime import Classifier
 
 
 def script_parser(doc: str, frames: int | None = 20) -> argparse.ArgumentParser:
-    """The arguments every camera-pipeline script in benchmarks/ takes: --model, --seed and, unless
-    None, --frames (this default); a script adds its own."""
+    """The arguments every camera-pipeline script in benchmarks/ takes: --model, --seed, --digits
+    (digit_source's) and, unless None, --frames (this default); a script adds its own."""
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--model", default="exports/digitedge_int8.onnx")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--digits", choices=["test", "validation"], default="test",
+                    help="draw MNIST's test digits, or the training images digitedge train holds out for validation, "
+                         "to choose between models without the test set (default: %(default)s)")
     if frames is not None:
         ap.add_argument("--frames", type=int, default=frames)
     return ap
+
+
+def digit_source(which: str = "test") -> data.Mnist:
+    """MNIST as the benchmark scripts draw their digits from it (x_test, y_test): as it is ("test"),
+    or ("validation") with the 5,000 training images digitedge train holds out for validation (its
+    default split, seed 0) in place of the test set. The model never trained on either; the second
+    lets a change to the model be chosen on these scripts without looking at the test digits, which
+    only report (as generate_samples.py --digits validation does for the sample sets)."""
+    import dataclasses
+
+    from digitedge.train import TrainConfig  # (a plain dataclass: no TensorFlow)
+
+    mnist = data.load()
+    if which == "test":
+        return mnist
+    _, _, images, labels = data.split_validation(mnist, TrainConfig.val_size, TrainConfig.seed)
+    return dataclasses.replace(mnist, x_test=images, y_test=labels)
 
 
 def written(mnist, digits, per_line: int | None = None) -> str:

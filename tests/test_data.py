@@ -112,3 +112,19 @@ def test_validation_split_is_disjoint_and_repeatable():
     assert len(a[0]) == 55000 and len(a[2]) == 5000
     assert all(np.array_equal(x, y) for x, y in zip(a, b))
     assert len(a[1]) + len(a[3]) == len(m.y_train)
+
+
+def test_benchmarks_can_draw_the_validation_digits_instead_of_the_test_set():
+    """benchmarks/ scripts' --digits validation: the 5,000 images digitedge train holds out (its default
+    split) stand in for the test set, so a model can be chosen on them without the test digits."""
+    from digitedge.benchmark import digit_source, script_parser
+    from digitedge.train import TrainConfig
+
+    m = data.load()
+    test, held = digit_source("test"), digit_source("validation")
+    assert np.array_equal(test.x_test, m.x_test) and np.array_equal(test.y_test, m.y_test)
+    _, _, x_val, y_val = data.split_validation(m, TrainConfig.val_size, TrainConfig.seed)
+    assert np.array_equal(held.x_test, x_val) and np.array_equal(held.y_test, y_val) and len(held.y_test) == 5000
+    assert np.array_equal(held.x_train, m.x_train)  # (the training set as it is: the scripts never draw from it)
+    assert script_parser("x").parse_args([]).digits == "test"
+    assert script_parser("x").parse_args(["--digits", "validation"]).digits == "validation"
