@@ -20,7 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from digitedge import data
+from digitedge.benchmark import digit_source
 from digitedge.train import TrainConfig
 
 W, H = 640, 480  # frame size
@@ -142,13 +142,15 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(args.seed)
-    mnist = data.load()
-    if args.digits == "test":  # test digits: the model never trained on them
-        images, labels, source, key = mnist.x_test, mnist.y_test, "MNIST test set", "test_indices"
-    else:  # the validation split: the model never trained on them either, and the test set stays unseen
-        held, seed = TrainConfig.val_size, TrainConfig.seed  # digitedge train's defaults
-        _, _, images, labels = data.split_validation(mnist, held, seed)
-        source = f"MNIST training set: the {held} images digitedge train holds out for validation (seed {seed})"
+    # test digits, or the validation split in their place: the model never trained on either, and
+    # with the second the test set stays unseen
+    drawn = digit_source(args.digits)
+    images, labels = drawn.x_test, drawn.y_test
+    if args.digits == "test":
+        source, key = "MNIST test set", "test_indices"
+    else:
+        source = (f"MNIST training set: the {TrainConfig.val_size} images digitedge train holds out for validation "
+                  f"(seed {TrainConfig.seed})")
         key = "validation_indices"
     order = rng.permutation(len(images))
     used = 0
