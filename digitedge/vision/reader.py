@@ -202,11 +202,12 @@ class DigitReader:
             return nothing  # an empty or a blank image (the model reads a blank 28x28 as a 1 at 0.78)
         h, w = gray.shape
         scale = min(1.0, 256 / max(h, w))  # a close-up's strokes must stay thinner than the paper window
-        if min(h, w) * scale >= 1:
-            small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+        if scale >= 1:
+            small = gray
+        elif min(h, w) * scale >= 1:
+            small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         else:  # a strip (3x5000) whose short side would shrink to nothing keeps a pixel of it
-            small = cv2.resize(gray, (max(1, round(w * scale)), 1) if h < w else (1, max(1, round(h * scale))),
-                               interpolation=cv2.INTER_AREA)
+            small = cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
         ink = ink_map(small, self.segment_cfg.polarity)
         mask = (ink > max(self.segment_cfg.min_contrast, int(ink.max()) // 3)).astype(np.uint8) * 255
         if not mask.any():
