@@ -114,6 +114,8 @@ def cli():
 @click.option("--shift", type=Number(0, 0.5), default=0.1, help="Max shift, fraction of the side.")
 @click.option("--elastic", type=Number(0, 4), default=0.0,
               help="Elastic distortion: pixels move this far on average along a smooth random field; 0 is none.")
+@click.option("--pen-faults", type=Number(0, 1), default=0.0,
+              help="Share of images given a pen's faults (skips, a faint stretch, a slight blur); 0 is none.")
 @click.option("--seed", type=int, default=0, help="Random seed; the same seed repeats a run exactly.")
 @click.option("--train-limit", type=click.IntRange(1), default=None, help="Train on only this many images (smoke runs) [default: all].")
 @click.option("--data", type=PATH_IN, default=None, help="MNIST as an IDX folder (gzip or raw) or a Keras mnist.npz [default: the embedded copy].")

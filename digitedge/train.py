@@ -36,6 +36,7 @@ class TrainConfig:
     zoom: float = 0.1  # max zoom in or out, fraction
     shift: float = 0.1  # max shift, fraction of the side
     elastic: float = 0.0  # elastic distortion: pixels move this far on average along a smooth random field; 0: none
+    pen_faults: float = 0.0  # this share of images gets a pen's faults (skips, a faint stretch, blur: pen_fault_layer); 0: none
     seed: int = 0  # seeds numpy, TF and Keras; with op determinism, a run repeats exactly
     train_limit: int | None = None  # use only this many training images (tests, smoke runs)
     data: str | None = None  # IDX folder or mnist.npz; None: the embedded copy
@@ -233,7 +234,59 @@ def augmenter(cfg: TrainConfig, keras):
     ]
     if cfg.elastic:
         layers.append(elastic_layer(cfg.elastic, seed=cfg.seed + 3))
+    if cfg.pen_faults:
+        layers.append(pen_fault_layer(cfg.pen_faults, seed=cfg.seed + 4))
     return keras.Sequential(layers)
+
+
+def pen_fault_layer(share: float, seed: int | None = None):
+    """A Keras layer: `share` of the images get the faults a camera sees in a cheap pen's strokes, each
+    at random: a skip (a band 0.6-1.6 pixels wide across the digit, through a point of its middle half
+    at any slant, where no ink was laid; a second one half as often), a faint stretch (a band 3-7
+    pixels wide where the ink is 0.25-0.6 of its strength), and a slight blur (Gaussian, sigma 0.8),
+    its strongest ink then brought back to full strength, as the pipeline's crops are; the identity
+    outside training. The rest of the images are left as they are."""
+    import keras
+    import tensorflow as tf
+
+    g = np.exp(-0.5 * (np.arange(-2, 3) / 0.8) ** 2)
+    blur = (np.outer(g, g) / g.sum() ** 2).astype(np.float32)[:, :, None, None]
+
+    class PenFaults(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.seeds = keras.random.SeedGenerator(seed)
+
+        def call(self, x, training=False):
+            if not training:
+                return x
+            n, h, w = tf.shape(x)[0], x.shape[1], x.shape[2]
+            rows, cols = tf.meshgrid(tf.range(h, dtype=tf.float32), tf.range(w, dtype=tf.float32), indexing="ij")
+
+            def uniform(low, high, shape=None):
+                return keras.random.uniform(tf.stack([n]) if shape is None else shape, low, high, seed=self.seeds)
+
+            def band(narrowest, widest):  # (n, h, w): 1 inside a random band across each image, 0 outside
+                cy, cx = uniform(0.25 * h, 0.75 * h), uniform(0.25 * w, 0.75 * w)
+                angle, width = uniform(0.0, np.pi), uniform(narrowest, widest)
+                across = tf.abs((cols[None] - cx[:, None, None]) * tf.sin(angle)[:, None, None]
+                                - (rows[None] - cy[:, None, None]) * tf.cos(angle)[:, None, None])
+                return tf.cast(across <= width[:, None, None] / 2, tf.float32)
+
+            def sometimes(p):  # (n, 1, 1): 1 for the images given this fault
+                return tf.cast(uniform(0.0, 1.0) < p, tf.float32)[:, None, None]
+
+            faulty = sometimes(share)
+            gain = 1 - faulty * sometimes(0.6) * band(0.6, 1.6)
+            gain *= 1 - faulty * sometimes(0.3) * band(0.6, 1.6)
+            gain *= 1 - faulty * sometimes(0.4) * band(3.0, 7.0) * (1 - uniform(0.25, 0.6)[:, None, None])
+            x = x * gain[..., None]
+            blurred = tf.nn.conv2d(x, blur, [1, 1, 1, 1], "SAME")
+            x = tf.where(faulty[..., None] * sometimes(0.3)[..., None] > 0, blurred, x)
+            # the strongest ink back at full strength, as the pipeline's crops are (normalize.to_mnist)
+            return x / tf.maximum(tf.reduce_max(x, axis=[1, 2, 3], keepdims=True), 1e-6)
+
+    return PenFaults(name="pen_faults")
 
 
 def elastic_layer(std: float, sigma: float = 4.0, seed: int | None = None):

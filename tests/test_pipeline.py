@@ -271,3 +271,29 @@ def test_elastic_distortion_bends_strokes_in_training_only():
     # the elastic layer is in the augmenter only when asked for
     assert "elastic" not in [l.name for l in augmenter(TrainConfig(), tf.keras).layers]
     assert "elastic" in [l.name for l in augmenter(TrainConfig(elastic=1.0), tf.keras).layers]
+
+
+def test_pen_faults_break_and_fade_strokes_of_a_share_of_images_in_training_only():
+    """--pen-faults: about that share of images lose ink in bands (skips) or have it faded, a new draw
+    each batch; the rest are as they were (up to their strongest ink brought to 1); inference sees
+    the images as they are."""
+    import tensorflow as tf
+
+    from digitedge import contract
+    from digitedge.train import TrainConfig, augmenter, pen_fault_layer
+
+    x = contract.to_input(data.load().x_train[:400])
+    layer = pen_fault_layer(0.5, seed=3)
+    assert np.array_equal(layer(x).numpy(), x)
+    a, b = layer(x, training=True).numpy(), layer(x, training=True).numpy()
+    assert a.min() >= 0 and np.allclose(a.max(axis=(1, 2, 3)), 1.0)  # the strongest ink at full strength
+    whole = x / x.max(axis=(1, 2, 3), keepdims=True)
+    changed = np.abs(a - whole).max(axis=(1, 2, 3)) > 0.05
+    assert 0.3 < changed.mean() < 0.7  # about half the images
+    lost = (whole > 0.5) & (a < 0.1)  # ink taken away: a skip
+    assert lost.any(axis=(1, 2, 3)).mean() > 0.15
+    assert not np.array_equal(a, b)  # a new draw each call
+    assert pen_fault_layer(0.0, seed=3)(x, training=True).numpy().tolist() == whole.tolist()
+    # in the augmenter only when asked for
+    assert "pen_faults" not in [l.name for l in augmenter(TrainConfig(), tf.keras).layers]
+    assert "pen_faults" in [l.name for l in augmenter(TrainConfig(pen_faults=0.5), tf.keras).layers]
