@@ -33,9 +33,10 @@ def script_parser(doc: str, frames: int | None = 20) -> argparse.ArgumentParser:
 def digit_source(which: str = "test") -> data.Mnist:
     """MNIST as the benchmark scripts draw their digits from it (x_test, y_test): as it is ("test"),
     or ("validation") with the 5,000 training images digitedge train holds out for validation (its
-    default split, seed 0) in place of the test set. The model never trained on either; the second
-    lets a change to the model be chosen on these scripts without looking at the test digits, which
-    only report (as generate_samples.py --digits validation does for the sample sets)."""
+    default split, --split-seed 0, whatever its --seed) in place of the test set. The model never
+    trained on either; the second lets a change to the model be chosen on these scripts without
+    looking at the test digits, which only report (as generate_samples.py --digits validation does
+    for the sample sets)."""
     import dataclasses
 
     from digitedge.train import TrainConfig  # (a plain dataclass: no TensorFlow)
@@ -43,7 +44,7 @@ def digit_source(which: str = "test") -> data.Mnist:
     mnist = data.load()
     if which == "test":
         return mnist
-    _, _, images, labels = data.split_validation(mnist, TrainConfig.val_size, TrainConfig.seed)
+    _, _, images, labels = data.split_validation(mnist, TrainConfig.val_size, TrainConfig.split_seed)
     return dataclasses.replace(mnist, x_test=images, y_test=labels)
 
 

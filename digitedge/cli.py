@@ -117,6 +117,8 @@ def cli():
 @click.option("--pen-faults", type=Number(0, 1), default=0.0,
               help="Share of images given a pen's faults (skips, a faint stretch, a slight blur); 0 is none.")
 @click.option("--seed", type=int, default=0, help="Random seed; the same seed repeats a run exactly.")
+@click.option("--split-seed", type=int, default=0,
+              help="Seed of the draw of validation images: the same images for every --seed unless changed.")
 @click.option("--train-limit", type=click.IntRange(1), default=None, help="Train on only this many images (smoke runs) [default: all].")
 @click.option("--data", type=PATH_IN, default=None, help="MNIST as an IDX folder (gzip or raw) or a Keras mnist.npz [default: the embedded copy].")
 @click.option("--out", type=click.Path(file_okay=False), default="runs", help="Parent folder of run folders.")

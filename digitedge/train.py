@@ -38,6 +38,7 @@ class TrainConfig:
     elastic: float = 0.0  # elastic distortion: pixels move this far on average along a smooth random field; 0: none
     pen_faults: float = 0.0  # this share of images gets a pen's faults (skips, a faint stretch, blur: pen_fault_layer); 0: none
     seed: int = 0  # seeds numpy, TF and Keras; with op determinism, a run repeats exactly
+    split_seed: int = 0  # draws the validation images: the same for every seed unless changed
     train_limit: int | None = None  # use only this many training images (tests, smoke runs)
     data: str | None = None  # IDX folder or mnist.npz; None: the embedded copy
     out: str = "runs"  # parent folder of run folders
@@ -117,7 +118,9 @@ def train(cfg: TrainConfig, log=_log) -> Path:
     keras.utils.set_random_seed(cfg.seed)
     tf.config.experimental.enable_op_determinism()  # the parallel augmentation map needs it
 
-    x_fit, y_fit, x_val, y_val = data.split_validation(mnist, cfg.val_size, cfg.seed)
+    # (held out by their own seed: models of two seeds are compared on the same images, and none trained
+    # on the benchmarks' validation digits, benchmark.digit_source)
+    x_fit, y_fit, x_val, y_val = data.split_validation(mnist, cfg.val_size, cfg.split_seed)
     if cfg.train_limit:
         x_fit, y_fit = x_fit[: cfg.train_limit], y_fit[: cfg.train_limit]
     run = new_run_dir(cfg.out, cfg.preset)

@@ -123,7 +123,7 @@ def test_benchmarks_can_draw_the_validation_digits_instead_of_the_test_set():
     m = data.load()
     test, held = digit_source("test"), digit_source("validation")
     assert np.array_equal(test.x_test, m.x_test) and np.array_equal(test.y_test, m.y_test)
-    _, _, x_val, y_val = data.split_validation(m, TrainConfig.val_size, TrainConfig.seed)
+    _, _, x_val, y_val = data.split_validation(m, TrainConfig.val_size, TrainConfig.split_seed)
     assert np.array_equal(held.x_test, x_val) and np.array_equal(held.y_test, y_val) and len(held.y_test) == 5000
     assert np.array_equal(held.x_train, m.x_train)  # (the training set as it is: the scripts never draw from it)
     assert script_parser("x").parse_args([]).digits == "test"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 
@@ -271,6 +272,28 @@ def test_elastic_distortion_bends_strokes_in_training_only():
     # the elastic layer is in the augmenter only when asked for
     assert "elastic" not in [l.name for l in augmenter(TrainConfig(), tf.keras).layers]
     assert "elastic" in [l.name for l in augmenter(TrainConfig(elastic=1.0), tf.keras).layers]
+
+
+def test_the_validation_images_are_the_same_for_every_seed(monkeypatch, tmp_path):
+    """--seed changes the initial weights and the augmentation's draws, not which images are held out
+    (--split-seed does): two seeds' models are compared on the same images, and neither trained on
+    the benchmarks' validation digits (benchmark.digit_source)."""
+    from digitedge.train import TrainConfig, train
+
+    class Held(Exception):
+        pass
+
+    drawn = []
+
+    def split(m, count, seed):
+        drawn.append(seed)
+        raise Held  # (what was drawn is all this test asks: no training)
+
+    monkeypatch.setattr(data, "split_validation", split)
+    for cfg in (TrainConfig(seed=0), TrainConfig(seed=5), TrainConfig(seed=5, split_seed=2)):
+        with pytest.raises(Held):
+            train(dataclasses.replace(cfg, preset="quick", out=str(tmp_path)), log=lambda line: None)
+    assert drawn == [0, 0, 2]
 
 
 def test_pen_faults_break_and_fade_strokes_of_a_share_of_images_in_training_only():
