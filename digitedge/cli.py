@@ -6,7 +6,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 from contextlib import contextmanager
 
 import click
@@ -47,28 +46,12 @@ def _user_errors():
 _ABSL_INFO = re.compile(r"I\d{4} [\d:.]+ +\d+ \S+:\d+\] |WARNING: All log messages before absl::InitializeLog\(\)")
 
 
-@contextmanager
 def _native_info_dropped():
-    """What is written to the process's stderr (file descriptor 2) meanwhile, less absl's INFO lines
-    (_ABSL_INFO), which TF_CPP_MIN_LOG_LEVEL cannot silence: everything else is passed on after."""
-    sys.stderr.flush()
-    try:
-        saved = os.dup(2)
-    except OSError:  # no stderr to catch (a daemon's): nothing to quiet
-        yield
-        return
-    with tempfile.TemporaryFile() as caught:
-        os.dup2(caught.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            caught.seek(0)
-            for line in caught.read().decode(errors="replace").splitlines(keepends=True):
-                if not _ABSL_INFO.match(line):
-                    sys.stderr.write(line)
+    """What is written to the process's stderr meanwhile, less absl's INFO lines (_ABSL_INFO), which
+    TF_CPP_MIN_LOG_LEVEL cannot silence: everything else is passed on after."""
+    from digitedge.quiet import dropped
+
+    return dropped(_ABSL_INFO)
 
 
 def _training_side(command: str) -> None:

@@ -7,8 +7,10 @@ import dataclasses
 import hashlib
 import io
 import json
+import re
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -149,8 +151,14 @@ def _tflite_fp32(net, path: Path, calib, cfg, source) -> None:
     path.write_bytes(_tflite_converter(net).convert())
 
 
+# the TFLite converter's summary of a full-integer conversion, written to stderr by its C++ side
+_CONVERTER_NOTE = re.compile(r"fully_quantize: \d+, inference_type: ")
+
+
 def _tflite_int8(net, path: Path, calib, cfg, source) -> None:
     import tensorflow as tf
+
+    from digitedge.quiet import dropped
 
     converter = _tflite_converter(net)
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
@@ -159,7 +167,10 @@ def _tflite_int8(net, path: Path, calib, cfg, source) -> None:
     converter.inference_input_type = tf.int8  # scale 1/255, zero point -128: q = pixel - 128, lossless
     converter.inference_output_type = tf.int8  # softmax: scale 1/256, zero point -128
     converter._experimental_disable_per_channel = not cfg.per_channel
-    path.write_bytes(converter.convert())
+    with warnings.catch_warnings(), dropped(_CONVERTER_NOTE):
+        # (the input's statistics come from the representative images, as the int8 input's type says)
+        warnings.filterwarnings("ignore", message="Statistics for quantized inputs were expected")
+        path.write_bytes(converter.convert())
 
 
 def _onnx_fp32(net, path: Path, calib, cfg, source) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -80,11 +81,19 @@ def _graph_nodes(path: Path):
     return onnx.load(str(path), load_external_data=False).graph.node
 
 
+# LiteRT's note, on stderr, that it made its CPU delegate (once a process, whatever the log level)
+_DELEGATE_NOTE = re.compile(r"INFO: Created TensorFlow Lite XNNPACK delegate for CPU\.")
+
+
 def _load_tflite(path: Path, threads: int | None):
     from ai_edge_litert.interpreter import Interpreter
 
+    from digitedge.quiet import dropped
+
     try:
         interp = Interpreter(model_path=str(path), num_threads=threads or os.cpu_count())
+        with dropped(_DELEGATE_NOTE):  # (written by the first allocation in a process)
+            interp.allocate_tensors()
     except Exception as e:  # a truncated or foreign file: ValueError or RuntimeError from LiteRT
         raise ModelError(f"{path}: not a loadable TFLite model ({_first_line(e)}); re-export it") from None
     (inp,), (out,) = interp.get_input_details(), interp.get_output_details()

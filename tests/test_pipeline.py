@@ -78,6 +78,28 @@ def test_export_writes_four_verified_files(exported):
     assert not list(out.glob(".staging-*"))
 
 
+def test_int8_conversion_shows_none_of_the_converters_notes(trained, tmp_path, capfd):
+    """The TFLite converter's summary line (from its C++ side, on every full-integer conversion) and its
+    warning about the input's statistics (which the representative images give) are not shown."""
+    import keras
+
+    from digitedge import contract, export
+
+    net = keras.models.load_model(trained[0] / "model.keras", compile=False)
+    export._tflite_int8(net, tmp_path / "m.tflite", contract.to_input(data.load().x_train[:50]), export.ExportConfig(), None)
+    err = capfd.readouterr().err
+    assert "fully_quantize" not in err and "Statistics for quantized inputs" not in err, err
+    assert (tmp_path / "m.tflite").stat().st_size > 50_000
+
+
+def test_litert_makes_its_delegate_without_a_note():
+    """LiteRT writes a line on stderr when it makes its CPU delegate (once a process): predict and
+    verify with a .tflite model, on a device without TensorFlow, print only what they read."""
+    done = run_without_tensorflow("predict", "camera_demo/samples/frame_000.jpg", "--model", "exports/digitedge_int8.tflite")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert done.stdout.startswith("camera_demo/samples/frame_000.jpg: ")
+
+
 def test_onnx_carries_the_contract(exported):
     import onnx
 
