@@ -242,6 +242,28 @@ def augmenter(cfg: TrainConfig, keras):
     return keras.Sequential(layers)
 
 
+def _random_layer(name: str, seed: int | None, change):
+    """A Keras layer that applies `change(x, seeds)` to a batch in training, drawing from its own
+    seed generator (so a run repeats); the identity outside training."""
+    import keras
+
+    class RandomChange(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.seeds = keras.random.SeedGenerator(seed)
+
+        def call(self, x, training=False):
+            return change(x, self.seeds) if training else x
+
+    return RandomChange(name=name)
+
+
+def _gaussian(sigma: float, radius: int) -> np.ndarray:
+    """A 2-D Gaussian kernel summing to 1, (2 radius + 1) pixels square, as a conv2d filter (k, k, 1, 1)."""
+    g = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    return (np.outer(g, g) / g.sum() ** 2).astype(np.float32)[:, :, None, None]
+
+
 def pen_fault_layer(share: float, seed: int | None = None):
     """A Keras layer: `share` of the images get the faults a camera sees in a cheap pen's strokes, each
     at random: a skip (a band 0.6-1.6 pixels wide across the digit, through a point of its middle half
@@ -252,44 +274,36 @@ def pen_fault_layer(share: float, seed: int | None = None):
     import keras
     import tensorflow as tf
 
-    g = np.exp(-0.5 * (np.arange(-2, 3) / 0.8) ** 2)
-    blur = (np.outer(g, g) / g.sum() ** 2).astype(np.float32)[:, :, None, None]
+    blur = _gaussian(0.8, 2)
 
-    class PenFaults(keras.layers.Layer):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.seeds = keras.random.SeedGenerator(seed)
+    def faults(x, seeds):
+        n, h, w = tf.shape(x)[0], x.shape[1], x.shape[2]
+        rows, cols = tf.meshgrid(tf.range(h, dtype=tf.float32), tf.range(w, dtype=tf.float32), indexing="ij")
 
-        def call(self, x, training=False):
-            if not training:
-                return x
-            n, h, w = tf.shape(x)[0], x.shape[1], x.shape[2]
-            rows, cols = tf.meshgrid(tf.range(h, dtype=tf.float32), tf.range(w, dtype=tf.float32), indexing="ij")
+        def uniform(low, high):
+            return keras.random.uniform(tf.stack([n]), low, high, seed=seeds)
 
-            def uniform(low, high, shape=None):
-                return keras.random.uniform(tf.stack([n]) if shape is None else shape, low, high, seed=self.seeds)
+        def band(narrowest, widest):  # (n, h, w): 1 inside a random band across each image, 0 outside
+            cy, cx = uniform(0.25 * h, 0.75 * h), uniform(0.25 * w, 0.75 * w)
+            angle, width = uniform(0.0, np.pi), uniform(narrowest, widest)
+            across = tf.abs((cols[None] - cx[:, None, None]) * tf.sin(angle)[:, None, None]
+                            - (rows[None] - cy[:, None, None]) * tf.cos(angle)[:, None, None])
+            return tf.cast(across <= width[:, None, None] / 2, tf.float32)
 
-            def band(narrowest, widest):  # (n, h, w): 1 inside a random band across each image, 0 outside
-                cy, cx = uniform(0.25 * h, 0.75 * h), uniform(0.25 * w, 0.75 * w)
-                angle, width = uniform(0.0, np.pi), uniform(narrowest, widest)
-                across = tf.abs((cols[None] - cx[:, None, None]) * tf.sin(angle)[:, None, None]
-                                - (rows[None] - cy[:, None, None]) * tf.cos(angle)[:, None, None])
-                return tf.cast(across <= width[:, None, None] / 2, tf.float32)
+        def sometimes(p):  # (n, 1, 1): 1 for the images given this fault
+            return tf.cast(uniform(0.0, 1.0) < p, tf.float32)[:, None, None]
 
-            def sometimes(p):  # (n, 1, 1): 1 for the images given this fault
-                return tf.cast(uniform(0.0, 1.0) < p, tf.float32)[:, None, None]
+        faulty = sometimes(share)
+        gain = 1 - faulty * sometimes(0.6) * band(0.6, 1.6)
+        gain *= 1 - faulty * sometimes(0.3) * band(0.6, 1.6)
+        gain *= 1 - faulty * sometimes(0.4) * band(3.0, 7.0) * (1 - uniform(0.25, 0.6)[:, None, None])
+        x = x * gain[..., None]
+        blurred = tf.nn.conv2d(x, blur, [1, 1, 1, 1], "SAME")
+        x = tf.where(faulty[..., None] * sometimes(0.3)[..., None] > 0, blurred, x)
+        # the strongest ink back at full strength, as the pipeline's crops are (normalize.to_mnist)
+        return x / tf.maximum(tf.reduce_max(x, axis=[1, 2, 3], keepdims=True), 1e-6)
 
-            faulty = sometimes(share)
-            gain = 1 - faulty * sometimes(0.6) * band(0.6, 1.6)
-            gain *= 1 - faulty * sometimes(0.3) * band(0.6, 1.6)
-            gain *= 1 - faulty * sometimes(0.4) * band(3.0, 7.0) * (1 - uniform(0.25, 0.6)[:, None, None])
-            x = x * gain[..., None]
-            blurred = tf.nn.conv2d(x, blur, [1, 1, 1, 1], "SAME")
-            x = tf.where(faulty[..., None] * sometimes(0.3)[..., None] > 0, blurred, x)
-            # the strongest ink back at full strength, as the pipeline's crops are (normalize.to_mnist)
-            return x / tf.maximum(tf.reduce_max(x, axis=[1, 2, 3], keepdims=True), 1e-6)
-
-    return PenFaults(name="pen_faults")
+    return _random_layer("pen_faults", seed, faults)
 
 
 def elastic_layer(std: float, sigma: float = 4.0, seed: int | None = None):
@@ -299,36 +313,27 @@ def elastic_layer(std: float, sigma: float = 4.0, seed: int | None = None):
     import keras
     import tensorflow as tf
 
-    radius = int(3 * sigma)
-    g = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
-    blur = (np.outer(g, g) / g.sum() ** 2).astype(np.float32)[:, :, None, None].repeat(2, axis=2)
+    blur = _gaussian(sigma, int(3 * sigma)).repeat(2, axis=2)
 
-    class Elastic(keras.layers.Layer):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.seeds = keras.random.SeedGenerator(seed)
+    def distort(x, seeds):
+        n, h, w = tf.shape(x)[0], x.shape[1], x.shape[2]
+        field = keras.random.normal(tf.stack([n, h, w, 2]), seed=seeds)
+        field = tf.nn.depthwise_conv2d(field, blur, [1, 1, 1, 1], "SAME")
+        field *= std / (tf.math.reduce_std(field, axis=[1, 2, 3], keepdims=True) + 1e-6)
+        rows, cols = tf.meshgrid(tf.range(h, dtype=tf.float32), tf.range(w, dtype=tf.float32), indexing="ij")
+        y, x_ = rows[None] + field[..., 0], cols[None] + field[..., 1]
+        y0, x0 = tf.floor(y), tf.floor(x_)
+        fy, fx = y - y0, x_ - x0
+        flat = tf.reshape(tf.pad(x[..., 0], [[0, 0], [1, 1], [1, 1]]), [-1])  # a zero border: background
+        first = tf.range(n)[:, None, None] * (h + 2) * (w + 2)
 
-        def call(self, x, training=False):
-            if not training:
-                return x
-            n, h, w = tf.shape(x)[0], x.shape[1], x.shape[2]
-            field = keras.random.normal(tf.stack([n, h, w, 2]), seed=self.seeds)
-            field = tf.nn.depthwise_conv2d(field, blur, [1, 1, 1, 1], "SAME")
-            field *= std / (tf.math.reduce_std(field, axis=[1, 2, 3], keepdims=True) + 1e-6)
-            rows, cols = tf.meshgrid(tf.range(h, dtype=tf.float32), tf.range(w, dtype=tf.float32), indexing="ij")
-            y, x_ = rows[None] + field[..., 0], cols[None] + field[..., 1]
-            y0, x0 = tf.floor(y), tf.floor(x_)
-            fy, fx = y - y0, x_ - x0
-            flat = tf.reshape(tf.pad(x[..., 0], [[0, 0], [1, 1], [1, 1]]), [-1])  # a zero border: background
-            first = tf.range(n)[:, None, None] * (h + 2) * (w + 2)
+        def at(r, c):
+            r = tf.clip_by_value(tf.cast(r, tf.int32) + 1, 0, h + 1)
+            c = tf.clip_by_value(tf.cast(c, tf.int32) + 1, 0, w + 1)
+            return tf.gather(flat, first + r * (w + 2) + c)
 
-            def at(r, c):
-                r = tf.clip_by_value(tf.cast(r, tf.int32) + 1, 0, h + 1)
-                c = tf.clip_by_value(tf.cast(c, tf.int32) + 1, 0, w + 1)
-                return tf.gather(flat, first + r * (w + 2) + c)
+        out = (at(y0, x0) * (1 - fy) * (1 - fx) + at(y0, x0 + 1) * (1 - fy) * fx
+               + at(y0 + 1, x0) * fy * (1 - fx) + at(y0 + 1, x0 + 1) * fy * fx)
+        return out[..., None]
 
-            out = (at(y0, x0) * (1 - fy) * (1 - fx) + at(y0, x0 + 1) * (1 - fy) * fx
-                   + at(y0 + 1, x0) * fy * (1 - fx) + at(y0 + 1, x0 + 1) * fy * fx)
-            return out[..., None]
-
-    return Elastic(name="elastic")
+    return _random_layer("elastic", seed, distort)
