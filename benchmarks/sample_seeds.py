@@ -1,11 +1,11 @@
 """The camera pipeline on many fresh sample sets at once, with 95% confidence intervals.
 
-    python benchmarks/sample_seeds.py --seeds 2000-2099 [--jobs 2] [--keep DIR] [--model exports/digitedge_int8.onnx]
+    python benchmarks/sample_seeds.py --seeds 2000-2099 [--jobs 2] [--keep DIR] [--model exports/digitedge_int8.onnx] [--digits validation]
 
 One set of 40 frames (`pipeline.py`'s figures) holds 400 digits: its share of frames read exactly is
 known to about +-7 points, and ten sets' to about +-2.2, as wide as the gaps this project's changes
 make. This script draws each seed's set with `camera_demo/generate_samples.py` (stills only, MNIST
-test digits), reads it as `pipeline.py` does (accuracy only), and prints each seed's line and the
+test digits, or with --digits validation the validation digits, to choose a model on), reads it as `pipeline.py` does (accuracy only), and prints each seed's line and the
 totals with Wilson score intervals. The frames go to a temporary folder, removed afterwards, unless
 --keep names a folder to keep them in (DIR/sSEED). --jobs: seeds drawn and read at once, one
 process each (each reads on one core).
@@ -37,8 +37,9 @@ def seeds_of(text: str) -> list[int]:
     return seeds
 
 
-def one_set(seed: int, folder: str, model: str) -> tuple[int, int, int, int]:
-    """Draw seed's set into folder/sSEED and read it: (digits right, digits, frames exact, frames)."""
+def one_set(seed: int, folder: str, model: str, digits: str = "test") -> tuple[int, int, int, int]:
+    """Draw seed's set (of these MNIST digits) into folder/sSEED and read it: (digits right, digits,
+    frames exact, frames)."""
     import cv2
 
     from digitedge.vision.reader import DigitReader
@@ -46,7 +47,7 @@ def one_set(seed: int, folder: str, model: str) -> tuple[int, int, int, int]:
     cv2.setNumThreads(1)
     out = Path(folder) / f"s{seed}"
     subprocess.run([sys.executable, str(ROOT / "camera_demo" / "generate_samples.py"), "--seed", str(seed),
-                    "--out", str(out), "--video-sheets", "0"], check=True, stdout=subprocess.DEVNULL)
+                    "--out", str(out), "--video-sheets", "0", "--digits", digits], check=True, stdout=subprocess.DEVNULL)
     labels = json.loads((out / "labels.json").read_text())
     reader = DigitReader(model, threads=1)
     right = digits = exact = 0
@@ -72,13 +73,16 @@ def main() -> None:
     ap.add_argument("--model", default=str(ROOT / "exports" / "digitedge_int8.onnx"))
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--keep", help="keep the frames in this folder (DIR/sSEED)")
+    ap.add_argument("--digits", choices=("test", "validation"), default="test",
+                    help="the MNIST digits drawn: the test set (to report) or the validation images (to choose on)")
     args = ap.parse_args()
     seeds = seeds_of(args.seeds)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or tmp
         totals = [0, 0, 0, 0]
         with ProcessPoolExecutor(args.jobs) as pool:
-            for seed, counts in zip(seeds, pool.map(one_set, seeds, [folder] * len(seeds), [args.model] * len(seeds))):
+            for seed, counts in zip(seeds, pool.map(one_set, seeds, [folder] * len(seeds), [args.model] * len(seeds),
+                                                            [args.digits] * len(seeds))):
                 right, digits, exact, frames = counts
                 print(f"seed {seed}: digits {right}/{digits}, frames read exactly {exact}/{frames}", flush=True)
                 totals = [t + c for t, c in zip(totals, counts)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import re
 import time
 from pathlib import Path
 
@@ -125,6 +126,22 @@ def frames_scored(reader, mnist, frames: int, seed: int, count: int, per_line: i
         exact += read == text
         matched += digits_matched(text, read)
     return exact, matched
+
+
+_EXACT = re.compile(r"(?:frames|rows) read exactly:? (\d+)/(\d+)")
+_DIGITS = re.compile(r"digits(?: matched| read(?: correctly)?)?:? (\d+)/(\d+)")
+
+
+def tally(output: str) -> tuple[int, int, int, int]:
+    """The totals of a benchmark script's lines (frames or rows read exactly, digits matched or read):
+    (frames exact, frames, digits right, digits); a count the lines do not give stays 0."""
+    totals = [0, 0, 0, 0]
+    for line in output.splitlines():
+        for at, pattern in ((0, _EXACT), (2, _DIGITS)):
+            if found := pattern.search(line):
+                totals[at] += int(found[1])
+                totals[at + 1] += int(found[2])
+    return tuple(totals)
 
 
 def model_files(paths: list[str | Path]) -> list[Path]:

@@ -128,3 +128,17 @@ def test_benchmarks_can_draw_the_validation_digits_instead_of_the_test_set():
     assert np.array_equal(held.x_train, m.x_train)  # (the training set as it is: the scripts never draw from it)
     assert script_parser("x").parse_args([]).digits == "test"
     assert script_parser("x").parse_args(["--digits", "validation"]).digits == "validation"
+
+
+def test_benchmark_lines_tally_into_frames_and_digits():
+    """benchmarks/model_choice.py sums the condition scripts' lines, whatever words each uses."""
+    from digitedge.benchmark import tally
+
+    out = ("one skip                     frames read exactly 14/20; digits matched 194/200\n"
+           "advance 0.6: rows read exactly 39/40; digits read 199/200\n"
+           "turned 10 degrees: frames read exactly 19/20\n"
+           "frames: 40 (640x480, 400 digits); digits read correctly: 397/400 = 99.25%; frames read exactly: 37/40 = 92.50%\n"
+           "seed 100: digits 397/400, frames read exactly 37/40\n"
+           "a heading with no counts\n")
+    assert tally(out) == (14 + 39 + 19 + 37 + 37, 20 + 40 + 20 + 40 + 40, 194 + 199 + 397 + 397, 200 + 200 + 400 + 400)
+    assert tally("") == (0, 0, 0, 0)
