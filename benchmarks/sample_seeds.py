@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # pipeline.same_place
 
 from pipeline import same_place  # noqa: E402
 
+from digitedge.benchmark import digits_option  # noqa: E402
+
 
 def seeds_of(text: str) -> list[int]:
     """'2000-2009' or '5,7,9' or '2000-2004,2010' -> the seeds."""
@@ -73,8 +75,7 @@ def main() -> None:
     ap.add_argument("--model", default=str(ROOT / "exports" / "digitedge_int8.onnx"))
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--keep", help="keep the frames in this folder (DIR/sSEED)")
-    ap.add_argument("--digits", choices=("test", "validation"), default="test",
-                    help="the MNIST digits drawn: the test set (to report) or the validation images (to choose on)")
+    digits_option(ap)
     args = ap.parse_args()
     seeds = seeds_of(args.seeds)
     with tempfile.TemporaryDirectory() as tmp:

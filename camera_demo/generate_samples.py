@@ -20,7 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from digitedge.benchmark import digit_source
+from digitedge.benchmark import digit_source, digits_option
 from digitedge.train import TrainConfig
 
 W, H = 640, 480  # frame size
@@ -134,8 +134,7 @@ def main() -> None:
     ap.add_argument("--video-sheets", type=int, default=3, help="sheets in the video (default: %(default)s)")
     ap.add_argument("--video-seconds", type=float, default=4.0, help="seconds per sheet (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
-    ap.add_argument("--digits", choices=["test", "validation"], default="test",
-                    help="MNIST test digits, or the training split's held-out validation digits (default: %(default)s)")
+    digits_option(ap)
     ap.add_argument("--big", action="store_true",
                     help="close-ups: 3 or 4 digits a sheet, written 3x as large (thick strokes, digits up to half the frame)")
     args = ap.parse_args()
@@ -150,7 +149,7 @@ def main() -> None:
         source, key = "MNIST test set", "test_indices"
     else:
         source = (f"MNIST training set: the {TrainConfig.val_size} images digitedge train holds out for validation "
-                  f"(seed {TrainConfig.seed})")
+                  f"(seed {TrainConfig.split_seed})")
         key = "validation_indices"
     order = rng.permutation(len(images))
     used = 0

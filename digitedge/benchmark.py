@@ -23,12 +23,17 @@ def script_parser(doc: str, frames: int | None = 20) -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--model", default="exports/digitedge_int8.onnx")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--digits", choices=["test", "validation"], default="test",
-                    help="draw MNIST's test digits, or the training images digitedge train holds out for validation, "
-                         "to choose between models without the test set (default: %(default)s)")
+    digits_option(ap)
     if frames is not None:
         ap.add_argument("--frames", type=int, default=frames)
     return ap
+
+
+def digits_option(ap: argparse.ArgumentParser) -> None:
+    """--digits: the MNIST digits a script draws (digit_source), for every script that draws them."""
+    ap.add_argument("--digits", choices=["test", "validation"], default="test",
+                    help="draw MNIST's test digits, or the training images digitedge train holds out for validation, "
+                         "to choose between models without the test set (default: %(default)s)")
 
 
 def digit_source(which: str = "test") -> data.Mnist:

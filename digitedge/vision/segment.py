@@ -305,12 +305,12 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     gray = to_gray(frame, coloured=not big)
     size = gray.shape[::-1]
     if gray.size == 0 or min(gray.shape) < 8:
-        return [], Mask(np.zeros(2, bool), np.zeros((8, 8), np.int32))
+        return _nothing()
     scale = 1.0
     if max(gray.shape) > cfg.max_side:
         scale = cfg.max_side / max(gray.shape)
         if min(gray.shape) * scale < 1:  # a strip (20x65000) whose short side would shrink to nothing: no digit
-            return [], Mask(np.zeros(2, bool), np.zeros((8, 8), np.int32))
+            return _nothing()
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         if big:  # a big colour frame (4K, a phone's photo): light coloured ink is looked for in its colours
             # sampled at the shrunk size (at full size the grey's step for it costs more than the shrinking)
@@ -505,6 +505,11 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     if warp is not None:  # the mask drawn back onto the frame as seen (search pixels -> processing ones -> the frame's)
         return out, Mask(keep, labels, warp @ np.diag([W / labels.shape[1], H / labels.shape[0], 1.0]), size)
     return out, Mask(keep, labels[m : labels.shape[0] - m, m : labels.shape[1] - m])
+
+
+def _nothing() -> tuple[list[Blob], "Mask"]:
+    """segment's answer for a frame holding no digit: no blobs, an empty mask."""
+    return [], Mask(np.zeros(2, bool), np.zeros((8, 8), np.int32))
 
 
 def _frames(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, removal: Removal, min_h: float) -> np.ndarray | None:
