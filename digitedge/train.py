@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitedge import contract, data
+from digitedge import contract, data, styles
 from digitedge.errors import DigitEdgeError
 
 LEARNED = 0.5  # a run whose best validation accuracy is under this learnt little (quick's first epoch: about 0.97)
@@ -37,6 +37,7 @@ class TrainConfig:
     shift: float = 0.1  # max shift, fraction of the side
     elastic: float = 0.0  # elastic distortion: pixels move this far on average along a smooth random field; 0: none
     pen_faults: float = 0.0  # this share of images gets a pen's faults (skips, a faint stretch, blur: pen_fault_layer); 0: none
+    styles: float = 0.0  # this share of the 7s and of the 1s are redrawn in their continental form (digitedge.styles); 0: none
     seed: int = 0  # seeds numpy, TF and Keras; with op determinism, a run repeats exactly
     split_seed: int = 0  # draws the validation images: the same for every seed unless changed
     train_limit: int | None = None  # use only this many training images (tests, smoke runs)
@@ -71,6 +72,8 @@ def resolve(cfg: TrainConfig) -> TrainConfig:
         raise DigitEdgeError("--weight-decay must be at least 0")
     if not 0 <= cfg.label_smoothing < 1:
         raise DigitEdgeError("--label-smoothing must be at least 0 and below 1")
+    if not 0 <= cfg.styles <= 1:
+        raise DigitEdgeError("--styles must be from 0 to 1")
     if cfg.epochs < 1 or cfg.batch_size < 1:
         raise DigitEdgeError("--epochs and --batch-size must be at least 1")
     return cfg
@@ -123,9 +126,13 @@ def train(cfg: TrainConfig, log=_log) -> Path:
     x_fit, y_fit, x_val, y_val = data.split_validation(mnist, cfg.val_size, cfg.split_seed)
     if cfg.train_limit:
         x_fit, y_fit = x_fit[: cfg.train_limit], y_fit[: cfg.train_limit]
+    restyled = 0
+    if cfg.styles:  # (the training images only: validation stays MNIST as it is)
+        x_fit, restyled = styles.restyle(x_fit, y_fit, cfg.styles, cfg.seed + 5)
     run = new_run_dir(cfg.out, cfg.preset)
     atomic_write_text(run / "config.json", json.dumps(dataclasses.asdict(cfg), indent=2) + "\n")
-    log(f"run folder {run}; {len(x_fit)} training, {len(x_val)} validation images from {mnist.source}")
+    log(f"run folder {run}; {len(x_fit)} training, {len(x_val)} validation images from {mnist.source}"
+        + (f"; {restyled} 7s and 1s in their continental form" if cfg.styles else ""))
 
     net = nets.build(cfg.preset)
     steps = math.ceil(len(x_fit) / cfg.batch_size)

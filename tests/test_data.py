@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import shutil
 
+import cv2
 import numpy as np
 import pytest
 
@@ -142,3 +143,61 @@ def test_benchmark_lines_tally_into_frames_and_digits():
            "a heading with no counts\n")
     assert tally(out) == (14 + 39 + 19 + 37 + 37, 20 + 40 + 20 + 40 + 40, 194 + 199 + 397 + 397, 200 + 200 + 400 + 400)
     assert tally("") == (0, 0, 0, 0)
+
+
+def test_continental_styles_draw_a_bar_across_a_7s_stem_and_a_flag_down_from_a_1s_top():
+    """digitedge.styles (train --styles, benchmarks/styles.py): a 7 gains a bar crossing its stem at
+    40-60% of its height, reaching both sides of it; a 1 gains a stroke from its top down to the left;
+    other digits are left as they are."""
+    from digitedge import styles
+
+    m = data.load()
+    rng = np.random.default_rng(0)
+    crossed = 0
+    for i in np.nonzero(m.y_test == 7)[0][:20]:
+        big = cv2.resize(m.x_test[i], (112, 112), interpolation=cv2.INTER_CUBIC)
+        out = styles.crossed_seven(big, rng)
+        assert (out >= big).all()  # ink only added
+        added = (out >= styles.INK) & (big < styles.INK)
+        rows, cols = np.nonzero(big >= styles.INK)
+        top, h = rows.min(), rows.max() - rows.min() + 1
+        ys, xs = np.nonzero(added)
+        assert ys.size and top + 0.3 * h < ys.min() and ys.max() < top + 0.7 * h  # across the middle of its height
+        stem = np.nonzero(big[int(np.median(ys))] >= styles.INK)[0]
+        # a bar, not a speck, out both sides of the stem (but on a 7 MNIST's writer crossed already, less shows)
+        crossed += added.sum() > 0.05 * (big >= styles.INK).sum() and xs.min() < stem.min() and xs.max() > stem.max()
+    assert crossed >= 15
+    for i in np.nonzero(m.y_test == 1)[0][:20]:
+        big = cv2.resize(m.x_test[i], (112, 112), interpolation=cv2.INTER_CUBIC)
+        out = styles.flagged_one(big, rng)
+        assert (out >= big).all()
+        added = (out >= styles.INK) & (big < styles.INK)
+        rows, cols = np.nonzero(big >= styles.INK)
+        top, h = rows.min(), rows.max() - rows.min() + 1
+        tip = np.nonzero(big[top : top + 4] >= styles.INK)[1].mean()
+        ys, xs = np.nonzero(added)
+        assert added.sum() > 20
+        assert xs.min() < tip - 0.1 * h  # out to the left of the top
+        assert ys.max() < top + 0.5 * h  # in the upper half, down from the top
+    three = m.x_test[np.nonzero(m.y_test == 3)[0][0]]
+    assert np.array_equal(styles.styled(three, 3, rng), three)
+    blank = np.zeros((28, 28), np.uint8)
+    assert np.array_equal(styles.crossed_seven(blank, rng), blank) and np.array_equal(styles.flagged_one(blank, rng), blank)
+
+
+def test_restyle_changes_that_share_of_the_7s_and_1s_only_the_same_way_for_the_same_seed():
+    from digitedge import styles
+
+    m = data.load()
+    x, y = m.x_train[:6000], m.y_train[:6000]
+    before = x.copy()
+    a, n = styles.restyle(x, y, 0.3, seed=5)
+    b, _ = styles.restyle(x, y, 0.3, seed=5)
+    assert np.array_equal(x, before)  # a copy: the images passed in stay as they were
+    assert np.array_equal(a, b)
+    changed = (a != x).any(axis=(1, 2))
+    assert set(np.unique(y[changed])) == {1, 7} and changed.sum() == n
+    share = changed.sum() / np.isin(y, [1, 7]).sum()
+    assert 0.25 < share < 0.35
+    assert not np.array_equal(a, styles.restyle(x, y, 0.3, seed=6)[0])
+    assert styles.restyle(x, y, 0.0, seed=5)[1] == 0

@@ -11,7 +11,7 @@ import pytest
 
 from digitedge import data, verify
 from digitedge.cli import cli
-from digitedge.errors import ModelError, VerificationError
+from digitedge.errors import DigitEdgeError, ModelError, VerificationError
 from tests.conftest import run_without_tensorflow
 
 pytestmark = pytest.mark.slow
@@ -316,6 +316,44 @@ def test_the_validation_images_are_the_same_for_every_seed(monkeypatch, tmp_path
         with pytest.raises(Held):
             train(dataclasses.replace(cfg, preset="quick", out=str(tmp_path)), log=lambda line: None)
     assert drawn == [0, 0, 2]
+
+
+def test_styles_redraw_a_share_of_the_training_7s_and_1s_never_the_validation_images(monkeypatch, tmp_path):
+    """--styles: the images the model fits on have that share of their 7s and 1s in continental form
+    (digitedge.styles.restyle, drawn with the run's seed); the validation images are MNIST's own."""
+    from digitedge import contract, styles, train as training
+    from digitedge.train import TrainConfig
+
+    class Held(Exception):
+        pass
+
+    seen = {}
+    fit_on = training._dataset
+
+    def dataset(cfg, x, y, tf, keras):
+        seen["x"], seen["y"] = x, y
+        return fit_on(cfg, x, y, tf, keras)
+
+    def validation(x, y, tf, batch=512):
+        seen["val"] = x
+        raise Held  # (the images it would fit and validate on are all this test asks: no training)
+
+    monkeypatch.setattr(training, "_dataset", dataset)
+    monkeypatch.setattr(training, "eval_batches", validation)
+    cfg = TrainConfig(preset="quick", styles=0.3, seed=2, train_limit=3000, out=str(tmp_path))
+    with pytest.raises(Held):
+        training.train(cfg, log=lambda line: None)
+    x_fit, y_fit, x_val, _ = data.split_validation(data.load(), cfg.val_size, cfg.split_seed)
+    x_fit, y_fit = x_fit[:3000], y_fit[:3000]
+    expected, n = styles.restyle(x_fit, y_fit, 0.3, cfg.seed + 5)
+    assert n > 100 and np.array_equal(seen["y"], y_fit)
+    assert np.array_equal(seen["x"], contract.to_input(expected))
+    assert np.array_equal(seen["val"], contract.to_input(x_val))
+    with pytest.raises(Held):
+        training.train(dataclasses.replace(cfg, styles=0.0), log=lambda line: None)
+    assert np.array_equal(seen["x"], contract.to_input(x_fit))
+    with pytest.raises(DigitEdgeError, match="--styles"):
+        training.resolve(dataclasses.replace(cfg, styles=1.5))
 
 
 def test_pen_faults_break_and_fade_strokes_of_a_share_of_images_in_training_only():
