@@ -1,4 +1,4 @@
-"""Continental handwriting: 7s with a bar across the stem and 1s with a flag, as most of Europe writes them.
+"""Handwriting MNIST rarely holds: continental 7s and 1s (a bar across the 7, a flag on the 1), and a hand that slants.
 
     python benchmarks/styles.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 40] [--digits test]
 
@@ -12,7 +12,9 @@ Prints, for every 7 and every 1 of the digits (each drawn 70 pixels square and n
 pipeline's crops are: `normalize.to_mnist`), how many the model reads as it is and in its
 continental form, and what the misses are read as; then pages (benchmark.two_rows: two rows of
 five digits, photographed) written by a continental hand, every 7 crossed and every 1 flagged, and
-the same pages written plainly: frames read exactly and digits matched.
+the same pages written plainly: frames read exactly and digits matched. Last, pages whose every
+digit leans further to the right by 15, 25 and 35 degrees (styles.slanted; MNIST's digits lean
+about 7 degrees, and differ from one another by more than that): a fast hand's slant.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ import cv2
 import numpy as np
 
 from digitedge.benchmark import digit_source, frames_scored, photographed, script_parser, two_rows
-from digitedge.styles import STYLES
+from digitedge.styles import STYLES, slanted
 from digitedge.vision.normalize import to_mnist
 from digitedge.vision.reader import DigitReader
 
 CELL = 70  # the digit's 28x28 square drawn this big: its ink about 50 pixels tall
 NAMES = {7: "7 crossed", 1: "1 flagged"}
+SLANTS = (15, 25, 35)  # degrees further to the right
 
 
 def drawn(image: np.ndarray) -> np.ndarray:
@@ -50,9 +53,9 @@ def crops(reader, mnist, label: int, rng) -> tuple[int, int, int, dict[int, int]
     return int((plain == label).sum()), int((styled == label).sum()), len(images), {d: int(n) for d, n in enumerate(misses) if n}
 
 
-def page(mnist, digits, rng, styled: bool) -> np.ndarray:
-    inks = [(continental(mnist.x_test[i], mnist.y_test[i], rng) if styled else drawn(mnist.x_test[i])).astype(np.float32) / 255
-            for i in digits]
+def page(mnist, digits, rng, styled: bool = False, slant: float = 0.0) -> np.ndarray:
+    inks = [(continental(mnist.x_test[i], mnist.y_test[i], rng) if styled else drawn(mnist.x_test[i])) for i in digits]
+    inks = [(slanted(ink, slant) if slant else ink).astype(np.float32) / 255 for ink in inks]
     return cv2.cvtColor(photographed(two_rows(inks, CELL), rng), cv2.COLOR_GRAY2BGR)
 
 
@@ -64,10 +67,11 @@ def main() -> None:
         plain, styled, count, misses = crops(reader, mnist, label, rng)
         read_as = ", ".join(f"{n} as {d}" for d, n in sorted(misses.items(), key=lambda m: -m[1])) or "none"
         print(f"crops, {name:<10} digits read {styled}/{count} (as written plainly: {plain}/{count}); misread: {read_as}")
-    for styled, name in ((False, "written plainly"), (True, "continental")):
+    pages = [("written plainly", False, 0), ("continental", True, 0)] + [(f"slanted {d} degrees", False, d) for d in SLANTS]
+    for name, styled, slant in pages:
         exact, matched = frames_scored(reader, mnist, args.frames, args.seed, 10, 5,
-                                       lambda digits, r: page(mnist, digits, r, styled))
-        print(f"pages, {name:<16} frames read exactly {exact}/{args.frames}; digits matched {matched}/{10 * args.frames}")
+                                       lambda digits, r: page(mnist, digits, r, styled, slant))
+        print(f"pages, {name:<18} frames read exactly {exact}/{args.frames}; digits matched {matched}/{10 * args.frames}")
 
 
 if __name__ == "__main__":

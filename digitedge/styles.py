@@ -1,8 +1,9 @@
 """Ways of writing a digit that MNIST (American writers, 1990) rarely holds, drawn onto its digits:
 the continental 7, with a bar across its stem, and the continental 1, with a long lead-in stroke
-(a flag) from its top down to the left, as most of Europe writes them. `digitedge train --styles`
-draws them onto a share of the training 7s and 1s; benchmarks/styles.py reads them. NumPy and
-OpenCV only (the edge side's benchmarks draw them too)."""
+(a flag) from its top down to the left, as most of Europe writes them; and a hand that slants all
+its digits far to the right. `digitedge train --styles` draws the first two onto a share of the
+training 7s and 1s; benchmarks/styles.py reads all three. NumPy and OpenCV only (the edge side's
+benchmarks draw them too)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,14 @@ def flagged_one(ink: np.ndarray, rng) -> np.ndarray:
     cv2.line(out, (round(x), round(y)), (round(x + length * np.sin(angle)), round(y + length * np.cos(angle))),
              255, width, cv2.LINE_AA)
     return out
+
+
+def slanted(ink: np.ndarray, degrees: float) -> np.ndarray:
+    """A digit (white ink on black, any size) sheared so it leans `degrees` further to the right (its
+    top moved right, its bottom left, about its middle row), on the same canvas."""
+    h, w = ink.shape
+    k = np.tan(np.deg2rad(degrees))
+    return cv2.warpAffine(ink, np.float32([[1, -k, k * h / 2], [0, 1, 0]]), (w, h), flags=cv2.INTER_LINEAR)
 
 
 STYLES = {7: crossed_seven, 1: flagged_one}  # label -> how its continental form is drawn

@@ -13,11 +13,16 @@ import numpy as np
 
 from digitedge.runtime import Classifier
 from digitedge.vision import IN_LINE_CONFIDENCE, MIN_CONFIDENCE, MIN_MARGIN, WASHED_CONFIDENCE
+from digitedge.vision.normalize import lean_of
 from digitedge.vision.segment import Blob, Candidate, Mask, SegmentConfig, connected_components, segment
 
 SHIPPED = Path("exports") / "digitedge_int8.onnx"
 UPRIGHT = 8.0  # lines slanting at least this many degrees have their digits stood upright before classifying
 AGREE = 3.0  # degrees: pairs of neighbours whose slant is this close to the median agree on it
+MNIST_LEAN = 0.12  # MNIST's digits lean this much to the right (normalize.lean_of: the median of its training digits)
+SLANTED = 0.2  # a frame's digits whose median lean is further than this from MNIST_LEAN are sheared to it (_shear)
+SLANT_NOISE = 0.87  # ... and further than this over the root of their count (2.5 standard errors of the median
+# of that many of MNIST's digits, whose leans spread with a standard deviation of about 0.28)
 CROP = 64  # predict --single reads an image under this many pixels across whole: it is a digit's crop
 IN_LINE = 3  # a line of at least this many marks is a line of digits (_in_line)
 FIT = (0.75, 1.33)  # a mark in it as tall as its others' median height times these stands in it as a digit
@@ -100,6 +105,7 @@ class DigitReader:
         # lines seen askew (several digits agreeing; handwriting's own slant and wobble differ from one
         # digit to the next): each digit is stood upright first
         turn = skew if abs(skew) >= UPRIGHT and agreeing >= 3 else 0.0
+        pose = (turn, _shear(blobs, turn))  # (how each crop is turned, then sheared, before it is read)
         unit = digit_width(blobs)
         tall = float(median(b.page_box[3] for b in blobs))  # the frame's typical mark height (without a unit)
         for blob in blobs if unit else ():
@@ -109,12 +115,12 @@ class DigitReader:
             return _prior(blob, j, unit, cut, tall)
 
         probs: dict[tuple[int, int], list[np.ndarray]] = {}  # (blob, reading) -> one row per digit
-        self._predict([(i, 0) for i in range(len(blobs))], blobs, probs, turn)
+        self._predict([(i, 0) for i in range(len(blobs))], blobs, probs, pose)
         best = [_plausibility(probs[i, 0], prior(blob, 0)) for i, blob in enumerate(blobs)]
         waiting = [sorted(range(1, len(blob.counts)), key=lambda j: -prior(blob, j, cut=False)) for blob in blobs]
         while keys := [(i, order.pop(0)) for i, order in enumerate(waiting)
                        if order and prior(blobs[i], order[0], cut=False) > best[i]]:
-            self._predict(keys, blobs, probs, turn)
+            self._predict(keys, blobs, probs, pose)
             for i, j in keys:
                 if probs.get((i, j)):
                     best[i] = max(best[i], _plausibility(probs[i, j], prior(blobs[i], j)))
@@ -123,7 +129,7 @@ class DigitReader:
             tried = [j for j in range(len(blob.counts)) if probs.get((i, j))]
             best = max(tried, key=lambda j: _plausibility(probs[i, j], prior(blob, j)))
             chosen.extend((c, p, blob.washed) for c, p in zip(blob.reading(best)[0], probs[i, best]))
-        chosen = self._rejoined(chosen, turn, tall)
+        chosen = self._rejoined(chosen, pose, tall)
         boxes = [c.page_box for c, _, _ in chosen]
         along, across = _along_across(boxes, skew)
         array = np.array(boxes, np.float64).reshape(-1, 4)
@@ -141,10 +147,10 @@ class DigitReader:
             label = int(p.argmax()) if top2[1] >= sure and top2[1] - top2[0] >= lead else None
             if mark and label in (1, None):  # a comma or a stop reads as a 1, or as nothing sure
                 continue  # (a small digit written low, a flat 5, reads as itself and stays)
-            read.append((Digit(label, float(top2[1]), c.box, line, c.upright(turn)), place))
+            read.append((Digit(label, float(top2[1]), c.box, line, c.upright(*pose)), place))
         return [d for d, _ in sorted(read, key=lambda r: (r[0].line, r[1]))]
 
-    def _rejoined(self, chosen: list[tuple[Candidate, np.ndarray, bool]], turn: float, tall: float) -> list:
+    def _rejoined(self, chosen: list[tuple[Candidate, np.ndarray, bool]], pose: tuple[float, float], tall: float) -> list:
         """The digits chosen, with pieces of one digit that came apart (a pen that skipped, a stroke too
         faint to hold: a 0 as two arcs, a 6's loop apart from its stem) read as one. Nearby pieces that
         together are the size of one digit (_broken_pairs) are read as one, and joined where that
@@ -161,7 +167,7 @@ class DigitReader:
         if not pairs:
             return chosen
         joined = [_together([chosen[i][0], chosen[j][0]]) for i, j in pairs]
-        rows = self.classifier.predict(np.stack([c.upright(turn) for c in joined]))
+        rows = self.classifier.predict(np.stack([c.upright(*pose) for c in joined]))
         gains = [log(max(float(row.max()), 1e-6)) - sure[i] - sure[j] for (i, j), row in zip(pairs, rows)]
         used, merged = set(), {}
         for k in sorted(range(len(pairs)), key=lambda k: -gains[k]):
@@ -172,13 +178,13 @@ class DigitReader:
             merged[i] = (joined[k], row, chosen[i][2] or chosen[j][2])
         return [merged.get(i, c) for i, c in enumerate(chosen) if i in merged or i not in used]
 
-    def _predict(self, keys: list[tuple[int, int]], blobs: list[Blob], probs: dict, turn: float = 0.0) -> None:
-        """Classify the crops of these readings in one batch (each turned `turn` degrees first); store
-        their rows in probs."""
+    def _predict(self, keys: list[tuple[int, int]], blobs: list[Blob], probs: dict, pose: tuple[float, float]) -> None:
+        """Classify the crops of these readings in one batch (each turned and sheared by `pose` first,
+        Candidate.upright); store their rows in probs."""
         crops = [c for i, j in keys for c in blobs[i].reading(j)[0]]
         if not crops:
             return
-        rows = iter(self.classifier.predict(np.stack([c.upright(turn) for c in crops])))
+        rows = iter(self.classifier.predict(np.stack([c.upright(*pose) for c in crops])))
         for i, j in keys:
             probs[i, j] = [next(rows) for _ in blobs[i].reading(j)[0]]
 
@@ -342,6 +348,27 @@ def skew_of(boxes: list[tuple[int, int, int, int]]) -> tuple[float, int]:
     angles = np.degrees(np.arctan(dy[i, j] / dx[i, j]))
     skew = float(median(angles.tolist()))
     return skew, int(np.count_nonzero(np.abs(angles - skew) <= AGREE))
+
+
+def _shear(blobs: list[Blob], turn: float) -> float:
+    """How far to shear the frame's crops (normalize.turned) so its handwriting leans as MNIST's does:
+    writing slanted well beyond it (a fast hand's 25-35 degrees) is read far worse, and a writer's
+    slant is the same from one digit to the next, where MNIST's writers' each differed. The median
+    lean (normalize.lean_of, once turned `turn` degrees) of the digits the shapes guess, of those at
+    least 0.6 of the frame's median height (not a comma's); where it lies more than SLANTED from
+    MNIST_LEAN, and further than a median of as many of MNIST's own digits would by chance
+    (SLANT_NOISE: half of them lean from -0.06 to 0.31), the shear that takes it there, else 0
+    (most frames). Fewer than three such digits say nothing (a single digit leans as its writer
+    chose)."""
+    crops = [c for blob in blobs for c in blob.reading(0)[0]]
+    if len(crops) < 3:
+        return 0.0
+    tall = 0.6 * median(c.page_box[3] for c in crops)
+    leans = [lean for c in crops if c.page_box[3] >= tall and (lean := lean_of(c.ink, turn)) is not None]
+    if len(leans) < 3:
+        return 0.0
+    lean = float(median(leans))
+    return round(lean - MNIST_LEAN, 2) if abs(lean - MNIST_LEAN) > max(SLANTED, SLANT_NOISE / len(leans) ** 0.5) else 0.0
 
 
 def _along_across(boxes: list[tuple[int, int, int, int]], skew: float) -> tuple[np.ndarray, np.ndarray]:

@@ -52,7 +52,7 @@ class Candidate:
     box: tuple[int, int, int, int]  # x, y, w, h in the original frame's pixels
     ink: np.ndarray = field(repr=False)  # (h, w) uint8 at processing scale: this digit's ink alone
     support: np.ndarray = field(repr=False)  # (h, w) uint8 0/255: the pixels that are its ink
-    images: dict[float, np.ndarray] = field(default_factory=dict, repr=False)  # turn (degrees) -> its 28x28
+    images: dict[tuple[float, float], np.ndarray] = field(default_factory=dict, repr=False)  # (turn, shear) -> its 28x28
     flat: tuple[int, int, int, int] | None = None  # its box on the page seen head-on (Placement.flat), if not `box`
 
     @property
@@ -66,12 +66,13 @@ class Candidate:
         skips readings that cannot win)."""
         return self.upright(0.0)
 
-    def upright(self, degrees: float) -> np.ndarray:
-        """The 28x28 of this digit turned `degrees` counter-clockwise first (its line is seen askew)."""
-        if degrees not in self.images:
-            ink, support = turned(self.ink, self.support, degrees) if degrees else (self.ink, self.support)
-            self.images[degrees] = to_mnist(ink, support)
-        return self.images[degrees]
+    def upright(self, degrees: float, shear: float = 0.0) -> np.ndarray:
+        """The 28x28 of this digit turned `degrees` counter-clockwise first (its line is seen askew),
+        and sheared by `shear` (normalize.turned: the hand slants further than MNIST's writers did)."""
+        if (degrees, shear) not in self.images:
+            ink, support = turned(self.ink, self.support, degrees, shear) if degrees or shear else (self.ink, self.support)
+            self.images[degrees, shear] = to_mnist(ink, support)
+        return self.images[degrees, shear]
 
 
 @dataclass
