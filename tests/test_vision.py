@@ -871,9 +871,9 @@ def test_a_piece_far_shorter_than_its_neighbour_is_not_a_digit():
         return Candidate(box, np.zeros((box[3], box[2]), np.uint8), np.zeros((box[3], box[2]), np.uint8))
 
     seven, bar = piece((0, 0, 26, 46)), piece((26, 18, 21, 10))
-    whole = Blob((0, 0, 45, 46), [1, 2], lambda k: ([piece((0, 0, 45, 46))], 0) if k == 1 else ([seven, bar], 1))
+    whole = Blob((0, 0, 45, 46), [1, 2], lambda k, shear=0.0: ([piece((0, 0, 45, 46))], 0) if k == 1 else ([seven, bar], 1))
     assert _prior(whole, 0, unit=26.5) > _prior(whole, 1, unit=26.5)  # one 7 beats a 7 and a stub
-    pair = Blob((0, 0, 60, 46), [1, 2], lambda k: ([piece((0, 0, 60, 46))], 0) if k == 1 else ([seven, piece((30, 6, 30, 40))], 1))
+    pair = Blob((0, 0, 60, 46), [1, 2], lambda k, shear=0.0: ([piece((0, 0, 60, 46))], 0) if k == 1 else ([seven, piece((30, 6, 30, 40))], 1))
     assert _prior(pair, 1, unit=26.5) > _prior(pair, 0, unit=26.5)  # two digits of a height: a pair
 
 
@@ -888,7 +888,7 @@ def test_the_count_a_blobs_width_says(widths, best):
     from digitedge.vision.segment import Blob
 
     unit = 30.0
-    blob = Blob((0, 0, round(widths * unit), 45), [best - 1, best, best + 1], lambda k: ([], 0))
+    blob = Blob((0, 0, round(widths * unit), 45), [best - 1, best, best + 1], lambda k, shear=0.0: ([], 0))
     priors = [_prior(blob, j, unit, cut=False) for j in range(3)]
     assert max(range(3), key=priors.__getitem__) == 1, priors
 
@@ -2454,3 +2454,59 @@ def test_handwriting_leaning_as_mnists_does_is_not_sheared():
         for degrees in (0, 5):
             frame, _ = slanted_page(seed, degrees)
             assert _shear(segment(frame)[0], 0.0) == 0.0
+
+
+def test_touching_strokes_that_lean_are_cut_along_their_lean():
+    """Two strokes leaning 30 degrees, 18 pixels apart and joined: no cut straight down parts them
+    (their columns overlap); cut along their lean (the shape sheared upright first), each piece
+    holds one stroke whole."""
+    from digitedge.vision.segment import _split
+
+    h, lean = 80, np.tan(np.deg2rad(30))
+    shape = np.zeros((h, 104), np.uint8)
+    strokes = []
+    for x0 in (10, 28):
+        stroke = np.zeros_like(shape)
+        cv2.line(stroke, (int(x0 + lean * h), 0), (x0, h - 1), 255, 6)
+        strokes.append(stroke)
+        shape |= stroke
+    cv2.line(shape, (int(10 + lean * h / 2), h // 2), (int(28 + lean * h / 2), h // 2), 255, 3)
+
+    def held(pieces):  # each piece's pixels of each stroke
+        return [[int(np.count_nonzero(p & s)) for s in strokes] for p in pieces]
+
+    whole = [int(np.count_nonzero(s)) for s in strokes]
+    assert held(_split(shape, 0.0, parts=2, shear=lean)) == [[whole[0], 0], [0, whole[1]]]
+    straight = held(_split(shape, 0.0, parts=2))
+    assert straight[0][1] > 0.3 * whole[1]  # straight down, the first piece takes much of the second stroke
+
+
+def slanted_touching_row(seed: int, degrees: float = 25, advance: float = 0.6):
+    """benchmarks/touching.py's row of five MNIST test digits, each `degrees` further to the right."""
+    from digitedge.styles import slanted
+
+    m = data.load()
+    rng = np.random.default_rng(seed)
+    digits, size = rng.choice(len(m.x_test), 5, replace=False), int(rng.uniform(60, 80))
+    canvas, x = np.full((480, 640), 235, np.float32), 60.0
+    for i in digits:
+        cell = slanted(cv2.resize(m.x_test[i], (size, size), interpolation=cv2.INTER_CUBIC), degrees).astype(np.float32) / 255
+        canvas[200 : 200 + size, int(x) : int(x) + size] *= 1 - 0.9 * cell
+        x += size * advance
+    return cv2.GaussianBlur(canvas.astype(np.uint8), (3, 3), 0), written(m, digits)
+
+
+@pytest.mark.parametrize("seed", [9, 10, 16])
+def test_touching_digits_of_a_slanting_hand_are_read(reader, seed, monkeypatch):
+    """Digits leaning 25 degrees further than MNIST's and touching their neighbours: where the frame's
+    lean is found, they are cut along it (Blob.lean) as well as stood up; cut straight down, a piece
+    of one goes with the next (a digit too many, or one misread), stood up or not."""
+    from digitedge.vision import reader as reading
+    from digitedge.vision.segment import Blob
+
+    frame, text = slanted_touching_row(seed)
+    assert reader.read(frame).text == text
+    monkeypatch.setattr(Blob, "lean", lambda blob, shear: None)  # (stood up, but cut straight down)
+    assert reader.read(frame).text != text
+    monkeypatch.setattr(reading, "SLANTED", 10.0)  # (neither)
+    assert reader.read(frame).text != text

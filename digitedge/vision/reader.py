@@ -106,6 +106,8 @@ class DigitReader:
         # digit to the next): each digit is stood upright first
         turn = skew if abs(skew) >= UPRIGHT and agreeing >= 3 else 0.0
         pose = (turn, _shear(blobs, turn))  # (how each crop is turned, then sheared, before it is read)
+        for blob in blobs:
+            blob.lean(pose[1])  # (touching digits that lean are cut along their lean)
         unit = digit_width(blobs)
         tall = float(median(b.page_box[3] for b in blobs))  # the frame's typical mark height (without a unit)
         for blob in blobs if unit else ():

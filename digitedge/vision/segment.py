@@ -81,10 +81,11 @@ class Blob:
 
     box: tuple[int, int, int, int]  # x, y, w, h in the original frame's pixels
     counts: list[int]  # digits in each way of reading it: the shape's guess, then one fewer and/or one more
-    cut: Callable[[int], tuple[list[Candidate], int]] = field(repr=False)  # digit count -> (digits, touches)
+    cut: Callable[[int, float], tuple[list[Candidate], int]] = field(repr=False)  # (digit count, shear) -> (digits, touches)
     made: dict[int, tuple[list[Candidate], int]] = field(default_factory=dict, repr=False)
     flat: tuple[int, int, int, int] | None = None  # its box on the page seen head-on, if not `box`
     washed: bool = False  # found only by looking again under glare (_washed_out): read only where sure
+    shear: float = 0.0  # its cuts run along the handwriting's lean: the shear that stands it up (lean)
 
     @property
     def page_box(self) -> tuple[int, int, int, int]:
@@ -95,8 +96,16 @@ class Blob:
         """Reading j's digits, and the places where its cuts go through ink (a touching pair: one per
         cut); cut when first asked for, since the reader skips readings whose count cannot win."""
         if j not in self.made:
-            self.made[j] = self.cut(self.counts[j])
+            self.made[j] = self.cut(self.counts[j], self.shear)
         return self.made[j]
+
+    def lean(self, shear: float) -> None:
+        """Cut it along the handwriting's lean from now on: between digits that lean far, the gap runs
+        as slanted as they do (normalize.turned's shear that stands them up; 0: straight down). Its
+        readings in more than one digit are cut again when next asked for."""
+        if shear != self.shear:
+            self.shear = shear
+            self.made = {j: made for j, made in self.made.items() if len(made[0]) <= 1}
 
     def offer(self, count: int) -> None:
         """One more way to read it, if it is new: `count` digits (the reader's guess from the frame's
@@ -107,7 +116,7 @@ class Blob:
     @classmethod
     def whole(cls, candidate: Candidate) -> "Blob":
         """A blob read only as the one digit it is (other counts come out empty and are never chosen)."""
-        return cls(candidate.box, [1], lambda k: ([candidate] if k == 1 else [], 0), flat=candidate.flat)
+        return cls(candidate.box, [1], lambda k, shear=0.0: ([candidate] if k == 1 else [], 0), flat=candidate.flat)
 
 
 @dataclass(frozen=True)
@@ -856,9 +865,9 @@ def _cut(pieces: list[np.ndarray], shape: np.ndarray, region: np.ndarray, x: int
     return digits, sum(_touches(a, b) for a, b in zip(pieces, pieces[1:]))
 
 
-def _cut_into(shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement, k: int):
-    """A blob's shape cut into k digits along the least-ink paths."""
-    return _cut([shape] if k == 1 else _split(shape, 0.0, parts=k), shape, region, x, y, at)
+def _cut_into(shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement, k: int, shear: float = 0.0):
+    """A blob's shape cut into k digits along the least-ink paths (with the handwriting's lean: _paths)."""
+    return _cut([shape] if k == 1 else _split(shape, 0.0, parts=k, shear=shear), shape, region, x, y, at)
 
 
 def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement) -> Candidate | None:
@@ -1126,7 +1135,7 @@ def _touches(left: np.ndarray, right: np.ndarray) -> int:
     return cv2.connectedComponents(contact, connectivity=8)[0] - 1
 
 
-def _split(shape: np.ndarray, ratio: float, parts: int | None = None) -> list[np.ndarray]:
+def _split(shape: np.ndarray, ratio: float, parts: int | None = None, shear: float = 0.0) -> list[np.ndarray]:
     """The digits in a blob, as masks: the blob itself, or pieces where it is too wide for one digit.
 
     Each cut is the path from top to bottom that crosses the least ink near an even division,
@@ -1136,7 +1145,22 @@ def _split(shape: np.ndarray, ratio: float, parts: int | None = None) -> list[np
         if w <= ratio * h:
             return [shape]
         parts = int(np.clip(round(w / (0.75 * h)), 2, 8))
-    return _pieces(shape, _paths(shape, parts))
+    return _pieces(shape, _leaning_paths(shape, parts, shear) if shear else _paths(shape, parts))
+
+
+def _leaning_paths(shape: np.ndarray, parts: int, shear: float) -> list[np.ndarray]:
+    """_paths along the handwriting's lean: found in the shape sheared by `shear` (normalize.turned's:
+    rows above the middle moved left by shear per pixel), where digits leaning that far stand up
+    and the gaps between them run down, and taken back (each path a column per row, in fractions)."""
+    h, w = shape.shape
+    pad = int(np.ceil(abs(shear) * h / 2)) + 1
+    m = np.float32([[1, shear, pad - shear * h / 2], [0, 1, 0]])
+    upright = cv2.warpAffine(shape, m, (w + 2 * pad, h), flags=cv2.INTER_NEAREST)
+    x0, _, width, _ = cv2.boundingRect(upright)  # (divided evenly across its ink, as it stands, not the canvas)
+    if width == 0:
+        return []
+    back = pad - x0 + shear * (np.arange(h) - h / 2)  # (a column in the sheared shape, less this, is the shape's)
+    return [path - back for path in _paths(upright[:, x0 : x0 + width], parts)]
 
 
 def _paths(shape: np.ndarray, parts: int) -> list[np.ndarray]:
