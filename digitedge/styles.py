@@ -21,17 +21,16 @@ FLAG_FLATTEST = 70.0  # ... but at most this many degrees from the vertical (fla
 FLAG_LENGTH = (0.2, 0.35)  # ... this share of its height long
 
 
-def _support(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """The rows and columns of a digit's ink, and its stroke width in pixels (at least 2)."""
+def _support(ink: np.ndarray) -> tuple[np.ndarray, int]:
+    """The rows of a digit's ink, and its stroke width in pixels (at least 2)."""
     mask = (ink >= INK).astype(np.uint8)
-    rows, cols = np.nonzero(mask)
-    return rows, cols, max(2, int(round(stroke_width(mask))))
+    return np.nonzero(mask)[0], max(2, int(round(stroke_width(mask))))
 
 
 def crossed_seven(ink: np.ndarray, rng) -> np.ndarray:
     """A 7 (uint8, white ink on black, any size) with a bar across its stem: a new image; the digit
     as it is if no ink crosses the height the bar is drawn at."""
-    rows, _, width = _support(ink)
+    rows, width = _support(ink)
     if rows.size == 0:
         return ink.copy()
     top, h = rows.min(), rows.max() - rows.min() + 1
@@ -48,7 +47,7 @@ def crossed_seven(ink: np.ndarray, rng) -> np.ndarray:
 def flagged_one(ink: np.ndarray, rng) -> np.ndarray:
     """A 1 (uint8, white ink on black, any size) with a flag: a stroke from its top down to the left,
     at FLAG_ANGLE from its stem (a slanted 1's flag slants with it), never flatter than FLAG_FLATTEST."""
-    rows, _, width = _support(ink)
+    rows, width = _support(ink)
     if rows.size == 0:
         return ink.copy()
     top, bottom = rows.min(), rows.max()

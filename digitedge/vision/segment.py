@@ -866,7 +866,8 @@ def _cut(pieces: list[np.ndarray], shape: np.ndarray, region: np.ndarray, x: int
 
 
 def _cut_into(shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement, k: int, shear: float = 0.0):
-    """A blob's shape cut into k digits along the least-ink paths (with the handwriting's lean: _paths)."""
+    """A blob's shape cut into k digits along the least-ink paths (along the handwriting's lean where
+    `shear` says it leans: _leaning_paths)."""
     return _cut([shape] if k == 1 else _split(shape, 0.0, parts=k, shear=shear), shape, region, x, y, at)
 
 
