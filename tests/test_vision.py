@@ -2510,3 +2510,22 @@ def test_touching_digits_of_a_slanting_hand_are_read(reader, seed, monkeypatch):
     assert reader.read(frame).text != text
     monkeypatch.setattr(reading, "SLANTED", 10.0)  # (neither)
     assert reader.read(frame).text != text
+
+
+def test_a_blobs_cut_readings_are_cut_again_along_a_lean():
+    """Blob.lean drops every reading that was cut (a count over one), even where a straight cut left
+    one piece empty; a reading of one digit, never cut, is kept."""
+    from digitedge.vision.segment import Blob, Candidate
+
+    piece = Candidate((0, 0, 10, 20), np.zeros((20, 10), np.uint8), np.zeros((20, 10), np.uint8))
+    calls = []
+
+    def cut(k, shear=0.0):
+        calls.append((k, shear))
+        return ([piece] if k == 1 or not shear else [piece, piece]), 0
+
+    blob = Blob((0, 0, 20, 20), [2, 1], cut)
+    assert len(blob.reading(0)[0]) == 1 and len(blob.reading(1)[0]) == 1  # (straight down, a piece came out empty)
+    blob.lean(0.3)
+    assert len(blob.reading(0)[0]) == 2 and len(blob.reading(1)[0]) == 1
+    assert calls == [(2, 0.0), (1, 0.0), (2, 0.3)]

@@ -102,10 +102,11 @@ class Blob:
     def lean(self, shear: float) -> None:
         """Cut it along the handwriting's lean from now on: between digits that lean far, the gap runs
         as slanted as they do (normalize.turned's shear that stands them up; 0: straight down). Its
-        readings in more than one digit are cut again when next asked for."""
+        readings of more than one digit (cut, even where a piece came out empty) are cut again when
+        next asked for."""
         if shear != self.shear:
             self.shear = shear
-            self.made = {j: made for j, made in self.made.items() if len(made[0]) <= 1}
+            self.made = {j: made for j, made in self.made.items() if self.counts[j] == 1}
 
     def offer(self, count: int) -> None:
         """One more way to read it, if it is new: `count` digits (the reader's guess from the frame's
