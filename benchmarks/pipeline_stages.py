@@ -18,6 +18,11 @@ import numpy as np
 
 from digitedge.vision import paper as P
 from digitedge.vision import segment as S
+from digitedge.vision.glare import glare_gain
+from digitedge.vision.hands import hands
+from digitedge.vision.images import halved
+from digitedge.vision.marks import components
+from digitedge.vision.sheet import find_sheet
 from digitedge.vision.normalize import to_mnist
 from digitedge.vision.reader import DigitReader
 
@@ -44,16 +49,16 @@ def main() -> None:
         for frame in frames:
             gray = timed("gray", P.to_gray, frame)
             small = timed("quarter size", P._quarter, gray)
-            sheet = timed("sheet and desk", P.find_sheet, P.halved(small), P.polarity_of(small, cfg.polarity))
-            timed("a hand over the page", P.hands, frame, sheet[0])
+            sheet = timed("sheet and desk", find_sheet, halved(small), P.polarity_of(small, cfg.polarity))
+            timed("a hand over the page", hands, frame, sheet[0])
             timed("close-up check", P.stroke_scale, small, 4, cfg.polarity, sheet[0])
             h, w = gray.shape
             find = timed("half size", cv2.resize, gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
             paper, edges, on_page, polarity = timed("paper and lighting", P.paper_estimate, find, cfg.polarity, small, 5, P.STROKE, 0.5, sheet)
             ink, horizontal, vertical = timed("line removal", lambda: P.remove_lines(P.ink_over(find, paper, polarity), 7, (0.0, 0.0), 0.5))
             keep, labels, stats, low = timed("threshold, labelling", S.threshold, cv2.subtract(ink, edges), cfg.min_contrast)
-            timed("glare check", lambda: P.glare_gain(paper, small, on_page, ink, S._levels(ink, cfg.min_contrast)[1]))  # (segment: not on ruled paper)
-            found = timed("merging, filtering", S._components, keep, stats, labels.shape, cfg, 0.5)
+            timed("glare check", lambda: glare_gain(paper, small, on_page, ink, S._levels(ink, cfg.min_contrast)[1]))  # (segment: not on ruled paper)
+            found = timed("merging, filtering", components, keep, stats, labels.shape, cfg, 0.5)
 
             def at_full_size():  # each blob cut from the full-size ink, made in its window
                 full = S._full_ink(gray, paper, cv2.add(cv2.add(horizontal, vertical), edges), polarity)

@@ -220,13 +220,13 @@ def test_two_rings_touching_side_by_side_are_cut_between_them(apart):
     hole, crossing its ring twice and giving its far side to the right one (read as a 6 and a 0, or
     as one wide 0). It is cut again with the loops filled, through the neck between them, which
     crosses the ink once."""
-    from digitedge.vision.segment import _split, _touches
+    from digitedge.vision.cuts import _touches, split
 
     shape = np.zeros((64, 120), np.uint8)
     for cx in (32, 32 + apart):
         cv2.ellipse(shape, (cx, 32), (22, 27), 0, 0, 360, 255, 7)
     x, y, w, h = cv2.boundingRect(shape)
-    left, right = _split(shape[y : y + h, x : x + w], 1.15)
+    left, right = split(shape[y : y + h, x : x + w], 1.15)
     assert _touches(left, right) == 1
     assert abs(cv2.boundingRect(left)[2] - cv2.boundingRect(right)[2]) <= 1  # each ring whole: as wide as the other
 
@@ -241,7 +241,8 @@ def test_a_thin_pale_pen_is_searched_for_in_pooled_pixels(reader):
     and digits went missing; such a frame is searched in a copy where each 2x2 block's darkest
     pixel counts half. The shipped samples (strokes 4-6 pixels wide) are searched as before."""
     from benchmarks.thin_pens import page
-    from digitedge.vision.paper import halved, search_copy
+    from digitedge.vision.images import halved
+    from digitedge.vision.paper import search_copy
 
     m = data.load()
     rng = np.random.default_rng(0)
@@ -361,7 +362,7 @@ def test_a_crumb_does_not_cap_a_close_ups_stroke_width(reader):
 
 
 def test_a_step_within_the_sheet_is_a_shadows_not_its_edge():
-    from digitedge.vision.paper import within_sheet
+    from digitedge.vision.sheet import within_sheet
 
     sheet = np.zeros((30, 40), bool)
     sheet[3:27, 4:36] = True  # the sheet found, at an eighth of the size
@@ -394,7 +395,9 @@ def test_a_thick_digit_on_the_edge_of_the_phones_shadow_is_a_close_up(reader, pe
     (read as 082, or 4). An opening parts them, where no mark had a digit's shape."""
     from benchmarks.number_photos import photo
     from benchmarks.phone_pages import IN_VIEW, on_a_desk
-    from digitedge.vision.paper import find_sheet, halved, pen_width, to_gray
+    from digitedge.vision.images import halved
+    from digitedge.vision.paper import pen_width, to_gray
+    from digitedge.vision.sheet import find_sheet
 
     m = data.load()
     rng = np.random.default_rng(0)
@@ -413,7 +416,9 @@ def test_a_row_of_small_printed_digits_is_not_a_close_up(reader):
     leaves its solid core, which measured 10.3 pixels wide and shrank the frame as a close-up
     (read as 293524); a core is no stroke."""
     from benchmarks.fonts import printed
-    from digitedge.vision.paper import THICKEST, find_sheet, halved, pen_width
+    from digitedge.vision.images import halved
+    from digitedge.vision.paper import THICKEST, pen_width
+    from digitedge.vision.sheet import find_sheet
 
     frame = printed("293604", cv2.FONT_HERSHEY_PLAIN, 2.0, 3)
     small = halved(halved(frame))
@@ -466,7 +471,7 @@ def _drawn_round(digits, tall, kind, seed):
 ])
 def test_a_ring_drawn_round_a_number_is_not_read(reader, digits, tall, seed):
     """An answer circled: the ring is not read as a 0, its sides not as 1s, and the digits in it,
-    touching it or not, are read (segment._frames)."""
+    touching it or not, are read (outlines.drawn_frames)."""
     frame, text = _drawn_round(digits, tall, "ringed", seed)
     assert reader.read(frame).text == text
 
@@ -633,7 +638,8 @@ def test_a_sudoku_cropped_to_its_grid_is_read(reader):
     read 424). Dark along every side no deeper than 3 pixels at half size is a line, not a desk; a
     sheet on a desk 10 pixels inside the view is still one."""
     from benchmarks.grids import sudoku, to_grid
-    from digitedge.vision.paper import _thin_rim, halved
+    from digitedge.vision.images import halved
+    from digitedge.vision.sheet import _thin_rim
 
     m = data.load()
     rng = np.random.default_rng(0)
@@ -671,10 +677,10 @@ def test_a_sudoku_seen_turned_and_at_an_angle_is_read_squared(reader):
 def test_the_first_look_for_a_grid_never_misses_a_piece_spanning_it():
     """Where lines were taken out both ways, a turned grid is looked for among the marks joined to those
     lines; the joined mask is labelled only where its pieces, looked at in 4x4 blocks, may span GRID of
-    it each way (_may_span). Every piece that does span it at full size passes that first look (random
+    it each way (may_span). Every piece that does span it at full size passes that first look (random
     lines, some reaching GRID each way and most not), and most masks stop there."""
-    from digitedge.vision.paper import labelled
-    from digitedge.vision.segment import GRID, _may_span
+    from digitedge.vision.images import labelled
+    from digitedge.vision.outlines import GRID, may_span
 
     rng = np.random.default_rng(0)
     spanning = stopped = 0
@@ -686,10 +692,10 @@ def test_the_first_look_for_a_grid_never_misses_a_piece_spanning_it():
         _, _, stats = labelled(mask)
         spans = bool(np.any((stats[1:, 2] >= GRID * 320) & (stats[1:, 3] >= GRID * 240)))
         spanning += spans
-        stopped += not _may_span(mask, GRID)
-        assert _may_span(mask, GRID) or not spans
+        stopped += not may_span(mask, GRID)
+        assert may_span(mask, GRID) or not spans
     assert spanning > 50 and stopped > 100  # (both kinds were tried)
-    assert _may_span(np.ones((239, 320), np.uint8), GRID)  # (sides not multiples of 4: labelled in full)
+    assert may_span(np.ones((239, 320), np.uint8), GRID)  # (sides not multiples of 4: labelled in full)
 
 
 def test_a_1_in_a_grids_cell_is_not_the_side_of_a_box(reader):
@@ -834,7 +840,7 @@ def segment_scale(frame) -> float:
 def test_points_between_parts_of_the_sheet_are_on_it():
     """on_sheet: a point on the sheet, or between two parts of it on its row (a thick 0 rings its own
     middle with steps, a hole in the sheet), is on it; one with no sheet on one side is not."""
-    from digitedge.vision.paper import on_sheet
+    from digitedge.vision.sheet import on_sheet
 
     sheet = np.zeros((10, 20), bool)
     sheet[2:8, 4:16] = True
@@ -849,7 +855,7 @@ def test_a_thin_bar_along_the_frames_border_is_a_sheets_edge():
     """Where a sheet ends a few pixels inside the frame, the strip of desk beside its edge (the
     paper estimate's band along the edge) can come out as a thin upright bar just inside the
     border: not a 1. The same bar in the middle of the frame is one."""
-    from digitedge.vision.segment import _components
+    from digitedge.vision.marks import components
 
     mask = np.zeros((240, 320), np.uint8)
     for x in (40, 90, 200):
@@ -857,7 +863,7 @@ def test_a_thin_bar_along_the_frames_border_is_a_sheets_edge():
     mask[100:155, 150:153] = 255  # a 1
     mask[100:155, 313:316] = 255  # 4 pixels from the right border
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    found = _components(np.arange(n) > 0, stats, labels.shape, SegmentConfig())
+    found = components(np.arange(n) > 0, stats, labels.shape, SegmentConfig())
     xs = sorted(x for x, *_ in found)
     assert 150 in xs and 313 not in xs and len(xs) == 4
 
@@ -865,7 +871,7 @@ def test_a_thin_bar_along_the_frames_border_is_a_sheets_edge():
 def test_a_piece_far_shorter_than_its_neighbour_is_not_a_digit():
     """A 7's crossbar cut off beside it reads as a confident 2; the prior weighs against the stub."""
     from digitedge.vision.reader import _prior
-    from digitedge.vision.segment import Blob, Candidate
+    from digitedge.vision.blobs import Blob, Candidate
 
     def piece(box):
         return Candidate(box, np.zeros((box[3], box[2]), np.uint8), np.zeros((box[3], box[2]), np.uint8))
@@ -885,7 +891,7 @@ def test_the_count_a_blobs_width_says(widths, best):
     2.4, where a lone digit is at most 2.1). The count a blob's width says is the one its prior likes
     best, of the counts one either side."""
     from digitedge.vision.reader import _prior
-    from digitedge.vision.segment import Blob
+    from digitedge.vision.blobs import Blob
 
     unit = 30.0
     blob = Blob((0, 0, round(widths * unit), 45), [best - 1, best, best + 1], lambda k, shear=0.0: ([], 0))
@@ -920,15 +926,15 @@ def test_benchmarks_match_digits_in_order():
 @given(st.integers(1, 60), st.integers(1, 60), st.integers(1, 255), st.integers(0, 2**32 - 1))
 @settings(max_examples=60, deadline=None)
 def test_histogram_percentiles_match_numpy(h, w, top, seed):
-    from digitedge.vision.paper import _percentiles
+    from digitedge.vision.images import percentiles
 
     image = np.random.default_rng(seed).integers(0, top, (h, w), endpoint=True).astype(np.uint8)
-    assert np.allclose(_percentiles(image, (0, 50, 99.5, 100)), np.percentile(image, (0, 50, 99.5, 100)))
+    assert np.allclose(percentiles(image, (0, 50, 99.5, 100)), np.percentile(image, (0, 50, 99.5, 100)))
 
 
 
 def test_labelling_more_marks_than_16_bits_can_count():
-    from digitedge.vision.paper import labelled
+    from digitedge.vision.images import labelled
 
     specks = np.zeros((600, 600), np.uint8)
     specks[::2, ::2] = 255  # 90,000 specks, none touching another
@@ -939,7 +945,7 @@ def test_labelling_more_marks_than_16_bits_can_count():
 @given(st.integers(2, 40), st.integers(0, 2**32 - 1))
 @settings(max_examples=60, deadline=None)
 def test_the_first_look_at_pairs_misses_no_pieces_of_one_digit(n, seed):
-    from digitedge.vision.segment import _near, _same_digit
+    from digitedge.vision.marks import _near, _same_digit
 
     rng = np.random.default_rng(seed)
     x0, y0 = rng.integers(0, 100, n), rng.integers(0, 100, n)
@@ -1049,7 +1055,7 @@ def test_a_sheet_photographed_at_an_angle_is_read_as_seen_head_on(reader, side, 
 
 
 def test_a_sheet_seen_head_on_or_running_out_of_the_view_is_not_rectified():
-    from digitedge.vision.paper import keystone
+    from digitedge.vision.sheet import keystone
 
     assert keystone(None) is None
     assert keystone(np.zeros((60, 80), bool)) is None
@@ -1398,7 +1404,7 @@ def test_single_joins_pieces_whose_ink_outgrows_their_boxes():
     pixels) times the scale: the canvas was cut to the boxes, and numpy raised (a 65x48 crop of a 6
     with a piece apart). The canvas now holds every piece whole."""
     from digitedge.vision.reader import _joined
-    from digitedge.vision.segment import Candidate
+    from digitedge.vision.blobs import Candidate
 
     tall = np.full((205, 50), 200, np.uint8)  # its box, 40 frame pixels high, at 5 pixels each: 200
     dot = np.full((50, 25), 200, np.uint8)
@@ -1782,7 +1788,7 @@ def test_a_small_digit_written_low_is_still_read(reader):
 
 def _whole_blobs(boxes):
     """A blob read whole for each box (x, y, w, h): solid ink at 200, for a classifier stand-in to read."""
-    from digitedge.vision.segment import Blob, Candidate
+    from digitedge.vision.blobs import Blob, Candidate
 
     return [Blob.whole(Candidate(b, np.full((b[3], b[2]), 200, np.uint8), np.full((b[3], b[2]), 255, np.uint8)))
             for b in boxes]
@@ -1888,7 +1894,7 @@ def test_two_halves_of_a_digit_with_a_faint_middle_are_one_digit():
     """A 3 drawn in two strokes that do not meet: two marks of one height, one above the other,
     making one mark of a typical digit's size together. Two digits one above the other (two lines),
     and two short marks side by side, stay apart."""
-    from digitedge.vision.segment import _halves
+    from digitedge.vision.marks import _halves
 
     digits = [(0, 0, 30, 44, [1]), (40, 0, 30, 44, [2]), (80, 0, 30, 44, [3])]
     top, bottom = (120, 0, 26, 20, [4]), (118, 24, 30, 20, [5])
@@ -1905,7 +1911,7 @@ def test_a_digit_in_several_short_pieces_is_one_digit():
     typical digit's size together, is one digit (the rule for two halves took only the two upper
     pieces, one above the other, and left the loop out). Three short marks in a row (a dashed
     underline) and a colon's two dots make no digit's height together, and stay apart."""
-    from digitedge.vision.segment import _halves
+    from digitedge.vision.marks import _halves
 
     digits = [(0, 0, 30, 44, [1]), (40, 0, 30, 44, [2]), (80, 0, 30, 44, [3])]
     six = [(120, 0, 12, 18, [4]), (116, 21, 10, 14, [5]), (124, 30, 22, 14, [6])]
@@ -1925,7 +1931,7 @@ def test_a_digit_broken_near_its_middle_is_one_digit(reader):
     stay apart."""
     from benchmarks.crops import MARGINS, cropped, ink_box
     from benchmarks.number_photos import photo
-    from digitedge.vision.segment import _same_digit
+    from digitedge.vision.marks import _same_digit
 
     m = data.load()
     rng = np.random.default_rng(0)
@@ -1953,7 +1959,7 @@ def test_a_digits_two_pieces_alone_in_a_view_are_one_digit(reader):
     side stay two."""
     from benchmarks.crops import MARGINS, cropped, ink_box
     from benchmarks.number_photos import photo
-    from digitedge.vision.segment import _two_halves
+    from digitedge.vision.marks import _two_halves
 
     m = data.load()
     rng = np.random.default_rng(1)
@@ -1979,14 +1985,14 @@ def test_a_half_as_short_as_a_comma_is_joined_before_short_marks_are_dropped():
     44) and the rest (24), 7 pixels apart (0.16 of the typical height), are one digit; before, the
     top was dropped as a comma first and the rest read alone. A comma alone, low beside a digit,
     is still dropped."""
-    from digitedge.vision.segment import _components
+    from digitedge.vision.marks import components
 
     digits = [(20 + 40 * k, 100, 30, 44) for k in range(5)]
     boxes = digits + [(230, 100, 8, 16), (220, 123, 24, 24), (270, 130, 8, 16)]  # the 6's two halves, a comma
     stats = np.array([[0, 0, 640, 480, 0]] + [[x, y, w, h, w * h // 3] for x, y, w, h in boxes], np.int32)
     keep = np.ones(len(stats), bool)
     keep[0] = False
-    found = _components(keep, stats, (480, 640), SegmentConfig())
+    found = components(keep, stats, (480, 640), SegmentConfig())
     assert sorted(g[:4] for g in found) == digits + [(220, 100, 24, 47)]
 
 
@@ -2112,7 +2118,7 @@ def test_glare_reaching_a_corner_of_a_view_of_any_size(H, W):
     """A reflection in the corner of a view whose sides are not twice the quarter-size frame's (an
     odd-sized photo, shrunk): its box, scaled back, ran a pixel past the ink (a float's rounding)
     and the check failed (ValueError) instead of answering."""
-    from digitedge.vision.paper import glare_gain
+    from digitedge.vision.glare import glare_gain
 
     h, w = H // 2, W // 2
     yy, xx = np.mgrid[0:h, 0:w]
@@ -2302,7 +2308,7 @@ def test_an_under_exposed_frame_keeps_its_sheet(reader, frame):
 
 
 def test_the_least_edge_step_follows_a_dark_frames_paper():
-    from digitedge.vision.paper import step_floor
+    from digitedge.vision.sheet import step_floor
 
     assert step_floor(np.full((60, 80), 220, np.uint8)) == 20  # paper at 160 or brighter: 20 as before
     assert step_floor(np.full((60, 80), 35, np.uint8)) == 4
@@ -2335,7 +2341,10 @@ def test_a_writing_hand_and_its_pen_are_not_read(reader, frame, skin):
 
 def _hand_zone(frame):
     """paper.hands as segment() calls it, with the sheet found at an eighth of the size."""
-    from digitedge.vision.paper import find_sheet, halved, hands, to_gray
+    from digitedge.vision.hands import hands
+    from digitedge.vision.images import halved
+    from digitedge.vision.paper import to_gray
+    from digitedge.vision.sheet import find_sheet
 
     return hands(frame, find_sheet(halved(halved(halved(to_gray(frame)))), "dark-on-light")[0])
 
@@ -2460,7 +2469,7 @@ def test_touching_strokes_that_lean_are_cut_along_their_lean():
     """Two strokes leaning 30 degrees, 18 pixels apart and joined: no cut straight down parts them
     (their columns overlap); cut along their lean (the shape sheared upright first), each piece
     holds one stroke whole."""
-    from digitedge.vision.segment import _split
+    from digitedge.vision.cuts import split
 
     h, lean = 80, np.tan(np.deg2rad(30))
     shape = np.zeros((h, 104), np.uint8)
@@ -2476,8 +2485,8 @@ def test_touching_strokes_that_lean_are_cut_along_their_lean():
         return [[int(np.count_nonzero(p & s)) for s in strokes] for p in pieces]
 
     whole = [int(np.count_nonzero(s)) for s in strokes]
-    assert held(_split(shape, 0.0, parts=2, shear=lean)) == [[whole[0], 0], [0, whole[1]]]
-    straight = held(_split(shape, 0.0, parts=2))
+    assert held(split(shape, 0.0, parts=2, shear=lean)) == [[whole[0], 0], [0, whole[1]]]
+    straight = held(split(shape, 0.0, parts=2))
     assert straight[0][1] > 0.3 * whole[1]  # straight down, the first piece takes much of the second stroke
 
 
@@ -2502,7 +2511,7 @@ def test_touching_digits_of_a_slanting_hand_are_read(reader, seed, monkeypatch):
     lean is found, they are cut along it (Blob.lean) as well as stood up; cut straight down, a piece
     of one goes with the next (a digit too many, or one misread), stood up or not."""
     from digitedge.vision import reader as reading
-    from digitedge.vision.segment import Blob
+    from digitedge.vision.blobs import Blob
 
     frame, text = slanted_touching_row(seed)
     assert reader.read(frame).text == text
@@ -2515,7 +2524,7 @@ def test_touching_digits_of_a_slanting_hand_are_read(reader, seed, monkeypatch):
 def test_a_blobs_cut_readings_are_cut_again_along_a_lean():
     """Blob.lean drops every reading that was cut (a count over one), even where a straight cut left
     one piece empty; a reading of one digit, never cut, is kept."""
-    from digitedge.vision.segment import Blob, Candidate
+    from digitedge.vision.blobs import Blob, Candidate
 
     piece = Candidate((0, 0, 10, 20), np.zeros((20, 10), np.uint8), np.zeros((20, 10), np.uint8))
     calls = []

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from digitedge.errors import SourceError
-from digitedge.vision.paper import halved
+from digitedge.vision.images import halved
 from digitedge.vision.reader import Digit, DigitReader, Reading, text_of
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".tif", ".tiff", ".webp", ".avif", ".heic", ".heif",

@@ -1,5 +1,6 @@
 """The page under the handwriting: grayscale, the paper's brightness and the lighting divided out,
-the sheet's edges and the desk around it, shadows, ruled lines, and the size to work at."""
+the steps in it that are the sheet's edges (sheet.py finds the sheet between them), shadows, ruled
+lines, and the size to work at."""
 
 from __future__ import annotations
 
@@ -7,20 +8,18 @@ import cv2
 import numpy as np
 
 from digitedge.errors import SourceError
+from digitedge.vision.images import every, halved, labelled, percentiles, rim
+from digitedge.vision.sheet import RIM, find_sheet, on_sheet, step_floor, within_sheet
 
 STROKE = 4.0  # stroke width, in processing pixels, that segmentation's windows are sized for
 THICKEST = 10.0  # strokes up to this wide, in frame pixels, are left as they are (the close-up check can't measure them)
 SPAN = 0.35  # in a close-up, a paper line spans at least this fraction of the frame
 CROSSES = 0.97  # in a crop made around handwriting, a paper line crosses at least this fraction of it
 MIN_SIDE = 240  # a close-up is shrunk no smaller than this, its short side in pixels
-RIM = 0.1  # a short step in the paper estimate this near the view's border (a fraction of its side) is a sheet's edge
-SHADE = 0.4  # the shadowed part of a sheet lying in view is at least this bright, relative to its lit part
 TIGHT = 0.5  # a still image is cropped close to its handwriting when ink reaching its edge spans this share of it
-RIM_LINE = 3  # half-size pixels: dark along the view's border no deeper than this is a line, not a desk (_thin_rim)
 LINE_SHARE = 0.6  # a mark with this share of its pixels in one straight row or column is a ruled line (_printed)
 LATTICE = 3  # lines each way, running across a whole mark: a grid (a sudoku, a table), not handwriting
 NEAR = 0.08  # ... or whose ink comes this near its edge, as a fraction of its width or height
-KEYSTONE = 0.8  # a sheet whose far side is under this share of its near side's width is read as seen head-on
 DARK = 0.4  # a view whose median is under this share of its brightest part is dark (a board, a negative)
 THIN = 1.3  # a pen is thin where pooling brings out a frame's darkest ink (its darkest 0.3%) this many times more than averaging
 
@@ -111,121 +110,15 @@ def _darkening(gray: np.ndarray, lead: np.ndarray, beyond: np.ndarray) -> np.nda
     return cv2.multiply(cv2.min(lead, cv2.add(beyond, beyond)), much, scale=1 / 255)
 
 
-# A hand over the page (writing under a webcam, holding the sheet up to it) is skin: lit as the paper
-# is, its colour relative to the paper's has red above green above blue (green 0.6-0.9 of red, blue
-# 0.4-0.88 of it: light to dark skin), where paper, pencil, black and blue ink, shadows (neutral or
-# bluish) and a red pen, an orange, pink or yellow marker (green or blue under 0.6 or 0.4 of red) do
-# not; and it is solid over a width no handwriting's stroke has (HAND_CORE pixels at HAND_SIDE).
-HAND_SIDE = 80  # the view is looked at for hands this many pixels on its long side (an eighth of 640)
-HAND_DEPTH = 0.1  # where no sheet is found, a hand reaches this share of the view's long side in from its border
-HAND_INK = 0.5  # within a skin-coloured region's outline, a sample under this share of its grey is ink (or a pen)
-HAND_CORE = 3  # a hand's core: skin over a square this many of those pixels across (24 at 640x480)
-_HAND_GREEN = (0.6, 0.9)  # green over red, relative to the paper's
-_HAND_BLUE = (0.4, 0.88)  # blue over red
-
-
-def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | None:
-    """Where a hand (anything skin-coloured and solid) lies over the page in a colour frame: a bool
-    mask HAND_SIDE pixels on its long side, each skin region holding a core HAND_CORE pixels across,
-    grown by two of those pixels (the fingers' shaded outline, the pen's tip standing out of them), but not a
-    wooden desk around a sheet, nor a skin-coloured sheet holding writing; None where there is none,
-    or no colour. `sheet`: find_sheet's mask for the frame (any size, its proportions), or None.
-
-    Colours are taken relative to the paper's (the mean colour of the brightest tenth of the view),
-    so a lamp's warm cast on white paper, or a coloured sheet, is not skin."""
-    frame = np.asarray(frame)
-    if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] < 3 or min(frame.shape[:2]) < 8 * HAND_CORE:
-        return None
-    k = max(1, max(frame.shape[:2]) // HAND_SIDE)
-    small = every(frame[..., :3], k)  # (samples, not averages: a hand is big, and a pen's stroke stays its own colour)
-    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
-    bright = (grey >= _percentiles(grey, (90,))[0]).view(np.uint8)
-    pb, pg, pr = (v + 1.0 for v in cv2.mean(small, mask=bright)[:3])
-    b, g, r = (c.astype(np.float32) for c in cv2.split(small))
-    red = r * (1 / pr)
-    green, blue = g * (pr / pg) / (r + 1e-3), b * (pr / pb) / (r + 1e-3)  # relative to the paper's
-    skin = ((red >= 0.2) & (red <= 1.1) & (green >= _HAND_GREEN[0]) & (green <= _HAND_GREEN[1])
-            & (blue >= _HAND_BLUE[0]) & (blue <= _HAND_BLUE[1]) & (green >= blue + 0.03)).view(np.uint8)
-    core = cv2.erode(skin, np.ones((HAND_CORE, HAND_CORE), np.uint8))
-    if not core.any():
-        return None
-    h, w = skin.shape
-    n, labels, _ = labelled(skin)
-    held = np.zeros(n, bool)
-    held[labels[core > 0]] = True
-    held[0] = False
-    # a wooden desk is skin-coloured too. Where a sheet is found lying on it, a hand reaches into the
-    # sheet's outline (a pixel or more: the sheet found stops where a hand begins), where the desk
-    # stops at it. Where none is found, a hand reaches into the view from its border a tenth of its
-    # long side or more (HAND_DEPTH), where the desk framing a sheet, or a strip of it along a side,
-    # is narrower, and meets the border along at most ten times that reach
-    if sheet is not None:
-        edge, _ = cv2.findContours(cv2.resize(sheet.view(np.uint8), grey.shape[::-1], interpolation=cv2.INTER_NEAREST),
-                                   cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        hull = np.zeros_like(skin)
-        if edge:
-            cv2.fillConvexPoly(hull, cv2.convexHull(np.concatenate(edge)), 1)
-        held &= np.bincount(labels[cv2.bitwise_and(core, cv2.erode(hull, np.ones((3, 3), np.uint8))) > 0], minlength=n) > 0
-    elif held.any():
-        inward = np.minimum(np.minimum(np.arange(h), np.arange(h)[::-1])[:, None],
-                            np.minimum(np.arange(w), np.arange(w)[::-1])[None, :])  # each pixel's distance from the border
-        reach = np.zeros(n, np.int64)
-        np.maximum.at(reach, labels.ravel(), inward.ravel())
-        rim = np.bincount(labels[inward == 0], minlength=n)
-        held &= (reach >= HAND_DEPTH * max(h, w)) & (rim <= 10 * reach)
-    if not held.any():
-        return None
-    # a skin-coloured sheet (kraft paper, cardboard, on a white desk) holds writing: three holes or
-    # more in its skin, away from its outline, with a sample under HAND_INK of its grey (the pen a
-    # hand holds shows as one or two)
-    hand = np.zeros_like(skin)
-    for outline in cv2.findContours(held[labels].view(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
-        whole = cv2.drawContours(np.zeros_like(skin), [outline], 0, 1, -1)
-        count, holes, _ = labelled(cv2.subtract(whole, skin))
-        inner = np.ones(count, bool)
-        inner[holes[(whole > 0) & (cv2.erode(whole, np.ones((3, 3), np.uint8)) == 0)]] = False  # (not on the outline)
-        dark = np.zeros(count, bool)
-        dark[holes[grey < HAND_INK * np.median(grey[(whole & skin) > 0])]] = True
-        if np.count_nonzero(inner[1:] & dark[1:]) < 3:
-            hand |= whole & skin
-    if not hand.any():
-        return None
-    return cv2.dilate(hand, np.ones((5, 5), np.uint8)).view(bool)
-
-
-def every(image: np.ndarray, k: int) -> np.ndarray:
-    """image[::k, ::k], contiguous. A nearest resize picks the same pixels, several times faster than
-    NumPy's copy of a strided view, where the sides are multiples of k."""
-    h, w = image.shape[:2]
-    if h % k or w % k:
-        return np.ascontiguousarray(image[::k, ::k])
-    return cv2.resize(image, (w // k, h // k), interpolation=cv2.INTER_NEAREST)
-
-
-def labelled(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
-    """cv2.connectedComponentsWithStats, 8-connected: (count, labels, stats). 16-bit labels are several
-    times faster; a frame of noise can overflow them, and then it takes 32-bit ones."""
-    try:
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
-    except cv2.error:
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_32S)
-    return n, labels, stats
-
-
-def _rim(image: np.ndarray) -> np.ndarray:
-    """The pixels along an image's border, each once."""
-    return np.concatenate([image[0], image[-1], image[1:-1, 0], image[1:-1, -1]])
-
-
 def two_tone(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, float]:
     """An image of handwriting and paper alone (a crop): its ink (0-255, bright on 0), the ink's mask
     (0/1), whether the paper is the light class, and the paper's gray level. Paper and ink are the
     two classes Otsu's threshold parts, the paper the one holding most of the image's rim (a crop of
     a bold digit can be mostly ink, which fools a frame's polarity test)."""
     _, classes = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    rim = _rim(classes)
-    light = 2 * np.count_nonzero(rim) >= rim.size
-    paper = float(np.median(_rim(gray)[(rim > 0) == light]))  # (the majority class: never empty)
+    border = rim(classes)
+    light = 2 * np.count_nonzero(border) >= border.size
+    paper = float(np.median(rim(gray)[(border > 0) == light]))  # (the majority class: never empty)
     level = int(round(paper))
     ink = cv2.subtract(np.full_like(gray, level), gray) if light else cv2.subtract(gray, np.full_like(gray, level))
     return ink, (classes == 0 if light else classes > 0).view(np.uint8), light, paper
@@ -256,8 +149,8 @@ def crop_margin(gray: np.ndarray, polarity: str = "auto") -> tuple[int, int, str
         return 0, 0, polarity
     if not light and not _dark(small):
         return 0, 0, polarity  # light ink on a dark ground only where the whole image is dark (a sheet on a desk is not)
-    rim = _rim(ink)
-    if np.count_nonzero(rim) > 0.3 * rim.size or not ink.any() or np.median(contrast[ink > 0]) < 40:
+    border = rim(ink)
+    if np.count_nonzero(border) > 0.3 * border.size or not ink.any() or np.median(contrast[ink > 0]) < 40:
         return 0, 0, polarity  # no paper all along the rim, or no ink standing out
     _, labels, stats = labelled(ink)
     x, y, bw, bh, area = stats[1:].T
@@ -301,12 +194,6 @@ def _quarter(gray: np.ndarray) -> np.ndarray:
     return halved(halved(gray))  # (two halvings are several times faster than one quartering)
 
 
-def halved(image: np.ndarray) -> np.ndarray:
-    """An image (grey or colour) averaged down to half its size."""
-    h, w = image.shape[:2]
-    return cv2.resize(image, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
-
-
 def stroke_scale(small: np.ndarray, factor: int, polarity: str = "auto", sheet: np.ndarray | None = None) -> float:
     """How much to shrink a frame so its handwriting's strokes are about STROKE pixels wide (at most 1),
     from pen_width. Strokes at most THICKEST pixels wide in the frame (2.5 at a quarter of its size)
@@ -331,7 +218,7 @@ def pen_width(small: np.ndarray, factor: int, polarity: str = "auto", sheet: np.
         small = 255 - small
     k = cv2.getStructuringElement(cv2.MORPH_RECT, (max(h, w) // 4 | 1,) * 2)
     contrast = cv2.subtract(cv2.morphologyEx(small, cv2.MORPH_CLOSE, k), small)
-    peak = _percentiles(contrast, (99.5,))[0]
+    peak = percentiles(contrast, (99.5,))[0]
     if peak < 40:
         return 0.0
     _, mask = cv2.threshold(contrast, 0.5 * peak, 255, cv2.THRESH_BINARY)
@@ -463,282 +350,6 @@ def paper_estimate(gray: np.ndarray, polarity: str, small: np.ndarray | None, wi
     return paper, edges, sheet, polarity
 
 
-# Glare: light reflected off a glossy sheet (a lamp's, a window's) washes out the ink under it, as a
-# camera's highlights do: each pixel is moved towards white by the same share g, so the paper there is
-# brighter than the page's light around it, and the ink's contrast over it shrinks to 1 - g of what
-# it was, a quarter or less in strong glare: under the threshold set by the frame's ink elsewhere.
-GLARE = 12  # levels: paper this much brighter than the page's light around it is glare (not vignetting, not grain)
-GLARE_SPAN = 0.75  # the page's light: the paper's darkest over this share of the view's short side (a patch is narrower)
-GLARE_AREA = 0.2  # a reflection covers at most this share of the view (more: the page's own light)
-DARKER = 1.5  # a patch whose ink, brought back, is this many times as dark as the frame's darkest (4 pixels or more) is not glare
-GLARE_STEP = 40  # levels: the paper rises less than this across 3 pixels at an eighth of the frame in glare (a hard shadow's step: more)
-GLARE_GAIN = 4.0  # glare's ink contrast is brought back at most this many times (g = 0.75: beyond, little is left to bring back)
-
-
-def glare_gain(paper: np.ndarray, small: np.ndarray, sheet: np.ndarray | None, ink: np.ndarray,
-               high: float) -> tuple[np.ndarray, np.ndarray] | None:
-    """Where glare may have washed out the ink (dark-on-light): how many times its contrast shrank,
-    per pixel (float32), and the paper under it, both at the size of `paper` (paper_estimate's); or
-    None where no paper is GLARE levels brighter than the page's light around it, or where no ink
-    under it, brought back, would reach `high` (the threshold's high level, half the frame's darkest
-    ink's). `small`: the frame at a quarter of its size; `ink`: the ink over `paper` (its size).
-
-    Looked for at an eighth of the frame. The page's light, b, is the paper estimate's opening over
-    a window GLARE_SPAN of the view across (within the sheet found: not the desk); the paper, p, the
-    greater of the estimate and the frame's median over 3 pixels (24 at full size, wider than a
-    stroke: it keeps a reflection's peak, which the estimate's wider window flattens). A pixel lifted
-    by glare from b to p was moved g = (p - b) / (255 - b) of the way to white, and its contrast
-    shrank by 1 - g = (255 - p) / (255 - b).
-    The paper alone does not tell a reflection from the page's own light (the lit side of a
-    shadow; a sheet on a desk, where no sheet was found), but the ink under it can: glare leaves no
-    ink darker than 1 - g of the frame's darkest, and a patch holding ink that, brought back, is
-    DARKER times as dark as that is lit, not washed out. What passes may still be the page's light:
-    segment looks again with this gain only for marks it found nowhere else."""
-    shape = paper.shape
-    small = halved(small)  # (an eighth of the frame: a reflection is tens of its pixels across)
-    estimate = cv2.resize(paper, small.shape[::-1], interpolation=cv2.INTER_NEAREST)  # (smooth: any pixel of it tells it)
-    page = estimate
-    if sheet is not None:  # off the sheet is desk, not the page's light (white there leaves the opening to the
-        # sheet; the mask's rim, which may hold desk, too)
-        inside = cv2.resize(cv2.erode(sheet.view(np.uint8), np.ones((5, 5), np.uint8)), small.shape[::-1], interpolation=cv2.INTER_NEAREST)
-        page = np.where(inside > 0, estimate, np.uint8(255))
-    span = np.ones((int(GLARE_SPAN * min(small.shape)) | 1,) * 2, np.uint8)
-    light = cv2.dilate(cv2.erode(page, span), span)
-    if cv2.minMaxLoc(cv2.subtract(estimate, light))[1] < GLARE:  # (the estimate alone first: most frames stop here)
-        return None
-    bright = cv2.max(estimate, cv2.medianBlur(small, 3))
-    lifted = cv2.subtract(bright, light)
-    # a reflection is a patch: not a sliver (where the median spills past a sheet's edge onto the desk,
-    # 5 pixels wide at most), and a bright region over a fifth of the view is the page's light (a
-    # sheet on a desk where no sheet was found, the lit side of a shadow across it)
-    patch = cv2.morphologyEx(((lifted >= GLARE) * 255).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    n, labels, stats = labelled(patch)
-    small_enough = stats[:, cv2.CC_STAT_AREA] <= GLARE_AREA * small.size
-    # and a reflection's light rises gently: a patch beside a step in the paper is the lit side of a
-    # hard shadow's edge (the estimate follows a hard shadow's step, the opening's window does not)
-    steep = (cv2.morphologyEx(estimate, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)) > GLARE_STEP).view(np.uint8)
-    if sheet is not None:  # (not the sheet's own edges)
-        steep = within_sheet(steep, sheet)
-    if cv2.countNonZero(steep):
-        small_enough &= np.bincount(labels[cv2.dilate(steep, np.ones((3, 3), np.uint8)) > 0], minlength=n) == 0
-    if not small_enough[1:].any():
-        return None
-    gain = np.clip((255.0 - light.astype(np.float32)) / np.maximum(255.0 - bright.astype(np.float32), 1.0), 1.0, GLARE_GAIN)
-    # ink too dark to have been washed out there (the digits in the lit side of a shadow), 4 pixels or
-    # more; looked at within the box around the patches (at the ink's size)
-    patches = np.flatnonzero(small_enough[1:]) + 1
-    x0, y0 = stats[patches, 0].min(), stats[patches, 1].min()
-    x1, y1 = (stats[patches, 0] + stats[patches, 2]).max(), (stats[patches, 1] + stats[patches, 3]).max()
-    fx, fy = shape[1] / small.shape[1], shape[0] / small.shape[0]
-    X0, Y0 = int(x0 * fx), int(y0 * fy)
-    X1, Y1 = min(shape[1], max(X0 + 1, int(np.ceil(x1 * fx)))), min(shape[0], max(Y0 + 1, int(np.ceil(y1 * fy))))
-    at = cv2.resize(labels[y0:y1, x0:x1].astype(np.uint16), (X1 - X0, Y1 - Y0), interpolation=cv2.INTER_NEAREST)
-    most = cv2.resize(gain[y0:y1, x0:x1], (X1 - X0, Y1 - Y0), interpolation=cv2.INTER_LINEAR)
-    back = ink[Y0:Y1, X0:X1].astype(np.float32) * most
-    lit = np.bincount(at[back > DARKER * 2 * high], minlength=n) >= 4
-    chosen = np.zeros(n, np.uint8)
-    chosen[patches[~lit[patches]]] = 1
-    if not chosen.any() or cv2.minMaxLoc(back, mask=chosen[at])[1] <= high:
-        return None
-    near = cv2.dilate(chosen[labels], np.ones((3, 3), np.uint8))
-    gain = np.where(near > 0, gain, 1.0).astype(np.float32)
-    return (cv2.resize(gain, shape[::-1], interpolation=cv2.INTER_LINEAR),
-            cv2.resize(bright, shape[::-1], interpolation=cv2.INTER_LINEAR))
-
-
-def step_floor(bright: np.ndarray) -> int:
-    """The least step in the paper estimate that can be an edge: 20 levels, or an eighth of the
-    brightest paper's level (its 99.5th percentile) in a dark frame (an under-exposed photo, where
-    the sheet is grey 35 on a desk at 15, and its edges' steps are under 20)."""
-    return min(20, int(_percentiles(bright, (99.5,))[0]) >> 3)
-
-
-def within_sheet(edges: np.ndarray, sheet: np.ndarray) -> np.ndarray:
-    """The steps (`edges`, 0/255) lying within the sheet (find_sheet's mask): their pixels more than
-    two of the mask's pixels inside its outline. Pixel by pixel, not step by step: at a quarter of a
-    shrunk photo's size, a shadow's step across the sheet can run into the sheet's outline and be
-    one piece with it, and only the outline's part of that piece is the sheet's edge."""
-    sh, sw = edges.shape
-    inner = cv2.resize(cv2.erode(sheet.view(np.uint8), np.ones((5, 5), np.uint8)), (sw, sh), interpolation=cv2.INTER_NEAREST)
-    return cv2.bitwise_and(edges, inner * 255)
-
-
-def find_sheet(eighth: np.ndarray, polarity: str, half: np.ndarray | None = None) -> tuple[np.ndarray | None, bool]:
-    """_sheet's answer (where the sheet lies, and whether a hard shadow crosses it) for a frame shrunk
-    to an eighth of the processing size; (None, False) for light ink on a dark board. `half`: the
-    frame as given at half its size, if the caller has it, to tell a desk round a sheet from a line
-    (_thin_rim; measured before any enlarging or shrinking, which widens or narrows the line).
-
-    At an eighth of the size a sheet is still big, handwriting is a faint smudge that a median five
-    pixels wide erases, and a strip of desk along the view's border, narrower than the paper
-    estimate's median, still shows: the sheet's outline is found whole. Only steps reaching a fifth
-    of the way across the view count: not the rims of smudges, nor the desk's grain."""
-    h, w = eighth.shape
-    if polarity != "dark-on-light" or min(h, w) < 10:
-        return None, False
-    flat = cv2.medianBlur(eighth, 5)
-    step = cv2.morphologyEx(flat, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
-    mask = (step > np.maximum(flat >> 2, step_floor(flat))).view(np.uint8)  # (a quarter: as paper_estimate's)
-    n, labels, stats = labelled(mask)
-    long = (stats[:, cv2.CC_STAT_WIDTH] >= w / 5) | (stats[:, cv2.CC_STAT_HEIGHT] >= h / 5)
-    # and thin, or running on to the view's border: a dark smudge within the view (a row of bold digits
-    # written close, a pen lying on the page) is a thick blob, mostly left by an erosion; a step is a
-    # line two or three pixels wide, or a soft shadow's wider band across the view
-    core = np.bincount(labels[cv2.erode(mask, np.ones((3, 3), np.uint8)) > 0], minlength=n)
-    x, y, bw, bh = stats[:, :4].T
-    border = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
-    steps = long & ((core <= 0.2 * stats[:, cv2.CC_STAT_AREA]) | border)
-    steps[0] = False
-    sheet = _sheet(flat, cv2.dilate(steps[labels].view(np.uint8) * 255, np.ones((3, 3), np.uint8)))  # (closing pinholes)
-    if sheet[0] is not None and half is not None and _thin_rim(half):
-        return None, sheet[1]
-    return sheet
-
-
-def _thin_rim(half: np.ndarray) -> bool:
-    """Whether what looks like a desk round a sheet at an eighth of the size is a line along the view's
-    border: a printed grid's or box's outer line where the image was cropped to it (a scan, a
-    screenshot of a puzzle), which the eighth's median keeps as a strip of desk, and the band along
-    the sheet's edges, wiped, took the outer cells' digits. Along the middle half of every side of the
-    view at half size, at least one and at most RIM_LINE of the 2 * RIM_LINE pixels nearest the
-    border are dark (under 0.75 of the paper's level; a median over the side's rows or columns): the
-    line, cropped through or a pixel or two inside. A desk beside a sheet shows wider (5 or
-    more at half size in the benchmarks' frames, a sheet's edge 10 pixels inside a 640x480 view), and
-    a side with nothing dark along it (a sheet running out of the view there) is no such line."""
-    h, w = half.shape
-    if min(h, w) < 4 * RIM_LINE:
-        return False
-    level = 0.75 * float(np.median(every(half, 4)))
-    sides = (half[h // 4 : 3 * h // 4, : 2 * RIM_LINE], half[h // 4 : 3 * h // 4, : -2 * RIM_LINE - 1 : -1],
-             half[: 2 * RIM_LINE, w // 4 : 3 * w // 4].T, half[: -2 * RIM_LINE - 1 : -1, w // 4 : 3 * w // 4].T)
-    # (a line a pixel or two in from the border too; only the sides' pixels are compared, and the first
-    # side without such a line ends the look)
-    return all(1 <= np.median(np.count_nonzero(side < level, axis=1)) <= RIM_LINE for side in sides)
-
-
-def _sheet(paper: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray | None, bool]:
-    """Where the sheet of paper lies, when the view shows one on a darker desk: the regions between
-    the steps (`edges`) whose paper is nearly as bright as the brightest region's, and darker ones
-    that the desk does not reach, or that lie within the bright part's convex outline (a shadow
-    across a sheet is still sheet). None, and nothing is ruled out, when no such sheet stands out
-    (a view of paper alone, a white desk).
-    `paper` is the frame shrunk, its handwriting erased. And whether steps are a hard shadow's
-    across the page: a page that fills the view (its bright part reaching three of the view's
-    sides), or a sheet made of parts."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(edges), connectivity=4, ltype=cv2.CV_16U)
-    if n < 3:  # steps that part nothing: a soft shadow's across the page (broken where the handwriting
-        # crosses it) if they lie within it, away from the view's border (where a sheet's edge shows),
-        # and run a third of the way across it
-        h, w = edges.shape
-        inner = cv2.countNonZero(edges[h // 10 : h - h // 10, w // 10 : w - w // 10])
-        if inner == 0 or inner < 0.8 * cv2.countNonZero(edges):
-            return None, False
-        _, _, steps, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
-        return None, bool((steps[1:, cv2.CC_STAT_HEIGHT] >= h / 3).any() or (steps[1:, cv2.CC_STAT_WIDTH] >= w / 3).any())
-    area = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
-    total = np.bincount(labels.ravel(), weights=paper.ravel(), minlength=n)
-    mean = total / np.maximum(area, 1)
-    big = area >= 0.02 * paper.size  # a region of its own, not a sliver between edges
-    big[0] = False  # the edges themselves
-    # a region the desk does not reach: it touches the view's border along at most a twentieth of its
-    # box's perimeter (through a gap in the sheet's outline where a shadow crosses it)
-    rim = _rim(labels)
-    touching = np.bincount(rim, minlength=n)
-    enclosed = touching <= 0.05 * 2 * (stats[:, cv2.CC_STAT_WIDTH] + stats[:, cv2.CC_STAT_HEIGHT])
-    brightest = mean[big].max(initial=0)
-    lit = big & (mean >= 0.8 * brightest)
-    shaded = big & ~lit & (mean >= SHADE * brightest)
-    if (shaded & ~enclosed).any():
-        # a region at least a quarter within the lit part's convex outline: a shadow bites a notch out
-        # of a sheet, where a desk lies around it (and a sheet running out of the view has its
-        # shadowed part at the view's border, where the desk is too)
-        hull = np.zeros_like(edges)
-        contours, _ = cv2.findContours(lit[labels].view(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        cv2.fillConvexPoly(hull, cv2.convexHull(np.concatenate(contours)), 1)
-        enclosed |= np.bincount(labels[hull > 0], minlength=n) >= 0.25 * area
-    # the sheet: the regions nearly as bright as the brightest; and darker ones the edges enclose or
-    # the lit part's outline holds (a shadow across a sheet: the desk reaches the view's border, and
-    # lies outside the sheet)
-    inside = lit | (shaded & enclosed)
-    parts = bool(np.count_nonzero(inside) > 1)  # steps between parts of the sheet are a shadow's across it
-    outside = ~inside
-    outside[0] = False
-    share = area[inside].sum() / paper.size
-    if not 0.1 <= share <= 0.9 or not outside.any():
-        return None, parts  # no desk to rule out: paper fills the view
-    if total[outside].sum() / area[outside].sum() > 0.8 * total[inside].sum() / area[inside].sum():
-        return None, parts  # the rest is nearly as bright: no desk to rule out
-    sheet = inside[labels]
-    if sum(bool(side.any()) for side in (sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1])) >= 3:
-        return None, True  # the bright part spans the view: a page filling it with a hard shadow across, not a sheet on a desk
-    return cv2.dilate(sheet.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool), parts  # and the edges around it
-
-
-def keystone(sheet: np.ndarray | None) -> np.ndarray | None:
-    """The corners of a sheet photographed at an angle, where find_sheet's mask (`sheet`) shows all of
-    it: (4, 2) float32, top-left, top-right, bottom-right, bottom-left, in the mask's pixels (their
-    centres). None for a sheet seen nearly head-on (each side at least KEYSTONE of the one opposite),
-    one running out of the view (its corners unseen), or an outline that is not four-sided.
-
-    Seen at an angle, a sheet's far side is narrower than its near side: its paper lines converge,
-    which the line removal (straight runs across the view) misses, and its far digits are sheared
-    and squeezed."""
-    if sheet is None:
-        return None
-    h, w = sheet.shape
-    contours, _ = cv2.findContours(sheet.view(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        return None
-    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
-    if cv2.contourArea(hull) < 0.15 * h * w:
-        return None
-    quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True).reshape(-1, 2).astype(np.float32)
-    if len(quad) != 4 or (quad.min(0) <= 0).any() or (quad >= (w - 1, h - 1)).any():
-        return None  # not four-sided, or its outline reaches the view's border
-    total, diff = quad.sum(1), quad[:, 1] - quad[:, 0]
-    corners = quad[[np.argmin(total), np.argmin(diff), np.argmax(total), np.argmax(diff)]]
-    if len({tuple(c) for c in corners.tolist()}) < 4:
-        return None
-    top, right, bottom, left = (float(np.hypot(*(corners[(k + 1) % 4] - corners[k]))) for k in range(4))
-    if min(top, bottom) >= KEYSTONE * max(top, bottom) and min(left, right) >= KEYSTONE * max(left, right):
-        return None
-    return corners + 0.5
-
-
-def rectified(gray: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The frame warped so the sheet whose corners these are (keystone's, in the frame's pixels) is
-    seen head-on, as a rectangle as wide as its longer side and as tall as its longer end, scaled to
-    the sheet's area in the frame, within a twentieth of desk around it. Returns the
-    warped frame and the homography taking its pixels back to the frame's. (The sheet's true
-    proportions are unknown without the camera's: a sheet tilted away is still a little squeezed.)"""
-    tl, tr, br, bl = corners
-    width = max(np.hypot(*(tr - tl)), np.hypot(*(br - bl)))
-    height = max(np.hypot(*(bl - tl)), np.hypot(*(br - tr)))
-    pad = 0.05 * max(width, height)
-    # as many pixels for the sheet as the frame gives it: its near side shrinks as its far side grows (its
-    # far side's paper lines, a pixel wide or less, break into dashes when magnified much)
-    k = np.sqrt(cv2.contourArea(corners.astype(np.float32)) / (width * height))
-    x0, y0, x1, y1 = pad * k, pad * k, (pad + width) * k, (pad + height) * k
-    size = (int(round((width + 2 * pad) * k)), int(round((height + 2 * pad) * k)))
-    back = cv2.getPerspectiveTransform(np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]), corners.astype(np.float32))
-    warped = cv2.warpPerspective(gray, back, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
-    return warped, back
-
-
-def on_sheet(sheet: np.ndarray | None, x, y, shape: tuple[int, int]) -> np.ndarray:
-    """Whether points (x, y: arrays) of a frame of this shape lie on the sheet, or between two parts of
-    it on their row (a thick 0 can ring its own middle with edges, which then looks like a hole in
-    the sheet). Bool array; all True without a sheet."""
-    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
-    if sheet is None:
-        return np.ones(x.shape, bool)
-    rows = np.minimum((y * sheet.shape[0] / shape[0]).astype(np.int64), sheet.shape[0] - 1)
-    cols = np.minimum((x * sheet.shape[1] / shape[1]).astype(np.int64), sheet.shape[1] - 1)
-    left = np.logical_or.accumulate(sheet, axis=1)  # sheet at or left of each point, on its row
-    right = np.logical_or.accumulate(sheet[:, ::-1], axis=1)[:, ::-1]
-    return left[rows, cols] & right[rows, cols]
-
-
 def polarity_of(small: np.ndarray, polarity: str) -> str:
     """"auto" decided: a frame whose median is far darker than its brightest part is a dark board
     with light ink (chalk, a negative); anything else, shadows included, is dark ink on light paper.
@@ -750,7 +361,7 @@ def polarity_of(small: np.ndarray, polarity: str) -> str:
     it bright, where a chalk 0's outline holds a dark middle)."""
     if polarity != "auto":
         return polarity
-    mid, top = _percentiles(small, (50, 99.5))
+    mid, top = percentiles(small, (50, 99.5))
     if mid >= DARK * top:
         return "dark-on-light"
     if min(small.shape) < 100:
@@ -771,21 +382,8 @@ def polarity_of(small: np.ndarray, polarity: str) -> str:
 def _dark(small: np.ndarray) -> bool:
     """Whether a view's median is far darker than its brightest part (a board, a negative, or a sheet
     on a dark desk filling less than half of it)."""
-    mid, top = _percentiles(small, (50, 99.5))
+    mid, top = percentiles(small, (50, 99.5))
     return mid < DARK * top
-
-
-def _percentiles(image: np.ndarray, qs: tuple[float, ...]) -> list[float]:
-    """np.percentile's (linear) percentiles of a uint8 image, from its histogram: 5x faster."""
-    cdf = np.cumsum(cv2.calcHist([np.ascontiguousarray(image)], [0], None, [256], [0, 256]).ravel().astype(np.int64))
-    n = int(cdf[-1])
-    out = []
-    for q in qs:
-        k = q / 100 * (n - 1)
-        lo = int(k)
-        below, above = np.searchsorted(cdf, [lo + 1, min(lo + 1, n - 1) + 1])  # order statistics lo, lo+1
-        out.append(float(below + (k - lo) * (above - below)))
-    return out
 
 
 def remove_lines(ink: np.ndarray, shortest: int = 15, span: tuple[float, float] = (0.0, 0.0),
@@ -840,7 +438,7 @@ def search_copy(gray: np.ndarray, half: np.ndarray, polarity: str) -> np.ndarray
     pooled = (cv2.erode if polarity == "dark-on-light" else cv2.dilate)(gray, np.ones((2, 2), np.uint8), anchor=(0, 0))
     q = 0.3 if polarity == "dark-on-light" else 99.7
     # (from every other pixel of each: a quarter of the counting)
-    (paper, averaged), (inkiest,) = _percentiles(every(half, 2), (50, q)), _percentiles(every(pooled, 4), (q,))
+    (paper, averaged), (inkiest,) = percentiles(every(half, 2), (50, q)), percentiles(every(pooled, 4), (q,))
     if abs(paper - inkiest) <= THIN * max(1.0, abs(paper - averaged)):
         return half
     return cv2.addWeighted(half, 0.5, cv2.resize(pooled, (w, h), interpolation=cv2.INTER_NEAREST), 0.5, 0)

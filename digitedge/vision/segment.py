@@ -3,32 +3,28 @@ digits, cut the blobs that hold several."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from statistics import median
-from functools import cached_property, partial
-from typing import Callable
+from functools import partial
 
 import cv2
 import numpy as np
 
-from digitedge.vision.normalize import SQUARE, stroke_width, to_mnist, turned
-from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, every, find_sheet, glare_gain, halved, hands, ink_over, inked, keystone, labelled,
-                                    on_sheet, paper_estimate, pen_width, polarity_of, rectified, remove_lines, search_copy,
-                                    stroke_scale, to_gray, within_sheet)
+from digitedge.vision.blobs import Blob, Mask, Placement
+from digitedge.vision.cuts import cut, cut_into, split
+from digitedge.vision.glare import glare_gain
+from digitedge.vision.hands import hands
+from digitedge.vision.images import every, halved, labelled
+from digitedge.vision.marks import components, solid
+from digitedge.vision.normalize import SQUARE, stroke_width
+from digitedge.vision.outlines import GRID, Removal, drawn_frames, grid_corners, may_span
+from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, ink_over, inked, paper_estimate, pen_width,
+                                    polarity_of, remove_lines, search_copy, stroke_scale, to_gray)
+from digitedge.vision.sheet import find_sheet, keystone, on_sheet, rectified, within_sheet
 
 
-EDGE = 0.03  # a thin bar this near the frame's border (a fraction of its width or height) is a sheet's edge
-BIG = 0.3  # a view whose only marks this share of its tallest's height or more are two may hold one digit in two pieces (_two_halves)
-HALF = 0.7  # marks shorter than this share of the typical digit height may be halves of one digit (_halves)
 FAINT = 4  # a frame whose ink (its 99.7th percentile) is this many times its grain or more, if faint, is written faintly (_three_levels)
 SPECK = 1.5  # a mark under this many times SegmentConfig.min_pixels tall may be a speck (_speck)
-FLAG_GAP = 0.4  # a bar written apart (a 5's flag) may float this share of the taller piece's height above it (_same_digit)
-FRAME_SPAN = 0.5  # lines taken out reaching across this share of the view's width (or height) are a paper's ruling or a form's (_frames)
-ROUND = 0.85  # a frame runs along this share of its hull's border, or more (_outline)
-OUTLINE = 1.0  # a frame's outline: the band this many of its strokes wide along its hull's border (_outline)
-FRAMED = (0.3, 0.83)  # a mark inside another's box, this share of its height (least, most), may be framed by it (_framing)
-GRID = 0.4  # a printed grid seen askew spans at least this share of the view, each way (_grid_corners)
-SOLID = 0.85  # a mark filling more of its box than this is a solid blob, not a pen stroke (_solid)
 
 
 @dataclass(frozen=True)
@@ -45,115 +41,6 @@ class SegmentConfig:
     split_ratio: float = 1.15  # a candidate wider than this times its height is split into touching digits
     crop_margin: bool = False  # a still image cropped close to its handwriting gets a margin of paper (paper.crop_margin)
     rectify: bool = True  # a sheet photographed at an angle, all of it in view, is read as seen head-on (paper.keystone)
-
-
-@dataclass
-class Candidate:
-    box: tuple[int, int, int, int]  # x, y, w, h in the original frame's pixels
-    ink: np.ndarray = field(repr=False)  # (h, w) uint8 at processing scale: this digit's ink alone
-    support: np.ndarray = field(repr=False)  # (h, w) uint8 0/255: the pixels that are its ink
-    images: dict[tuple[float, float], np.ndarray] = field(default_factory=dict, repr=False)  # (turn, shear) -> its 28x28
-    flat: tuple[int, int, int, int] | None = None  # its box on the page seen head-on (Placement.flat), if not `box`
-
-    @property
-    def page_box(self) -> tuple[int, int, int, int]:
-        """Its box on the page as read: where it lies among the others, for lines and sizes."""
-        return self.flat or self.box
-
-    @property
-    def image(self) -> np.ndarray:
-        """(28, 28) uint8, white ink on black, MNIST-style; made when first asked for (the reader
-        skips readings that cannot win)."""
-        return self.upright(0.0)
-
-    def upright(self, degrees: float, shear: float = 0.0) -> np.ndarray:
-        """The 28x28 of this digit turned `degrees` counter-clockwise first (its line is seen askew),
-        and sheared by `shear` (normalize.turned: the hand slants further than MNIST's writers did)."""
-        if (degrees, shear) not in self.images:
-            ink, support = turned(self.ink, self.support, degrees, shear) if degrees or shear else (self.ink, self.support)
-            self.images[degrees, shear] = to_mnist(ink, support)
-        return self.images[degrees, shear]
-
-
-@dataclass
-class Blob:
-    """One connected piece of ink and the ways to cut it into digits; the first is the shape's guess."""
-
-    box: tuple[int, int, int, int]  # x, y, w, h in the original frame's pixels
-    counts: list[int]  # digits in each way of reading it: the shape's guess, then one fewer and/or one more
-    cut: Callable[[int, float], tuple[list[Candidate], int]] = field(repr=False)  # (digit count, shear) -> (digits, touches)
-    made: dict[int, tuple[list[Candidate], int]] = field(default_factory=dict, repr=False)
-    flat: tuple[int, int, int, int] | None = None  # its box on the page seen head-on, if not `box`
-    washed: bool = False  # found only by looking again under glare (_washed_out): read only where sure
-    shear: float = 0.0  # its cuts run along the handwriting's lean: the shear that stands it up (lean)
-
-    @property
-    def page_box(self) -> tuple[int, int, int, int]:
-        """Its box on the page as read (Candidate.page_box)."""
-        return self.flat or self.box
-
-    def reading(self, j: int) -> tuple[list[Candidate], int]:
-        """Reading j's digits, and the places where its cuts go through ink (a touching pair: one per
-        cut); cut when first asked for, since the reader skips readings whose count cannot win."""
-        if j not in self.made:
-            self.made[j] = self.cut(self.counts[j], self.shear)
-        return self.made[j]
-
-    def lean(self, shear: float) -> None:
-        """Cut it along the handwriting's lean from now on: between digits that lean far, the gap runs
-        as slanted as they do (normalize.turned's shear that stands them up; 0: straight down). Its
-        readings of more than one digit (cut, even where a piece came out empty) are cut again when
-        next asked for."""
-        if shear != self.shear:
-            self.shear = shear
-            self.made = {j: made for j, made in self.made.items() if self.counts[j] == 1}
-
-    def offer(self, count: int) -> None:
-        """One more way to read it, if it is new: `count` digits (the reader's guess from the frame's
-        typical digit width, which a short wide digit's own shape gets wrong)."""
-        if count >= 1 and count not in self.counts:
-            self.counts.append(count)
-
-    @classmethod
-    def whole(cls, candidate: Candidate) -> "Blob":
-        """A blob read only as the one digit it is (other counts come out empty and are never chosen)."""
-        return cls(candidate.box, [1], lambda k, shear=0.0: ([candidate] if k == 1 else [], 0), flat=candidate.flat)
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where processing pixels lie in the frame as given: its scale, the margin of paper added around
-    a crop (paper.crop_margin; in the frame's pixels), the frame's size (w, h), and, for a sheet
-    seen at an angle and read as seen head-on (paper.rectified), the homography taking processing
-    pixels to the frame's (`warp`)."""
-
-    scale: float
-    margin: float
-    size: tuple[int, int]
-    warp: np.ndarray | None = None
-
-    def box(self, box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
-        """A box at processing scale, in the frame's pixels (within it): a rectified box's corners
-        taken back, and the box around them."""
-        if self.warp is not None:
-            x, y, w, h = box
-            corners = cv2.perspectiveTransform(np.float32([[[x, y], [x + w, y], [x + w, y + h], [x, y + h]]]), self.warp)[0]
-            (x, y), (x1, y1) = np.rint(corners.min(0)).astype(int).tolist(), np.rint(corners.max(0)).astype(int).tolist()
-            x1, y1 = min(x1, self.size[0]), min(y1, self.size[1])
-            x, y = max(x, 0), max(y, 0)
-            return x, y, max(x1 - x, 0), max(y1 - y, 0)
-        s, m = self.scale, self.margin
-        x, y, w, h = int(round(box[0] / s - m)), int(round(box[1] / s - m)), int(round(box[2] / s)), int(round(box[3] / s))
-        x1, y1 = min(x + w, self.size[0]), min(y + h, self.size[1])
-        x, y = max(x, 0), max(y, 0)
-        return x, y, x1 - x, y1 - y
-
-    def flat(self, box: tuple[float, float, float, float]) -> tuple[int, int, int, int] | None:
-        """A box at processing scale on the page seen head-on, in the frame's units: None where the
-        frame was not rectified (the page as seen is the page)."""
-        if self.warp is None:
-            return None
-        return tuple(int(round(v / self.scale)) for v in box)
 
 
 def threshold(ink: np.ndarray, min_contrast: int, levels: tuple[float, float] | None = None):
@@ -185,7 +72,7 @@ def _followed(ink: np.ndarray, keep: np.ndarray, labels: np.ndarray, stats: np.n
     the median kept mark's height or width are not one digit (a pen's tip and the hand's outline
     under a line of digits; two digits side by side): they stay the pieces low finds, each kept where
     it reaches `high`. Returns (keep, labels, stats, tallest): `tallest`, the height of each mark's
-    tallest piece (_components)."""
+    tallest piece (components)."""
     n = len(stats)
     count, pieces, box = labelled(weak)
     on = pieces > 0
@@ -309,7 +196,7 @@ def _washed_out(lifted: np.ndarray, gain: np.ndarray, keep: np.ndarray, labels: 
 
 def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None) -> tuple[list[Blob], "Mask"]:
     """Returns the blobs of ink that may be digits, in no order, and the threshold mask (search scale).
-    `_grid`: for a frame made by squaring a printed grid seen askew (_grid_corners), the homography
+    `_grid`: for a frame made by squaring a printed grid seen askew (grid_corners), the homography
     from its pixels to the frame's as given, and that frame's size (w, h)."""
     frame = np.asarray(frame)
     big = frame.ndim == 3 and frame.dtype == np.uint8 and max(frame.shape[:2]) > cfg.max_side
@@ -424,17 +311,17 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
             # the lines taken out joined to the marks again
             together = (keep[labels] | removal.ink.view(bool)).view(np.uint8)
             corners = None
-            if _may_span(together, GRID):  # (half the cost of labelling it: most frames stop here)
+            if may_span(together, GRID):  # (half the cost of labelling it: most frames stop here)
                 n, joined, boxes = labelled(together)
-                corners = _grid_corners(np.arange(n) > 0, joined, boxes)
+                corners = grid_corners(np.arange(n) > 0, joined, boxes)
         else:
-            corners = _grid_corners(keep, labels, stats)
+            corners = grid_corners(keep, labels, stats)
         if corners is not None:
             squared, outer = rectified(frame, corners * (f / scale) - margin)  # (in the frame's pixels)
             return segment(squared, cfg, (outer, size))
     # a ring or a box drawn round a number (an answer circled) is no digit: its outline is taken out of
     # the ink, and the marks are found again, the digits touching it parted from it
-    frames = _frames(keep, labels, stats, removal,
+    frames = drawn_frames(keep, labels, stats, removal,
                      max(cfg.min_pixels / f, cfg.min_height * labels.shape[0]))
     if frames is not None:
         ink = cv2.subtract(ink, frames)
@@ -466,8 +353,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
         outer, size = _grid
         warp = outer @ (warp if warp is not None else np.array([[1 / scale, 0, -margin], [0, 1 / scale, -margin], [0, 0, 1.0]]))
     out, at = [], Placement(scale, margin, size, warp)
-    found = _components(keep, stats, labels.shape, cfg, 1 / f, tallest)
-    keep[[i for g in found for i in g[4]]] = True  # (the mask shows the faint pieces joined, _faint_pieces)
+    found = components(keep, stats, labels.shape, cfg, 1 / f, tallest)
+    keep[[i for g in found for i in g[4]]] = True  # (the mask shows the faint pieces joined, marks._faint_pieces)
     boxes = np.array([g[:4] for g in found], np.float64).reshape(-1, 4)
     on = on_sheet(sheet, boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2, labels.shape).tolist()
     if not any(on):  # nothing on the bright sheet: the writing is on what looked like desk (a dark note on a white table)
@@ -494,10 +381,10 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
                 continue
             h, w = shape.shape
         if f > 1:
-            solid = _solid(shape)  # (at half size: looked at again at full size)
+            was_solid = solid(shape)  # (at half size: looked at again at full size)
             shape, x, y, region = _at_full(shape, x, y, f, full_lit if washed_out else full, (H, W),
                                            min(washed_out) if washed_out else low)
-            if shape is None or (solid and _solid(shape)):
+            if shape is None or (was_solid and solid(shape)):
                 continue
             h, w = shape.shape
         else:
@@ -506,12 +393,12 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
             continue  # a hand's outline, its fingers' gaps, the pen's tip held in it
         if h < SPECK * cfg.min_pixels and _speck(shape):
             continue  # a crumb, a blot, a dot of ink: cut in two, its halves read as a confident 11
-        first = _cut(_split(shape, cfg.split_ratio), shape, region, x, y, at)
+        first = cut(split(shape, cfg.split_ratio), shape, region, x, y, at)
         n = len(first[0])
         # the shape alone cannot tell one wide digit from two touching ones, or two from three:
         # offer one digit fewer and one more, and let the classifier choose (reader.classify)
         counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
-        out.append(Blob(at.box((x, y, w, h)), counts, partial(_cut_into, shape, region, x, y, at), {0: first},
+        out.append(Blob(at.box((x, y, w, h)), counts, partial(cut_into, shape, region, x, y, at), {0: first},
                         at.flat((x, y, w, h)), washed=bool(washed_out)))
     if warp is not None:  # the mask drawn back onto the frame as seen (search pixels -> processing ones -> the frame's)
         return out, Mask(keep, labels, warp @ np.diag([W / labels.shape[1], H / labels.shape[0], 1.0]), size)
@@ -521,132 +408,6 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
 def _nothing() -> tuple[list[Blob], "Mask"]:
     """segment's answer for a frame holding no digit: no blobs, an empty mask."""
     return [], Mask(np.zeros(2, bool), np.zeros((8, 8), np.int32))
-
-
-def _frames(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, removal: Removal, min_h: float) -> np.ndarray | None:
-    """The outlines of the frames drawn round marks (_framing), to take out of the ink (255 on them,
-    labels' shape), or None where there are none. A frame is a kept mark, or marks joined by the paper
-    lines taken out: a ring round a long number has its flat top and bottom taken out as paper lines
-    (remove_lines), its sides left as two marks (read as 1s, or a 0). `removal`: what line removal
-    took out of the ink, at a mark's level (Removal). Not on ruled or
-    squared paper, nor in a printed form (lines taken out reaching across FRAME_SPAN of the view:
-    joined with the digits written on them, the lines would frame the digits between)."""
-    found = [(labels, i, stats[i, :4].tolist(), 0, 0) for i in _framing(keep, labels, stats, min_h)]  # (labelling, label, box, offset)
-    H, W = labels.shape
-    if cv2.minMaxLoc(removal.lines)[1] >= removal.level and removal.across < FRAME_SPAN * W and removal.down < FRAME_SPAN * H:
-        removed = removal.ink
-        x, y, w, h = cv2.boundingRect(removed)  # (all 0 where no ink was taken out with them)
-        if w:  # looked at around the lines taken out: a ring's sides reach out beyond its flat top and bottom
-            reach = max(w, h)  # (a ring's flat top alone may be all of it that was taken out)
-            x0, y0 = max(0, x - reach), max(0, y - reach)
-            window = (slice(y0, min(H, y + h + reach)), slice(x0, min(W, x + w + reach)))
-            removed = cv2.dilate(removed[window], SQUARE)  # (touching what line removal left of the marks)
-            n, joined, boxes = labelled((keep[labels[window]] | removed.view(bool)).view(np.uint8))
-            found += [(joined, j, boxes[j, :4].tolist(), x0, y0) for j in _framing(np.arange(n) > 0, joined, boxes, min_h)]
-    if not found:
-        return None
-    outlines = np.zeros(labels.shape, np.uint8)
-    for labelling, i, (x, y, w, h), x0, y0 in found:
-        outline = _outline((labelling[y : y + h, x : x + w] == i).view(np.uint8))
-        if outline is not None:
-            outlines[y0 + y : y0 + y + h, x0 + x : x0 + x + w] |= outline
-    if not outlines.any():
-        return None
-    return cv2.dilate(outlines, SQUARE) * 255  # (with the pixels beside it, the pen's soft edge)
-
-
-@dataclass
-class Removal:
-    """What line removal took out of a frame's ink, looked at at a mark's `level`: the ink before removal
-    (`raw`), the horizontal and vertical lines taken out. Each part is worked out when first asked
-    for, and once: the turned-grid look (segment) and _frames both ask for them."""
-
-    raw: np.ndarray
-    horizontal: np.ndarray
-    vertical: np.ndarray
-    level: float
-
-    @cached_property
-    def lines(self) -> np.ndarray:
-        """Both ways' lines."""
-        return cv2.add(self.horizontal, self.vertical)
-
-    @cached_property
-    def ink(self) -> np.ndarray:
-        """The ink of a mark's level taken out with the lines (0/1, uint8): where both the ink before
-        removal and the lines reach `level`. Joined to the marks again, it mends what removal cut: a
-        ring's flat top (_frames), a grid seen askew (segment)."""
-        return (cv2.min(self.raw, self.lines) >= self.level).view(np.uint8)
-
-    @cached_property
-    def across(self) -> int:
-        """How many columns the horizontal lines reach (_extent)."""
-        return _extent(self.horizontal, 0, self.level)
-
-    @cached_property
-    def down(self) -> int:
-        """How many rows the vertical lines reach (_extent)."""
-        return _extent(self.vertical, 1, self.level)
-
-
-def _extent(lines: np.ndarray, axis: int, level: float) -> int:
-    """How many columns (axis 0) or rows (1) these lines' ink at `level` or more reaches. (Looked at in
-    every other row and column: remove_lines thickens its lines across, to five pixels.)"""
-    return 2 * cv2.countNonZero((cv2.reduce(every(lines, 2), axis, cv2.REDUCE_MAX) >= level).view(np.uint8))
-
-
-def _outline(shape: np.ndarray) -> np.ndarray | None:
-    """A frame's own pixels (1) in its mark (0/1: a ring, and the digits touching it from inside): those
-    within a band along its convex hull's border, OUTLINE strokes of its pen wide. The pen's stroke is
-    measured on the mark's ink near that border (within a band as wide as all of its ink's strokes: the
-    digits touching it, in a thicker pen, would widen it and lose more than their tips). A digit
-    touching the ring loses only its tip; a ring left open still fills its hull's border. A box drawn
-    by hand, its lines running on past its corners, lies inside its hull (by the overshoot): the band
-    starts that far in (the median distance from the hull's border to the ink). None where the mark
-    runs along less than ROUND of its hull's border (within two pixels of it, or 1.5 of that inset):
-    not a ring but digits standing on a line that touches them (an underline), whose hull's top runs
-    from the top of one digit to the next (0.73 of it; a ring 0.95-1, boxes 0.89-1)."""
-    corners = cv2.convexHull(cv2.findNonZero(shape))
-    border = cv2.polylines(np.zeros_like(shape), [corners], True, 1)
-    gaps = cv2.distanceTransform(1 - shape, cv2.DIST_L2, 3)[border > 0]  # (each border pixel's distance to the ink)
-    inset = float(np.median(gaps))  # (a box's sides lie inside its hull where its lines overshoot its corners)
-    if np.count_nonzero(gaps <= max(2.0, inset + 1.5)) < ROUND * len(gaps):
-        return None
-    inset = int(inset)
-    hull = cv2.fillConvexPoly(np.zeros_like(shape), corners, 1)
-    band = inset + int(np.ceil(OUTLINE * stroke_width(shape)))
-    near = cv2.dilate(border, np.ones((2 * band + 1, 2 * band + 1), np.uint8))
-    band = inset + int(np.ceil(OUTLINE * stroke_width(cv2.bitwise_and(shape, near))))
-    square = np.ones((2 * band + 1, 2 * band + 1), np.uint8)
-    return cv2.bitwise_and(shape, cv2.subtract(hull, cv2.erode(hull, square, borderValue=0)))
-
-
-def _framing(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray, min_h: float) -> list[int]:
-    """The kept marks that frame others: a ring or a box drawn round a number (an answer circled, a
-    total boxed), a printed box round a digit that line removal left whole. Such a mark holds, strictly
-    inside its box, marks of FRAMED of its height (digits, not a speck in a 0's loop, nor a digit's own
-    piece), and has ink to the left and right of all of them (in their rows) and above and below them (in
-    their columns). Read, a ring was a 0, or a row of digits once cut for its width; a circled digit
-    alone was joined to it as a piece of one digit (_same_digit)."""
-    ids = np.flatnonzero(keep)
-    x0, y0, w, h = stats[ids, :4].T
-    x1, y1 = x0 + w, y0 + h
-    tall = ids[h >= min_h]  # (a frame holds a digit: it is taller than the least digit)
-    if len(ids) < 2 or not len(tall) or len(tall) > 256:  # (a frame of noise: nothing framed in it is read anyway)
-        return []
-    fx, fy, fw, fh = (v[:, None] for v in stats[tall, :4].T)
-    inside = (x0 > fx) & (y0 > fy) & (x1 < fx + fw) & (y1 < fy + fh) & (h >= FRAMED[0] * fh) & (h <= FRAMED[1] * fh)
-    framing = []
-    for k in np.flatnonzero(inside.any(axis=1)).tolist():
-        i, held = int(tall[k]), inside[k]
-        fx, fy, fw, fh = stats[i, :4].tolist()
-        l, t = int(x0[held].min()) - fx, int(y0[held].min()) - fy
-        r, b = int(x1[held].max()) - fx, int(y1[held].max()) - fy
-        mine = labels[fy : fy + fh, fx : fx + fw] == i
-        rows, columns = mine[t:b], mine[:, l:r]
-        if rows[:, :l].any() and rows[:, r:].any() and columns[:t].any() and columns[b:].any():
-            framing.append(i)
-    return framing
 
 
 def _typical(heights: list[int], least: float) -> float:
@@ -660,77 +421,6 @@ def _typical(heights: list[int], least: float) -> float:
     ordered = sorted(heights)
     floor = least * ordered[3 * (len(ordered) - 1) // 4]
     return float(median([h for h in ordered if h >= floor]))
-
-
-def _may_span(mask: np.ndarray, share: float, k: int = 4) -> bool:
-    """Whether a piece of this mask (0 and not 0) may span `share` of it each way, as its pieces look at
-    1/k of its size, each k x k block holding any of it counted whole: a piece's every path is kept
-    there, so a piece spanning `share` at full size spans it there too, within a block each way.
-    (Shrinking and labelling the blocks: about half the cost of labelling the mask, 0.11 ms against
-    0.23 at 320x240. True where its sides are not multiples of k.)"""
-    H, W = mask.shape
-    if H % k or W % k:
-        return True
-    blocks = cv2.resize(cv2.compare(mask, 0, cv2.CMP_GT), (W // k, H // k), interpolation=cv2.INTER_AREA)  # (0/255: one pixel's 255 / k² stays above 0)
-    _, _, stats = labelled(blocks)
-    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
-    return bool(np.any((k * (w + 1) >= share * W) & (k * (h + 1) >= share * H)))
-
-
-def _grid_corners(keep: np.ndarray, labels: np.ndarray, stats: np.ndarray) -> np.ndarray | None:
-    """The corners of a printed grid seen askew (top-left, top-right, bottom-right, bottom-left; in
-    these labels' pixels), or None. A grid is a kept mark spanning GRID of the view each way, inside
-    it, made of lines (filling at most 0.3 of its box), whose outline is four-sided (its convex hull,
-    simplified) and drawn (ink along 0.8 of it, within a pixel), and with a fifth or more of its
-    pixels well inside that outline (its inner lines: a box drawn round a number has none). None where its outline is already upright (each corner
-    within 1.5% of its size of its box's): such a grid's lines are level and are taken out as they are."""
-    H, W = labels.shape
-    ids = np.flatnonzero(keep)
-    x, y, w, h, area = stats[ids].T
-    big = ids[(w >= GRID * W) & (h >= GRID * H) & (area <= 0.3 * w * h) & (x > 0) & (y > 0) & (x + w < W) & (y + h < H)]
-    for i in big.tolist():
-        bx, by, bw, bh = stats[i, :4].tolist()
-        mark = (labels[by : by + bh, bx : bx + bw] == i).view(np.uint8)
-        hull = cv2.convexHull(cv2.findNonZero(mark))
-        for tolerance in (0.02, 0.04, 0.06):  # (a digit in a corner cell, a line's end, can round a corner off)
-            quad = cv2.approxPolyDP(hull, tolerance * cv2.arcLength(hull, True), True).reshape(-1, 2).astype(np.float64)
-            if len(quad) <= 4:
-                break
-        if len(quad) != 4:
-            continue
-        outline = cv2.fillConvexPoly(np.zeros((bh + 2, bw + 2), np.uint8), hull + 1, 1)  # (a pixel outside it all round)
-        inside = cv2.distanceTransform(outline, cv2.DIST_L2, 3)[1:-1, 1:-1]  # (each pixel's distance from the outline)
-        if np.count_nonzero(inside[mark > 0] > 0.1 * min(bw, bh)) < 0.2 * np.count_nonzero(mark):
-            continue
-        s, d = quad.sum(1), quad[:, 0] - quad[:, 1]
-        corners = quad[[np.argmin(s), np.argmax(d), np.argmax(s), np.argmin(d)]]
-        if len({tuple(c) for c in corners.tolist()}) < 4 or cv2.contourArea(corners.astype(np.float32)) < 0.5 * bw * bh:
-            continue
-        # its outline is its outer line: ink along 0.8 of each side (a big handwritten 0 or 8 filling a
-        # crop touches its outline at a few places)
-        sides = cv2.polylines(np.zeros_like(mark), [corners.astype(np.int32).reshape(-1, 1, 2)], True, 1)
-        if np.count_nonzero(cv2.dilate(mark, SQUARE)[sides > 0]) < 0.8 * np.count_nonzero(sides):
-            continue
-        square = np.array([[0, 0], [bw - 1, 0], [bw - 1, bh - 1], [0, bh - 1]], np.float64)
-        if np.abs(corners - square).max() <= max(1.5, 0.015 * max(bw, bh)):
-            return None
-        return corners + (bx, by)
-    return None
-
-
-def _solid(shape: np.ndarray) -> bool:
-    """A solid blob, not a pen stroke: filling more than SOLID of its box, and not a bar as narrow as a
-    stroke (a 1). A mark found solid at half size is looked at again at full size: there a small bold
-    digit's loops and gaps open again (a sudoku's printed 8, 29 pixels tall, filled 0.86-0.92 of its
-    box at half size, 0.77-0.84 at full size), where a filled square or a dark sticker fills its box
-    at any size."""
-    h, w = shape.shape
-    return _filling(cv2.countNonZero(shape), w, h)
-
-
-def _filling(area: int, w: int, h: int) -> bool:
-    """_solid's test on a mark's pixel count and box (w, h)."""
-    return w > 0.35 * h and area > SOLID * w * h
 
 
 def _speck(shape: np.ndarray) -> bool:
@@ -844,396 +534,3 @@ def _is_rule(shape: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray, x:
     return width <= 1.5 * min(top, bottom) + 1 and float(np.abs(bend).max()) <= 0.7 * px
 
 
-class Mask:
-    """The threshold mask, drawn only when someone looks at it (the camera's 'm' key): at search scale,
-    or, for a frame read rectified, drawn back onto the frame as seen (`back`: the homography from
-    the mask's pixels to the frame's, of this `size`)."""
-
-    def __init__(self, keep: np.ndarray, labels: np.ndarray, back: np.ndarray | None = None, size: tuple[int, int] | None = None):
-        self.keep, self.labels, self.back, self.size = keep, labels, back, size
-
-    @property
-    def image(self) -> np.ndarray:
-        image = self.keep[self.labels].astype(np.uint8) * 255
-        if self.back is None:
-            return image
-        return cv2.warpPerspective(image, self.back, self.size, flags=cv2.INTER_NEAREST)
-
-
-def _cut(pieces: list[np.ndarray], shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement):
-    """(digits, touches) of one way of cutting a blob into pieces."""
-    digits = [c for c in (_candidate(p, shape, region, x, y, at) for p in pieces) if c]
-    return digits, sum(_touches(a, b) for a, b in zip(pieces, pieces[1:]))
-
-
-def _cut_into(shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement, k: int, shear: float = 0.0):
-    """A blob's shape cut into k digits along the least-ink paths (along the handwriting's lean where
-    `shear` says it leans: _leaning_paths)."""
-    return _cut([shape] if k == 1 else _split(shape, 0.0, parts=k, shear=shear), shape, region, x, y, at)
-
-
-def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement) -> Candidate | None:
-    """One digit's crop: its pixels of the blob, with their soft edges but none of its neighbours'."""
-    bx, by, bw, bh = cv2.boundingRect(piece)
-    if bw == 0:
-        return None
-    support = cv2.dilate(piece, SQUARE)
-    if piece is not shape:
-        support = cv2.bitwise_and(support, cv2.bitwise_not(cv2.subtract(shape, piece)))
-    crop = cv2.bitwise_and(region, support)
-    return Candidate(at.box((x + bx, y + by, bw, bh)), crop, support, flat=at.flat((x + bx, y + by, bw, bh)))
-
-
-def _components(keep: np.ndarray, stats: np.ndarray, shape: tuple[int, int], cfg: SegmentConfig, px: float = 1.0,
-                tallest: np.ndarray | None = None):
-    """Kept components, merged where a stroke broke, filtered to digit-like sizes: (x, y, w, h, ids).
-    `px`: the size of shape's pixels, in the processing scale's. `tallest`: for components followed
-    down below the low level (_three_levels), the height of each one's tallest piece above it (None:
-    each is one piece). A mark none of whose pieces is of a digit's least height there was found
-    only by following faint strokes: it is a digit beside others found without that (a light digit
-    beside dark ones), never alone (a thin scratch on blank paper, joined up, reads as a 1)."""
-    H, W = shape
-    min_h = max(cfg.min_pixels * px, cfg.min_height * H)
-    ids = np.flatnonzero(keep)
-    x, y, w, h, area = stats[ids].T
-    ids = ids[(area >= 6 * px * px) & (np.maximum(w, h) >= min_h * 0.5)]  # not specks and noise
-    areas = dict(zip(ids.tolist(), stats[ids, cv2.CC_STAT_AREA].tolist()))
-    groups = [[x, y, x + w, y + h, [i]] for i, (x, y, w, h, _) in zip(ids.tolist(), stats[ids].tolist())]  # [x0, y0, x1, y1, [ids]]
-    groups = _faint_pieces(_merge_fragments(groups), keep, stats, min_h, px, areas)
-    kept = []
-    for x0, y0, x1, y1, ids in groups:
-        w, h = x1 - x0, y1 - y0
-        if h < min_h or h > cfg.max_height * H or w > 0.9 * W:
-            continue
-        if x0 == 0 or y0 == 0 or x1 == W or y1 == H:
-            continue  # cut by the frame edge: not a whole digit
-        if (w <= 0.25 * h and min(x0, W - x1) < EDGE * W) or (h <= 0.25 * w and min(y0, H - y1) < EDGE * H):
-            continue  # a thin bar along the frame's border: a sheet's edge (the shadow line beside it), not a 1
-        area = sum(areas[i] for i in ids)
-        if px == 1 and _filling(area, w, h):
-            continue  # a solid blob, not a pen stroke (found at half size: looked at again at full size, _solid)
-        if w > 2.5 * h and area < 0.12 * w * h:
-            continue  # a long thin line (a tilted rule, a table edge), not a row of touching digits
-        kept.append((x0, y0, w, h, ids))
-    least = BIG * max((k[3] for k in kept), default=0)
-    big = [k for k in kept if k[3] >= least]  # (specks, dots beside them left out)
-    if len(big) == 2 and len(one := _two_halves(big)) == 1:
-        kept = [k for k in kept if k[3] < least] + one
-    whole = kept if tallest is None else [k for k in kept if max(tallest[i] for i in k[4]) >= min_h]
-    if not whole:
-        return []
-    median_h = float(median([k[3] for k in whole]))  # (statistics: NumPy's costs 50 times more for a few numbers)
-    # two halves of a digit are joined before short marks are dropped: a half may be as short as a comma
-    return [k for k in _halves([k for k in kept if not (k[2] > 3 * k[3] and k[3] < 0.6 * median_h)], median_h)  # dashes, underlines
-            if k[3] >= cfg.min_relative_height * median_h]  # dots, commas
-
-
-def _two_halves(kept: list) -> list:
-    """The only two marks of a view (of at least BIG of the tallest's height: specks and dots aside),
-    one above the other, as one digit in two pieces: an 8 drawn as two rings that do not meet, a 3 in
-    two strokes (a 5 px pen's 8 read "6 0"). Neither is flat (an underline, a dash: each at least
-    half as tall as wide), the shorter is at least half as tall as the taller, the narrower lies
-    within 0.6 of its width under or over the wider, the lower reaches below the upper by half its
-    height or more (not a piece within a bigger mark: a hand's outline, a digit under it), they are
-    at most a quarter of the taller's height apart, and together they are no wider than tall; else
-    they stay two. (With digits beside them, the frame's typical digit height tells halves from
-    digits: _halves. A view of two digits, one above the other, is rare.)"""
-    (ax, ay, aw, ah, a), (bx, by, bw, bh, b) = sorted(kept, key=lambda k: k[1])
-    overlap = min(ax + aw, bx + bw) - max(ax, bx)
-    x0, x1, y1 = min(ax, bx), max(ax + aw, bx + bw), max(ay + ah, by + bh)
-    if (min(ah / aw, bh / bw) >= 0.5 and min(ah, bh) >= 0.5 * max(ah, bh) and overlap >= 0.6 * min(aw, bw)
-            and by - (ay + ah) <= 0.25 * max(ah, bh) and (by + bh) - (ay + ah) >= 0.5 * bh and x1 - x0 <= y1 - ay):
-        return [(x0, ay, x1 - x0, y1 - ay, a + b)]
-    return kept
-
-
-def _faint_pieces(groups: list, keep: np.ndarray, stats: np.ndarray, min_h: float, px: float, areas: dict) -> list:
-    """Each group joined by the faint pieces (below the threshold's high level, not kept) that are
-    pieces of one digit with it (_same_digit): a stroke that faded where the pen skipped (the top of
-    a 9's loop, the side of a 0) is followed down to the low level across a hairline gap, as the
-    hysteresis follows it within one piece. A faint piece joins the first group it fits, and never
-    stands alone (a faint mark by itself is paper, a shadow, the back of the sheet)."""
-    if not groups or len(groups) > 256:
-        return groups
-    faint = np.flatnonzero(~keep)[1:]
-    _, _, w, h, area = stats[faint].T
-    stroke = (area >= 24 * px * px) & (np.maximum(w, h) >= min_h)  # a stroke's length, not a speck of noise
-    faint, area = faint[stroke], area[stroke]
-    if not len(faint) or len(faint) > 1024:  # (a frame of noise: no piece is worth the look)
-        return groups
-    boxes = np.array([g[:4] for g in groups], np.int64)
-    pieces = stats[faint, :4].astype(np.int64)
-    pieces[:, 2:] += pieces[:, :2]  # (x0, y0, x1, y1)
-    fits = _same_digit(boxes, pieces, lifted=False)  # (a faint bar joins only where it touches: one lifted off is
-    # as likely a shadow's or a sheet's edge, faint beside the view's border, as a flag)
-    for j in np.flatnonzero(fits.any(axis=0)):
-        i = int(np.argmax(fits[:, j]))
-        groups[i] = _joined(groups[i], [*pieces[j].tolist(), [int(faint[j])]])
-        areas[int(faint[j])] = int(area[j])
-    return groups
-
-
-def _halves(kept: list, median_h: float) -> list:
-    """Join the pieces of a digit broken into short marks: the two halves of a digit whose middle is
-    too faint to hold (a 3 drawn in two strokes, a pencil 8), and the bits of one whose pen skipped
-    or whose stroke broke up (a 6 in three pieces, a 3 in dashes). Short marks (under HALF of the
-    typical digit height) that lie within a fifth of that height of each other, all together, or
-    two of them one above the other, that make one mark of a typical digit's size together (no
-    wider than tall) are one digit. _same_digit cannot tell them from digits side by side, or one
-    above the other, without the frame's typical digit height: the pieces may be of one height, as
-    two digits are."""
-    short = [k for k in kept if k[3] < HALF * median_h]
-    if len(short) < 2:
-        return kept
-    x, y, w, h = np.array([k[:4] for k in short], np.float64).T
-    joined, out = set(), []
-
-    def digit_sized(ids) -> bool:
-        tall = max(y[i] + h[i] for i in ids) - min(y[i] for i in ids)
-        wide = max(x[i] + w[i] for i in ids) - min(x[i] for i in ids)
-        return HALF * median_h <= tall <= 1.25 * median_h and wide <= tall
-
-    def join(ids) -> None:
-        joined.update(ids)
-        x0, y0 = min(x[i] for i in ids), min(y[i] for i in ids)
-        x1, y1 = max(x[i] + w[i] for i in ids), max(y[i] + h[i] for i in ids)
-        out.append((int(x0), int(y0), int(x1 - x0), int(y1 - y0), [p for i in ids for p in short[i][4]]))
-
-    # the bits of one digit: short marks near each other, joined where all of them together make a digit
-    reach = 0.2 * median_h
-    apart = np.maximum(np.maximum.outer(x, x) - np.minimum.outer(x + w, x + w),
-                       np.maximum.outer(y, y) - np.minimum.outer(y + h, y + h))  # the gap between two boxes
-    for ids in connected_components(apart <= reach):
-        if len(ids) >= 2 and digit_sized(ids):
-            join(ids)
-    # else two of them one above the other (their group also holds a speck beside them, say)
-    overlap = np.minimum.outer(x + w, x + w) - np.maximum.outer(x, x)
-    gap = y[None, :] - (y + h)[:, None]  # from mark i's bottom down to mark j's top
-    pairs = (y[:, None] <= y[None, :]) & (overlap >= 0.6 * np.minimum.outer(w, w)) & (gap <= reach)
-    np.fill_diagonal(pairs, False)
-    for i, j in np.argwhere(pairs).tolist():
-        if i not in joined and j not in joined and digit_sized([i, j]):
-            join([i, j])
-    if not out:
-        return kept
-    gone = {id(short[i]) for i in joined}
-    return [k for k in kept if id(k) not in gone] + out
-
-
-def connected_components(linked: np.ndarray) -> list[list[int]]:
-    """The groups of items that a symmetric (n, n) bool relation links, directly or through others."""
-    group = [-1] * len(linked)
-    groups: list[list[int]] = []
-    for start in range(len(linked)):
-        if group[start] >= 0:
-            continue
-        group[start], members, todo = len(groups), [start], [start]
-        while todo:
-            for j in np.flatnonzero(linked[todo.pop()]).tolist():
-                if group[j] < 0:
-                    group[j] = group[start]
-                    members.append(j)
-                    todo.append(j)
-        groups.append(members)
-    return groups
-
-
-def _merge_fragments(groups: list) -> list:
-    """Join pieces of one digit: boxes that overlap, or sit one above the other with a small gap.
-    Biggest boxes first, each box takes in the first later box it can join, then is looked at again;
-    when it has grown, an earlier box that can now join it takes it in. One box against all at a
-    time: a frame of noise holds thousands of pieces."""
-    groups = sorted(groups, key=lambda g: -(g[2] - g[0]) * (g[3] - g[1]))
-    boxes = np.array([g[:4] for g in groups], np.int64).reshape(-1, 4)
-    if len(groups) <= 256:  # the usual frame: nothing to join, seen in one look at every pair that could be
-        i, j = _near(boxes)
-        if not len(i) or not _same_digit(boxes[i], boxes[j], pairs=True).any():
-            return groups
-    i = 0
-    while i < len(groups):
-        later = np.flatnonzero(_same_digit(boxes[i : i + 1], boxes[i + 1 :])[0])
-        if not len(later):
-            i += 1
-            continue
-        j = i + 1 + int(later[0])
-        groups[i] = _joined(groups[i], groups.pop(j))
-        boxes = np.delete(boxes, j, axis=0)
-        boxes[i] = groups[i][:4]
-        earlier = np.flatnonzero(_same_digit(boxes[:i], boxes[i : i + 1])[:, 0])
-        if len(earlier):  # the grown box now joins an earlier one: that one takes it in
-            k = int(earlier[0])
-            groups[k] = _joined(groups[k], groups.pop(i))
-            boxes = np.delete(boxes, i, axis=0)
-            boxes[k] = groups[k][:4]
-            i = k
-    return groups
-
-
-def _joined(a: list, b: list) -> list:
-    """One group of two: [x0, y0, x1, y1, ids] around both."""
-    return [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]), a[4] + b[4]]
-
-
-def _near(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs (i < j: two arrays) of these boxes (x0, y0, x1, y1 rows) that could be pieces of one digit
-    (_same_digit): at most a quarter of the taller one's height (or 2 pixels) apart across, and
-    FLAG_GAP of it up and down. A cheap first look: most pairs of a frame are far apart."""
-    x0, y0, x1, y1 = boxes.T
-    x_overlap = np.minimum.outer(x1, x1) - np.maximum.outer(x0, x0)
-    y_gap = np.maximum.outer(y0, y0) - np.minimum.outer(y1, y1)
-    h = y1 - y0
-    tall = np.maximum(np.maximum.outer(h, h), 8)
-    near = (4 * x_overlap >= -tall) & (y_gap <= FLAG_GAP * tall)
-    i, j = np.nonzero(near)
-    return i[i < j], j[i < j]
-
-
-def _same_digit(first: np.ndarray, second: np.ndarray, pairs: bool = False, lifted: bool = True) -> np.ndarray:
-    """(m, k) bool: whether box i of `first` and box j of `second` (x0, y0, x1, y1 rows) are pieces of one
-    digit; with pairs=True, (m,): whether box i of `first` and box i of `second` are. (Every test is
-    symmetric: it takes the taller box's height and the shorter's, and the narrower and wider
-    widths, whichever box each comes from.) lifted=False: a bar on top joins only where it touches."""
-    (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = first.T, second.T
-    if not pairs:  # every box of first against every box of second, broadcast
-        ax0, ay0, ax1, ay1 = ax0[:, None], ay0[:, None], ax1[:, None], ay1[:, None]
-    x_overlap = np.minimum(ax1, bx1) - np.maximum(ax0, bx0)
-    y_gap = np.maximum(ay0, by0) - np.minimum(ay1, by1)
-    merged_h = np.maximum(ay1, by1) - np.minimum(ay0, by0)
-    merged_w = np.maximum(ax1, bx1) - np.minimum(ax0, bx0)
-    aw, bw, ah, bh = ax1 - ax0, bx1 - bx0, ay1 - ay0, by1 - by0
-    tall, short = np.maximum(ah, bh), np.minimum(ah, bh)
-    # one above the other: of two heights (two digits in two lines are of one), or of one but reaching
-    # into each other's rows by a tenth of the taller (a 5's loop under its stem and flag, drawn apart:
-    # a line of digits does not reach into the next)
-    stacked = (x_overlap >= 0.6 * np.minimum(aw, bw)) & (y_gap <= 0.25 * tall) & ((short < 0.8 * tall) | (y_gap < -0.1 * tall))
-    # a broken stroke, one above the other: together at most 1.5 times the taller's height, or 1.75
-    # where they touch or nearly (within 0.05 of it: a digit broken near its middle, 60 and 40% of it,
-    # as a 7's stem under its bar)
-    broken = (merged_h <= np.where(y_gap <= 0.05 * tall, 1.75, 1.5) * tall) & (np.maximum(aw, bw) <= 1.2 * merged_h)
-    # a loop or tail that came off (a slanted 8's lower loop): small, touching, and the whole still digit-shaped
-    loop = ((x_overlap >= -2) & (y_gap <= 2) & (short < 0.6 * tall) & (merged_h <= 1.2 * tall)
-            & (merged_w <= 1.2 * merged_h))
-    # a bar written apart on top (a 5's flag, a 7's top): flat (at most half as tall as it is wide, and
-    # as the other piece is tall: a flag rising steeply to the right, or over a small body), touching
-    # the top of a taller piece that it overlaps, or floating above it (FLAG_GAP: a flag written as a
-    # stroke of its own, lifted off), or, beginning within a quarter of that piece's height to its
-    # right, running on to the right (a 5's flag, drawn from the top of its upright: never one ending
-    # left of the piece, which is the flag of the digit before); the whole no wider than a wide digit
-    bar = (y_gap <= (np.maximum(2, FLAG_GAP * tall) if lifted else 2)) & (short <= 0.5 * tall)
-    if bar.any():  # (rarely: most pairs are two digits side by side, of a height)
-        a_bar = ah <= bh  # (the bar is the shorter)
-        thin = np.where(a_bar, ah <= 0.5 * aw, bh <= 0.5 * bw)
-        on_top = np.where(a_bar, ay0 <= by0, by0 <= ay0)
-        rightwards = np.where(a_bar, ax0 >= bx0, bx0 >= ax0)
-        beside = (x_overlap >= 0.25 * np.minimum(aw, bw)) | ((x_overlap >= -0.25 * tall) & rightwards)
-        bar &= beside & thin & on_top & (merged_w <= 1.6 * merged_h)
-    return np.where(stacked, broken, loop | bar)
-
-
-def _touches(left: np.ndarray, right: np.ndarray) -> int:
-    """Separate places where two neighbouring pieces touch: one for two digits written into each
-    other, two for a 0 cut in half, three for an 8."""
-    contact = cv2.bitwise_and(cv2.dilate(left, SQUARE), right)
-    return cv2.connectedComponents(contact, connectivity=8)[0] - 1
-
-
-def _split(shape: np.ndarray, ratio: float, parts: int | None = None, shear: float = 0.0) -> list[np.ndarray]:
-    """The digits in a blob, as masks: the blob itself, or pieces where it is too wide for one digit.
-
-    Each cut is the path from top to bottom that crosses the least ink near an even division,
-    so digits that overlap in x (a leaning 0 against the next) still come apart."""
-    h, w = shape.shape
-    if parts is None:
-        if w <= ratio * h:
-            return [shape]
-        parts = int(np.clip(round(w / (0.75 * h)), 2, 8))
-    return _pieces(shape, _leaning_paths(shape, parts, shear) if shear else _paths(shape, parts))
-
-
-def _leaning_paths(shape: np.ndarray, parts: int, shear: float) -> list[np.ndarray]:
-    """_paths along the handwriting's lean: found in the shape sheared by `shear` (normalize.turned's:
-    rows above the middle moved left by shear per pixel), where digits leaning that far stand up
-    and the gaps between them run down, and taken back (each path a column per row, in fractions)."""
-    h, w = shape.shape
-    pad = int(np.ceil(abs(shear) * h / 2)) + 1
-    m = np.float32([[1, shear, pad - shear * h / 2], [0, 1, 0]])
-    upright = cv2.warpAffine(shape, m, (w + 2 * pad, h), flags=cv2.INTER_NEAREST)
-    x0, _, width, _ = cv2.boundingRect(upright)  # (divided evenly across its ink, as it stands, not the canvas)
-    if width == 0:
-        return []
-    back = pad - x0 + shear * (np.arange(h) - h / 2)  # (a column in the sheared shape, less this, is the shape's)
-    return [path - back for path in _paths(upright[:, x0 : x0 + width], parts)]
-
-
-def _paths(shape: np.ndarray, parts: int) -> list[np.ndarray]:
-    """The least-ink paths from top to bottom that cut a blob's shape into `parts`, each near an even
-    division. A path through a loop (a 0's hole, taking its far side with the neighbour: two 0s
-    touching side by side) crosses its ring twice: that cut is made again with the loops filled,
-    where the narrowest neck between them is the cheapest, and taken where it crosses the ink fewer
-    times."""
-    w = shape.shape[1]
-    ink, filled = (shape > 0).astype(np.float32), None
-    paths, start = [], 0
-    for k in range(1, parts):
-        centre, reach = k * w // parts, max(2, int(0.3 * w / parts))
-        lo, hi = max(start + 1, centre - reach), min(w - 1, centre + reach)
-        if hi - lo < 2:
-            continue
-        path = lo + _cheapest_path(ink[:, lo:hi], centre - lo)
-        crossed = _touches(*_pieces(shape, [path]))
-        if crossed > 1:
-            filled = _filled(shape) if filled is None else filled
-            necked = lo + _cheapest_path(filled[:, lo:hi], centre - lo)
-            if _touches(*_pieces(shape, [necked])) < crossed:
-                path = necked
-        paths.append(path)
-        start = int(path.max())
-    return paths
-
-
-def _pieces(shape: np.ndarray, paths: list[np.ndarray]) -> list[np.ndarray]:
-    """A blob's shape cut along these paths (one column per row each), left to right."""
-    if not paths:
-        return [shape]
-    side = sum((np.arange(shape.shape[1])[None, :] >= p[:, None]).astype(np.int32) for p in paths)  # piece index per pixel
-    return [np.where(side == i, shape, 0).astype(np.uint8) for i in range(len(paths) + 1)]
-
-
-def _filled(shape: np.ndarray) -> np.ndarray:
-    """A blob's ink with its loops' holes filled (as cost: 1 on ink or in a hole, 0 outside)."""
-    h, w = shape.shape
-    outside = np.zeros((h + 2, w + 2), np.uint8)
-    outside[1:-1, 1:-1] = shape > 0
-    cv2.floodFill(outside, None, (0, 0), 2)  # the paper reached from around the blob (4-connected)
-    return (outside[1:-1, 1:-1] != 2).astype(np.float32)
-
-
-def _cheapest_path(cost: np.ndarray, centre: int) -> np.ndarray:
-    """Column per row of the top-to-bottom path through `cost` (moves: down, down-left, down-right).
-
-    Dynamic programming over the rows; on a tie the leftmost move wins, then straight down.
-    Plain Python: the band is a few columns wide, where NumPy's per-call overhead dominates."""
-    h, w = cost.shape
-    rows = (cost + 0.02 * np.abs(np.arange(w) - centre)[None, :]).tolist()  # prefer the middle on a tie
-    inf = float("inf")
-    total = rows[0]
-    steps = [[0] * w]
-    for r in range(1, h):
-        row, step, nxt = rows[r], [0] * w, [0.0] * w
-        for c in range(w):
-            best, move = total[c], 0
-            if c > 0 and total[c - 1] + 0.1 <= best:  # slanting costs a little
-                best, move = total[c - 1] + 0.1, -1
-            right = total[c + 1] + 0.1 if c + 1 < w else inf
-            if right < best:
-                best, move = right, 1
-            nxt[c], step[c] = row[c] + best, move
-        total = nxt
-        steps.append(step)
-    path = np.empty(h, np.int64)
-    c = min(range(w), key=total.__getitem__)
-    path[-1] = c
-    for r in range(h - 1, 0, -1):
-        c += steps[r][c]
-        path[r - 1] = c
-    return path
