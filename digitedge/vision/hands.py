@@ -25,8 +25,8 @@ _HAND_BLUE = (0.4, 0.88)  # blue over red
 def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | None:
     """Where a hand (anything skin-coloured and solid) lies over the page in a colour frame: a bool
     mask HAND_SIDE pixels on its long side, each skin region holding a core HAND_CORE pixels across,
-    grown by two of those pixels (the fingers' shaded outline, the pen's tip standing out of them), but not a
-    wooden desk around a sheet, nor a skin-coloured sheet holding writing; None where there is none,
+    grown by one of those pixels (the fingers' shaded outline), but not a wooden desk around a sheet,
+    nor a skin-coloured sheet holding writing; None where there is none,
     or no colour. `sheet`: find_sheet's mask for the frame (any size, its proportions), or None.
 
     Colours are taken relative to the paper's (the mean colour of the brightest tenth of the view),
@@ -53,8 +53,9 @@ def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | No
     held[labels[core > 0]] = True
     held[0] = False
     # a wooden desk is skin-coloured too. Where a sheet is found lying on it, a hand reaches into the
-    # sheet's outline (a pixel or more: the sheet found stops where a hand begins), where the desk
-    # stops at it. Where none is found, a hand reaches into the view from its border a tenth of its
+    # sheet's outline (two of these pixels or more, a pixel in from it: the sheet found stops where a
+    # hand begins, and a hand resting at the sheet's edge reaches in only with its fingers, narrower
+    # than its core), where the desk stops at it. Where none is found, a hand reaches into the view from its border a tenth of its
     # long side or more (HAND_DEPTH), where the desk framing a sheet, or a strip of it along a side,
     # is narrower, and meets the border along at most ten times that reach
     if sheet is not None:
@@ -63,7 +64,7 @@ def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | No
         hull = np.zeros_like(skin)
         if edge:
             cv2.fillConvexPoly(hull, cv2.convexHull(np.concatenate(edge)), 1)
-        held &= np.bincount(labels[cv2.bitwise_and(core, cv2.erode(hull, np.ones((3, 3), np.uint8))) > 0], minlength=n) > 0
+        held &= np.bincount(labels[cv2.bitwise_and(skin, cv2.erode(hull, np.ones((3, 3), np.uint8))) > 0], minlength=n) >= 2
     elif held.any():
         inward = np.minimum(np.minimum(np.arange(h), np.arange(h)[::-1])[:, None],
                             np.minimum(np.arange(w), np.arange(w)[::-1])[None, :])  # each pixel's distance from the border
@@ -88,4 +89,4 @@ def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | No
             hand |= whole & skin
     if not hand.any():
         return None
-    return cv2.dilate(hand, np.ones((5, 5), np.uint8)).view(bool)
+    return cv2.dilate(hand, np.ones((3, 3), np.uint8)).view(bool)

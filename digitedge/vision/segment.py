@@ -353,6 +353,11 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
         outer, size = _grid
         warp = outer @ (warp if warp is not None else np.array([[1 / scale, 0, -margin], [0, 1 / scale, -margin], [0, 0, 1.0]]))
     out, at = [], Placement(scale, margin, size, warp)
+    if held is not None and warp is None:  # (held: the frame's proportions, as the labels are unless rectified)
+        # the hand's own marks (its outline, the pen in it and the pen's tip) are left out before marks
+        # are joined into digits: a pen's tip below a digit, joined to it as its broken stroke, took
+        # the digits beside it along. A digit written beside the hand, not touching it, is read
+        keep &= ~_on_hand(held, labels, keep)
     found = components(keep, stats, labels.shape, cfg, 1 / f, tallest)
     keep[[i for g in found for i in g[4]]] = True  # (the mask shows the faint pieces joined, marks._faint_pieces)
     boxes = np.array([g[:4] for g in found], np.float64).reshape(-1, 4)
@@ -389,8 +394,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
             h, w = shape.shape
         else:
             region = ink[y : y + h, x : x + w]
-        if held is not None and _over(held, at.box((x, y, w, h)), size):
-            continue  # a hand's outline, its fingers' gaps, the pen's tip held in it
+        if held is not None and warp is not None and _over(cv2.dilate(held.view(np.uint8), SQUARE).view(bool), at.box((x, y, w, h)), size):
+            continue  # (rectified: the marks were not looked at on the hand) a hand's outline, the pen's tip held in it
         if h < SPECK * cfg.min_pixels and _speck(shape):
             continue  # a crumb, a blot, a dot of ink: cut in two, its halves read as a confident 11
         first = cut(split(shape, cfg.split_ratio), shape, region, x, y, at)
@@ -429,6 +434,19 @@ def _speck(shape: np.ndarray) -> bool:
     measures 0.36-0.44, the digits of 800 sample frames and 120 close-ups at most 0.33 (bold
     close-ups 40 pixels tall), a median 0.12."""
     return stroke_width(shape) >= 0.34 * max(shape.shape)
+
+
+def _on_hand(held: np.ndarray, labels: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """(n,) bool: the kept marks with a pixel on the hand (`held`: hands' mask, in the frame's
+    proportions), and those touching them, to three steps away: the pen held, its tip beyond it."""
+    zone = cv2.resize(held.view(np.uint8), labels.shape[::-1], interpolation=cv2.INTER_NEAREST)
+    on = np.zeros(len(keep), bool)
+    for _ in range(3):  # and the marks touching those (the pen's tip beyond its body), and so on
+        on[labels[zone > 0]] = True
+        on[0] = False
+        on &= keep
+        zone = cv2.dilate(on[labels].view(np.uint8), np.ones((5, 5), np.uint8))
+    return on
 
 
 def _over(zone: np.ndarray, box: tuple[int, int, int, int], size: tuple[int, int]) -> bool:
