@@ -1,4 +1,5 @@
-"""Shared fixtures: a click runner, small MNIST files written by the tests, a no-TensorFlow runner."""
+"""Shared fixtures: a click runner, small MNIST files written by the tests, a no-TensorFlow runner, a
+reader of the shipped model and a page of known digits for the vision tests."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -54,3 +56,47 @@ def run_without_tensorflow(*args: str, cwd: Path = ROOT, code: str = "from digit
     """Run the digitedge CLI (or `code`, with these as its sys.argv[1:]) in a fresh Python where
     importing TensorFlow, Keras or tf2onnx fails."""
     return subprocess.run([sys.executable, "-c", NO_TF + code, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+MODEL = ROOT / "exports" / "digitedge_int8.onnx"
+SAMPLES = ROOT / "camera_demo" / "samples"
+
+
+@pytest.fixture(scope="module")
+def reader():
+    from digitedge.vision.reader import DigitReader
+
+    return DigitReader(MODEL, threads=1)
+
+
+def paper_with_digits(indices, size=(480, 640), cell=84, seed=0, top=150):
+    """Dark MNIST test digits on light paper with a lighting gradient; returns frame, labels, boxes."""
+    from digitedge import data
+
+    m = data.load()
+    rng = np.random.default_rng(seed)
+    h, w = size
+    frame = np.full((h, w), 235.0) * np.linspace(0.75, 1.0, w)[None, :] + rng.normal(0, 3, (h, w))
+    labels, boxes, x = [], [], 40
+    for i in indices:
+        digit = cv2.resize(m.x_test[i], (cell, cell), interpolation=cv2.INTER_CUBIC).astype(float) / 255
+        y = top
+        frame[y : y + cell, x : x + cell] *= 1 - 0.85 * digit
+        ys, xs = np.nonzero(digit > 0.25)
+        boxes.append((x + xs.min(), y + ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1))
+        labels.append(int(m.y_test[i]))
+        x += int(cell * 0.95)
+    return cv2.cvtColor(np.clip(frame, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR), labels, boxes
+
+
+def iou(a, b):
+    from digitedge.vision import camera
+
+    return camera._iou(a, b)
+
+
+def segment_scale(frame) -> float:
+    """The close-up check's scale for a frame, as segment() measures it (below 1: shrunk)."""
+    from digitedge.vision.paper import _quarter, stroke_scale, to_gray
+
+    return stroke_scale(_quarter(to_gray(frame)), 4)
