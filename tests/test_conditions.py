@@ -211,6 +211,20 @@ def test_digits_beside_a_hand_are_read(reader, staging, frame, skin):
     assert reader.read(np.clip(image, 0, 255).astype(np.uint8)).text == labels["text"]
 
 
+@pytest.mark.parametrize("frame", [3, 17])
+def test_the_pen_in_a_hand_resting_at_the_foot_of_the_view_is_not_a_1(reader, frame):
+    """benchmarks/hands.py: a hand resting below the writing at the foot of a view that the paper
+    fills (no sheet's outline found), only its fingers and the pen over the page: it reached 56
+    pixels into the view, under the 64 (a tenth of 640) a hand had to, so it was no hand, and its pen
+    read as a 1 after the last line. A hand now reaches 7% of the view's long side (45 pixels)."""
+    from benchmarks.hands import SKINS, tip_of, with_hand
+
+    labels = json.loads((SAMPLES / "labels.json").read_text())["frames"][frame]
+    image = cv2.imread(str(SAMPLES / labels["file"])).astype(np.float32)
+    image = with_hand(image, tip_of(labels, "resting"), 60, SKINS["light"], np.random.default_rng(100 + frame))
+    assert reader.read(np.clip(image, 0, 255).astype(np.uint8)).text == labels["text"]
+
+
 def _hand_zone(frame):
     """paper.hands as segment() calls it, with the sheet found at an eighth of the size."""
     from digitedge.vision.hands import hands

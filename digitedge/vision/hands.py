@@ -15,7 +15,7 @@ from digitedge.vision.images import every, labelled, percentiles
 # bluish) and a red pen, an orange, pink or yellow marker (green or blue under 0.6 or 0.4 of red) do
 # not; and it is solid over a width no handwriting's stroke has (HAND_CORE pixels at HAND_SIDE).
 HAND_SIDE = 80  # the view is looked at for hands this many pixels on its long side (an eighth of 640)
-HAND_DEPTH = 0.1  # where no sheet is found, a hand reaches this share of the view's long side in from its border
+HAND_DEPTH = 0.07  # where no sheet is found, a hand reaches this share of the view's long side in from its border
 HAND_INK = 0.5  # within a skin-coloured region's outline, a sample under this share of its grey is ink (or a pen)
 HAND_CORE = 3  # a hand's core: skin over a square this many of those pixels across (24 at 640x480)
 _HAND_GREEN = (0.6, 0.9)  # green over red, relative to the paper's
@@ -55,9 +55,11 @@ def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | No
     # a wooden desk is skin-coloured too. Where a sheet is found lying on it, a hand reaches into the
     # sheet's outline (two of these pixels or more, a pixel in from it: the sheet found stops where a
     # hand begins, and a hand resting at the sheet's edge reaches in only with its fingers, narrower
-    # than its core), where the desk stops at it. Where none is found, a hand reaches into the view from its border a tenth of its
-    # long side or more (HAND_DEPTH), where the desk framing a sheet, or a strip of it along a side,
-    # is narrower, and meets the border along at most ten times that reach
+    # than its core), where the desk stops at it. Where none is found, a hand reaches into the view
+    # from its border 7% of its long side or more (HAND_DEPTH: 45 pixels at 640x480; a hand resting at
+    # the view's foot, only its fingers and the pen over the page, reaches 56), where the desk framing
+    # a sheet, or a strip of it along a side, is narrower, and meets the border along at most ten
+    # times that reach
     if sheet is not None:
         edge, _ = cv2.findContours(cv2.resize(sheet.view(np.uint8), grey.shape[::-1], interpolation=cv2.INTER_NEAREST),
                                    cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
