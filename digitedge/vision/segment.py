@@ -353,11 +353,15 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
         outer, size = _grid
         warp = outer @ (warp if warp is not None else np.array([[1 / scale, 0, -margin], [0, 1 / scale, -margin], [0, 0, 1.0]]))
     out, at = [], Placement(scale, margin, size, warp)
+    near_hand = None  # (a rectified frame's labels are not in the frame's proportions: its blobs are
+    # looked at by their boxes, against the hand grown by another of its pixels, as before)
     if held is not None and warp is None:  # (held: the frame's proportions, as the labels are unless rectified)
         # the hand's own marks (its outline, the pen in it and the pen's tip) are left out before marks
         # are joined into digits: a pen's tip below a digit, joined to it as its broken stroke, took
         # the digits beside it along. A digit written beside the hand, not touching it, is read
         keep &= ~_on_hand(held, labels, keep)
+    elif held is not None:
+        near_hand = cv2.dilate(held.view(np.uint8), SQUARE).view(bool)
     found = components(keep, stats, labels.shape, cfg, 1 / f, tallest)
     keep[[i for g in found for i in g[4]]] = True  # (the mask shows the faint pieces joined, marks._faint_pieces)
     boxes = np.array([g[:4] for g in found], np.float64).reshape(-1, 4)
@@ -394,8 +398,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
             h, w = shape.shape
         else:
             region = ink[y : y + h, x : x + w]
-        if held is not None and warp is not None and _over(cv2.dilate(held.view(np.uint8), SQUARE).view(bool), at.box((x, y, w, h)), size):
-            continue  # (rectified: the marks were not looked at on the hand) a hand's outline, the pen's tip held in it
+        if near_hand is not None and _over(near_hand, at.box((x, y, w, h)), size):
+            continue  # a hand's outline, the pen's tip held in it
         if h < SPECK * cfg.min_pixels and _speck(shape):
             continue  # a crumb, a blot, a dot of ink: cut in two, its halves read as a confident 11
         first = cut(split(shape, cfg.split_ratio), shape, region, x, y, at)
