@@ -26,8 +26,8 @@ def hands(frame: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | No
     """Where a hand (anything skin-coloured and solid) lies over the page in a colour frame: a bool
     mask HAND_SIDE pixels on its long side, each skin region holding a core HAND_CORE pixels across,
     grown by one of those pixels (the fingers' shaded outline), but not a wooden desk around a sheet,
-    nor a skin-coloured sheet holding writing; None where there is none,
-    or no colour. `sheet`: find_sheet's mask for the frame (any size, its proportions), or None.
+    nor a skin-coloured sheet holding writing; None where there is none, or no colour. `sheet`:
+    find_sheet's mask for the frame (any size, its proportions), or None.
 
     Colours are taken relative to the paper's (the mean colour of the brightest tenth of the view),
     so a lamp's warm cast on white paper, or a coloured sheet, is not skin."""
