@@ -62,6 +62,25 @@ _ROW3 = np.ones((1, 3), np.uint8)
 SLIGHT = 10  # levels: a frame whose samples (inked) this step darkens by less is left as OpenCV's grey
 
 
+# A black-and-white image (a scanner app's filter, a fax, a drawing made with a pencil tool) holds
+# two levels only. Its threshold broke a ruled or squared sheet's faint lines into dashes and dots of
+# every length, which line removal, made for a camera's grey lines, left as marks; and it took the
+# soft edges the ink levels are set from. Softened as a lens would (a Gaussian blur of SOFTEN
+# pixels), the dots fade towards the paper and the lines read as a photo's do.
+TWO_LEVEL = 0.995  # an image with this share of its pixels at two levels, 100 or more apart, is black and white
+SOFTEN = 1.0  # sigma, in the image's pixels
+
+
+def softened(gray: np.ndarray) -> np.ndarray:
+    """A black-and-white grey image softened (SOFTEN); any other image as it is (a drawing's or a
+    clean render's anti-aliased edges are grey: it is not black and white)."""
+    hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
+    second, first = np.argsort(hist)[-2:]
+    if hist[first] + hist[second] < TWO_LEVEL * gray.size or abs(int(first) - int(second)) < 100:
+        return gray
+    return cv2.GaussianBlur(gray, (0, 0), SOFTEN)
+
+
 def inked(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
     """The grey (of the BGR frame, the same size), with light coloured marks darkened towards their
     darkest channel (_LEAD, _BRIGHT), by how far that lies below their grey beyond the paper's own:

@@ -19,7 +19,7 @@ from digitedge.vision.marks import components, solid
 from digitedge.vision.normalize import SQUARE, stroke_width
 from digitedge.vision.outlines import GRID, Removal, drawn_frames, grid_corners, may_span
 from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, ink_over, inked, paper_estimate, pen_width,
-                                    polarity_of, remove_lines, search_copy, stroke_scale, to_gray)
+                                    polarity_of, remove_lines, search_copy, softened, stroke_scale, to_gray)
 from digitedge.vision.sheet import find_sheet, keystone, on_sheet, rectified, within_sheet
 
 
@@ -204,6 +204,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     size = gray.shape[::-1]
     if gray.size == 0 or min(gray.shape) < 8:
         return _nothing()
+    gray = softened(gray)  # (a black-and-white image: its broken paper lines fade, as a photo's lines read)
     scale = 1.0
     if max(gray.shape) > cfg.max_side:
         scale = cfg.max_side / max(gray.shape)
