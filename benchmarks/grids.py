@@ -23,7 +23,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge.benchmark import digit_source, digits_matched, photographed, script_parser
+from digitedge.benchmark import digit_source, photographed, script_parser, scored_ways, ways_line
 from digitedge.vision.reader import DigitReader
 
 INK = 60  # the grid's printed lines, on paper at 225
@@ -128,17 +128,9 @@ def main() -> None:
     mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for name, make in KINDS.items():
         rng = np.random.default_rng(args.seed)
-        scores = {"predict": [0, 0], "camera": [0, 0]}
-        total = 0
-        for _ in range(args.frames):
-            image, text = make(mnist, rng)
-            total += len(text.replace(" ", ""))
-            for how, still in (("predict", True), ("camera", False)):
-                read = reader.read(image, still=still).text
-                scores[how][0] += read == text
-                scores[how][1] += digits_matched(text, read)
-        print(f"{name:<42} " + "; ".join(f"{how}: frames read exactly {e}/{args.frames}, digits matched {m}/{total}"
-                                          for how, (e, m) in scores.items()))
+        scores, total = scored_ways(reader, args.frames, lambda: make(mnist, rng),
+                                    {"predict": (lambda image: image, True), "camera": (lambda image: image, False)})
+        print(ways_line(name, 42, scores, args.frames, total))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge.benchmark import cells, digit_source, digits_matched, photographed, script_parser, two_rows, written
+from digitedge.benchmark import cells, digit_source, photographed, script_parser, scored_ways, two_rows, ways_line, written
 from digitedge.vision.reader import DigitReader
 
 SPACING = 32  # pixels between paper lines
@@ -56,17 +56,13 @@ def main() -> None:
     mnist, reader = digit_source(args.digits), DigitReader(args.model, threads=1)
     for name, paper in PAPERS.items():
         rng = np.random.default_rng(args.seed)
-        scores = {"photo": [0, 0], "black and white": [0, 0]}
-        for _ in range(args.frames):
+
+        def page():
             digits = rng.choice(len(mnist.x_test), 10, replace=False)
-            text = written(mnist, digits, 5)
-            photo = photographed(paper(two_rows(cells(mnist, digits)), rng), rng)
-            for how, image in (("photo", photo), ("black and white", black_and_white(photo))):
-                read = reader.read(image, still=True).text
-                scores[how][0] += read == text
-                scores[how][1] += digits_matched(text, read)
-        print(f"{name:<8} " + "; ".join(f"{how}: frames read exactly {e}/{args.frames}, digits matched {m}/{10 * args.frames}"
-                                       for how, (e, m) in scores.items()))
+            return photographed(paper(two_rows(cells(mnist, digits)), rng), rng), written(mnist, digits, 5)
+
+        scores, total = scored_ways(reader, args.frames, page, {"photo": (lambda image: image, True), "black and white": (black_and_white, True)})
+        print(ways_line(name, 8, scores, args.frames, total))
 
 
 if __name__ == "__main__":

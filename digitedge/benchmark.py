@@ -137,6 +137,27 @@ _EXACT = re.compile(r"(?:frames|rows) read exactly:? (\d+)/(\d+)")
 _DIGITS = re.compile(r"digits(?: matched| read(?: correctly)?)?:? (\d+)/(\d+)")
 
 
+def scored_ways(reader, frames: int, page, ways: dict) -> tuple[dict[str, list[int]], int]:
+    """`frames` pages, each page() -> (image, text), read each of `ways` (name -> (a function of the
+    image giving what is read, still)): per way, the frames read exactly and the digits matched
+    (digits_matched); and the digits written."""
+    scores, total = {how: [0, 0] for how in ways}, 0
+    for _ in range(frames):
+        image, text = page()
+        total += len(text.replace(" ", ""))
+        for how, (made, still) in ways.items():
+            read = reader.read(made(image), still=still).text
+            scores[how][0] += read == text
+            scores[how][1] += digits_matched(text, read)
+    return scores, total
+
+
+def ways_line(name: str, width: int, scores: dict[str, list[int]], frames: int, total: int) -> str:
+    """scored_ways' counts as one printed line."""
+    return f"{name:<{width}} " + "; ".join(f"{how}: frames read exactly {e}/{frames}, digits matched {m}/{total}"
+                                          for how, (e, m) in scores.items())
+
+
 def tally(output: str) -> tuple[int, int, int, int]:
     """The totals of a benchmark script's lines (frames or rows read exactly, digits matched or read):
     (frames exact, frames, digits right, digits); a count the lines do not give stays 0."""
