@@ -74,9 +74,10 @@ SOFTEN = 1.0  # sigma, in the image's pixels
 def softened(gray: np.ndarray) -> np.ndarray:
     """A black-and-white grey image softened (SOFTEN); any other image as it is (a drawing's or a
     clean render's anti-aliased edges are grey: it is not black and white)."""
-    hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
-    second, first = np.argsort(hist)[-2:]
-    if hist[first] + hist[second] < TWO_LEVEL * gray.size or abs(int(first) - int(second)) < 100:
+    sample = every(gray, 4) if min(gray.shape) >= 64 else gray  # (every fourth pixel each way: 16 times cheaper)
+    hist = cv2.calcHist([sample], [0], None, [256], [0, 256]).ravel()
+    second, first = np.argpartition(hist, -2)[-2:]
+    if hist[first] + hist[second] < TWO_LEVEL * sample.size or abs(int(first) - int(second)) < 100:
         return gray
     return cv2.GaussianBlur(gray, (0, 0), SOFTEN)
 
