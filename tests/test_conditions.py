@@ -156,7 +156,7 @@ def test_an_under_exposed_frame_keeps_its_sheet(reader, frame):
     """benchmarks/exposure.py: sample frames at 15% of their light, the sheet at about grey 35 on a
     desk at 15. Its edges' steps were under the 20 levels asked of an edge, the sheet was not found,
     and its shadowed edge was read as a 1; now the least step is an eighth of the brightest paper's
-    level in a dark frame (paper.step_floor)."""
+    level in a dark frame (sheet.step_floor)."""
     labels = json.loads((SAMPLES / "labels.json").read_text())["frames"][frame]
     image = cv2.imread(str(SAMPLES / labels["file"])).astype(np.float32)
     assert reader.read(np.clip(0.15 * image, 0, 255).astype(np.uint8)).text == labels["text"]
@@ -185,7 +185,7 @@ def test_a_writing_hand_and_its_pen_are_not_read(reader, frame, skin):
     """benchmarks/hands.py: a hand holding a pen over the page, its tip just after the last digit.
     The hand's outline, the gaps between its fingers and the pen's tip were read as digits (35-54
     stray digits in 40 frames, these frames all misread); now a solid skin-coloured region over the
-    page is a hand (paper.hands), and no mark reaching it is read."""
+    page is a hand (hands.hands), and no mark reaching it is read."""
     from benchmarks.hands import SKINS, tip_of, with_hand
 
     labels = json.loads((SAMPLES / "labels.json").read_text())["frames"][frame]
@@ -226,7 +226,7 @@ def test_the_pen_in_a_hand_resting_at_the_foot_of_the_view_is_not_a_1(reader, fr
 
 
 def _hand_zone(frame):
-    """paper.hands as segment() calls it, with the sheet found at an eighth of the size."""
+    """hands.hands as segment() calls it, with the sheet found at an eighth of the size."""
     from digitedge.vision.hands import hands
     from digitedge.vision.images import halved
     from digitedge.vision.paper import to_gray
@@ -271,7 +271,7 @@ def test_a_kraft_sheet_on_a_white_desk_is_not_a_hand(reader):
     """benchmarks/inks.py: a sheet of kraft paper lying on a white desk, digits in black on it. Against
     the white desk it is skin-coloured, solid and reaches far into the view, but it holds writing
     (three dark holes or more within its outline): not a hand, and its digits are read (the first
-    version of paper.hands hid them: 0 of 10 frames, against 10 before it and after)."""
+    version of hands.hands hid them: 0 of 10 frames, against 10 before it and after)."""
     from benchmarks.inks import INKS, PAPERS, frames_read, written_in
 
     mnist, rng = data.load(), np.random.default_rng(0)

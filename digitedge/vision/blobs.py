@@ -89,7 +89,7 @@ class Blob:
 class Placement:
     """Where processing pixels lie in the frame as given: its scale, the margin of paper added around
     a crop (paper.crop_margin; in the frame's pixels), the frame's size (w, h), and, for a sheet
-    seen at an angle and read as seen head-on (paper.rectified), the homography taking processing
+    seen at an angle and read as seen head-on (sheet.rectified), the homography taking processing
     pixels to the frame's (`warp`)."""
 
     scale: float

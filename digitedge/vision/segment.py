@@ -40,7 +40,7 @@ class SegmentConfig:
     min_relative_height: float = 0.45  # drop marks shorter than this times the median digit (dots, commas)
     split_ratio: float = 1.15  # a candidate wider than this times its height is split into touching digits
     crop_margin: bool = False  # a still image cropped close to its handwriting gets a margin of paper (paper.crop_margin)
-    rectify: bool = True  # a sheet photographed at an angle, all of it in view, is read as seen head-on (paper.keystone)
+    rectify: bool = True  # a sheet photographed at an angle, all of it in view, is read as seen head-on (sheet.keystone)
 
 
 def threshold(ink: np.ndarray, min_contrast: int, levels: tuple[float, float] | None = None):
@@ -305,7 +305,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     if _grid is None and back is None and cfg.rectify:
         # a printed grid seen askew (a sudoku turned a few degrees, or at an angle): its lines, not level,
         # are not taken out as paper lines, and the whole grid is one mark. Read it squared: the frame
-        # warped so the grid's outline is upright (as a sheet's is, paper.rectified)
+        # warped so the grid's outline is upright (as a sheet's is, sheet.rectified)
         if removal.across >= GRID * labels.shape[1] and removal.down >= GRID * labels.shape[0]:
             # lines taken out both ways (a grid at an angle, where its lines ran nearly level or upright,
             # what is left of it marks apart, read as 1s; or squared paper): the grid is looked for with
