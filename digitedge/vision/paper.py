@@ -407,19 +407,20 @@ def _dark(small: np.ndarray) -> bool:
 
 
 def remove_lines(ink: np.ndarray, shortest: int = 15, span: tuple[float, float] = (0.0, 0.0),
-                 px: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 px: float = 1.0, gaps: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Subtract ruled and squared paper lines: straight runs far longer than a stroke (a sixth of
     the frame's width, a quarter of its height, where a big digit's upright can reach a fifth, and
     at least `shortest` pixels), and spanning at least `span` of the frame's width (a line lying
     down) or height (standing up): in a close-up, or a crop, a digit's own stroke is that long.
-    `px`: the size of ink's pixels, in the processing scale's. Returns the ink without them, and
-    the horizontal and the vertical lines."""
+    `px`: the size of ink's pixels, in the processing scale's; `gaps`: how many times the usual
+    gaps along a line are bridged (a black-and-white image's lines are broken more). Returns the
+    ink without them, and the horizontal and the vertical lines."""
     h, w = ink.shape
     # thicken across the line, so a line tilted by perspective still makes one long straight run, and
     # bridge small gaps along it where noise broke it; but bridge only ink thin across the line (a
     # top-hat takes out the strokes crossing its direction), so the strokes of a row of digits
     # written close together (the waists of 8s, the bars of 5s) are not joined into one long run
-    across, gap = int(5 * px) | 1, int(9 * px) | 1
+    across, gap = int(5 * px) | 1, int(9 * gaps * px) | 1
     thin = across + 2
     horizontal = _bridged(ink, (across, 1), (1, gap), (thin, 1))
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, max(shortest, w // 6)), np.uint8))

@@ -23,6 +23,7 @@ from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop
 from digitedge.vision.sheet import find_sheet, keystone, on_sheet, rectified, within_sheet
 
 
+BROKEN = 3.0  # line removal bridges gaps this many times as long in a black-and-white image's paper lines (paper.softened)
 FAINT = 4  # a frame whose ink (its 99.7th percentile) is this many times its grain or more, if faint, is written faintly (_three_levels)
 SPECK = 1.5  # a mark under this many times SegmentConfig.min_pixels tall may be a speck (_speck)
 
@@ -204,7 +205,9 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     size = gray.shape[::-1]
     if gray.size == 0 or min(gray.shape) < 8:
         return _nothing()
+    grey = gray
     gray = softened(gray)  # (a black-and-white image: its broken paper lines fade, as a photo's lines read)
+    gaps = 1.0 if gray is grey else BROKEN  # (and the gaps in what is left of them are wider than a photo's)
     scale = 1.0
     if max(gray.shape) > cfg.max_side:
         scale = cfg.max_side / max(gray.shape)
@@ -288,7 +291,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     shadowed = sheet[1]  # (find_sheet's: a hard shadow's edge crosses the view)
     paper, edges, sheet, _ = paper_estimate(find, polarity, small, window, stroke, 1 / f, sheet)
     raw = ink_over(find, paper, polarity)
-    ink, horizontal, vertical = remove_lines(raw, max(1, shortest // f), span, 1 / f)
+    ink, horizontal, vertical = remove_lines(raw, max(1, shortest // f), span, 1 / f, gaps)
     ink = cv2.subtract(ink, edges)  # nothing counts as ink on the sheet's edges
     follow, low, high = _three_levels(ink, cfg.min_contrast)
 
