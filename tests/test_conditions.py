@@ -378,17 +378,12 @@ def test_touching_strokes_that_lean_are_cut_along_their_lean():
 
 def slanted_touching_row(seed: int, degrees: float = 25, advance: float = 0.6):
     """benchmarks/touching.py's row of five MNIST test digits, each `degrees` further to the right."""
-    from digitedge.styles import slanted
+    from benchmarks.touching import row
 
     m = data.load()
     rng = np.random.default_rng(seed)
     digits, size = rng.choice(len(m.x_test), 5, replace=False), int(rng.uniform(60, 80))
-    canvas, x = np.full((480, 640), 235, np.float32), 60.0
-    for i in digits:
-        cell = slanted(cv2.resize(m.x_test[i], (size, size), interpolation=cv2.INTER_CUBIC), degrees).astype(np.float32) / 255
-        canvas[200 : 200 + size, int(x) : int(x) + size] *= 1 - 0.9 * cell
-        x += size * advance
-    return cv2.GaussianBlur(canvas.astype(np.uint8), (3, 3), 0), written(m, digits)
+    return row(m, digits, size, advance, degrees), written(m, digits)
 
 
 @pytest.mark.parametrize("seed", [9, 10, 16])

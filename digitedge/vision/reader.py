@@ -13,9 +13,9 @@ import numpy as np
 
 from digitedge.runtime import Classifier
 from digitedge.vision import IN_LINE_CONFIDENCE, MIN_CONFIDENCE, MIN_MARGIN, WASHED_CONFIDENCE
-from digitedge.vision.normalize import lean_of
 from digitedge.vision.blobs import Blob, Candidate, Mask
 from digitedge.vision.marks import connected_components
+from digitedge.vision.normalize import lean_of
 from digitedge.vision.segment import SegmentConfig, segment
 
 SHIPPED = Path("exports") / "digitedge_int8.onnx"

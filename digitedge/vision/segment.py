@@ -342,7 +342,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
         gain, lit = glare
         lifted = cv2.multiply(ink_over(find, lit, polarity), gain, dtype=cv2.CV_8U)
         # paper lines too faint to count as ruling taken out, as the first look takes them out
-        lifted = cv2.subtract(remove_lines(lifted, max(1, shortest // f), span, 1 / f)[0], edges)
+        lifted = cv2.subtract(remove_lines(lifted, max(1, shortest // f), span, 1 / f, gaps)[0], edges)
         keep, labels, stats, levels = _washed_out(lifted, gain, keep, labels, stats, (low, high))
         if tallest is not None:  # (a mark added is one piece)
             tallest = np.concatenate([tallest, stats[len(tallest) :, cv2.CC_STAT_HEIGHT]])
