@@ -225,6 +225,26 @@ def test_the_pen_in_a_hand_resting_at_the_foot_of_the_view_is_not_a_1(reader, fr
     assert reader.read(np.clip(image, 0, 255).astype(np.uint8)).text == labels["text"]
 
 
+
+@pytest.mark.parametrize("frame", [10, 26])
+def test_a_sheet_held_up_to_a_webcam_is_read_without_the_room_behind_it(reader, frame, monkeypatch):
+    """benchmarks/held_up.py: a sheet held up in both hands in front of the person and the wall
+    behind (seed 0): its outline, broken at its foot by the hands and joined to the head's, parted
+    it from nothing, so no sheet was found, and the face's outline read as a 0 (frame 10) and a
+    shelf's book spines as 1s (frame 26). The brightest part of the view, outlined by steps, the rest
+    darker, is now taken for a sheet held up (sheet.held_up), and nothing off it is read."""
+    from tests.conftest import ROOT
+
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # (held_up imports hands as a script does)
+    from held_up import person, room, sheet, webcam
+
+    m, rng = data.load(), np.random.default_rng(0)
+    for _ in range(frame + 1):  # (the benchmark's frames in order, from one generator)
+        digits = rng.choice(len(m.x_test), int(rng.integers(4, 6)), replace=False)
+        out, skin = person(room(rng), rng)
+        image = webcam(sheet(out, m, digits, skin, rng)[0], rng)
+    assert reader.read(image).text == written(m, digits)
+
 def _hand_zone(frame):
     """hands.hands as segment() calls it, with the sheet found at an eighth of the size."""
     from digitedge.vision.hands import hands

@@ -20,7 +20,7 @@ from digitedge.vision.normalize import SQUARE, stroke_width
 from digitedge.vision.outlines import GRID, Removal, drawn_frames, grid_corners, may_span
 from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, ink_over, inked, paper_estimate, pen_width,
                                     polarity_of, remove_lines, search_copy, softened, stroke_scale, to_gray)
-from digitedge.vision.sheet import find_sheet, keystone, on_sheet, rectified, within_sheet
+from digitedge.vision.sheet import find_sheet, held_up, keystone, on_sheet, rectified, within_sheet
 
 
 BROKEN = 3.0  # line removal bridges gaps this many times as long in a black-and-white image's paper lines (paper.softened)
@@ -237,6 +237,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     polarity = polarity_of(every(half, 2), polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
     seen = half  # (the frame as given, at half size: what a line along its border is measured on, _thin_rim)
     sheet = find_sheet(halved(small), polarity, seen)  # (found before any shrinking, in the frame's proportions)
+    # none lying on a desk: one held up to a webcam, in front of its user? (only what is read is told by it)
+    shown = None if sheet[0] is not None or margin or _grid else held_up(halved(small), polarity)
     held = None if margin or _grid else hands(frame, sheet[0])  # a hand over the page, and the pen in it: not handwriting
     back = None  # for a rectified frame: the homography from its pixels to the frame's, at `rectified_at`
     # a sheet photographed at an angle: read as seen head-on (but not one a hard shadow crosses: then the
@@ -369,8 +371,11 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     found = components(keep, stats, labels.shape, cfg, 1 / f, tallest)
     keep[[i for g in found for i in g[4]]] = True  # (the mask shows the faint pieces joined, marks._faint_pieces)
     boxes = np.array([g[:4] for g in found], np.float64).reshape(-1, 4)
-    on = on_sheet(sheet, boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2, labels.shape).tolist()
-    if not any(on):  # nothing on the bright sheet: the writing is on what looked like desk (a dark note on a white table)
+    on = on_sheet(sheet if shown is None else shown, boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2,
+                  labels.shape).tolist()
+    if not any(on) or (shown is not None and 2 * sum(on) <= len(on)):  # nothing on the bright sheet: the writing is
+        # on what looked like desk (a dark note on a white table); or no more than half of the marks on a
+        # sheet held up: it was the lit part of a page, its writing in the shadow (a sheet held up holds the writing)
         on = [True] * len(found)
     typical = _typical([g[3] for g, o in zip(found, on) if o], cfg.min_relative_height)  # the digits' height
     m = int(round(margin * scale / f))  # the margin added, at the search scale

@@ -10,6 +10,7 @@ from digitedge.vision.images import every, labelled, percentiles, rim
 
 
 RIM = 0.1  # a short step in the paper estimate this near the view's border (a fraction of its side) is a sheet's edge
+HELD, HELD_OUTLINE = 0.85, 0.6  # a sheet held up (_held_up): its paper's least level, of the brightest; its border's share on steps
 SHADE = 0.4  # the shadowed part of a sheet lying in view is at least this bright, relative to its lit part
 RIM_LINE = 3  # half-size pixels: dark along the view's border no deeper than this is a line, not a desk (_thin_rim)
 KEYSTONE = 0.8  # a sheet whose far side is under this share of its near side's width is read as seen head-on
@@ -46,6 +47,17 @@ def find_sheet(eighth: np.ndarray, polarity: str, half: np.ndarray | None = None
     if polarity != "dark-on-light" or min(h, w) < 10:
         return None, False
     flat = cv2.medianBlur(eighth, 5)
+    sheet = _sheet(flat, _outline(flat))
+    if sheet[0] is not None and half is not None and _thin_rim(half):
+        return None, sheet[1]
+    return sheet
+
+
+def _outline(flat: np.ndarray) -> np.ndarray:
+    """The steps in a view at an eighth of the size, handwriting erased (find_sheet's `flat`) that may
+    be a sheet's outline (0/255): long, reaching a fifth of the way across the view, and thin, or
+    running on to its border."""
+    h, w = flat.shape
     step = cv2.morphologyEx(flat, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     mask = (step > np.maximum(flat >> 2, step_floor(flat))).view(np.uint8)  # (a quarter: as paper_estimate's)
     n, labels, stats = labelled(mask)
@@ -58,10 +70,40 @@ def find_sheet(eighth: np.ndarray, polarity: str, half: np.ndarray | None = None
     border = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
     steps = long & ((core <= 0.2 * stats[:, cv2.CC_STAT_AREA]) | border)
     steps[0] = False
-    sheet = _sheet(flat, cv2.dilate(steps[labels].view(np.uint8) * 255, np.ones((3, 3), np.uint8)))  # (closing pinholes)
-    if sheet[0] is not None and half is not None and _thin_rim(half):
-        return None, sheet[1]
-    return sheet
+    return cv2.dilate(steps[labels].view(np.uint8) * 255, np.ones((3, 3), np.uint8))  # (closing pinholes)
+
+
+def held_up(eighth: np.ndarray, polarity: str) -> np.ndarray | None:
+    """A sheet held up in front of a lighter background (a wall behind the person holding it up to a
+    webcam), all of it in view, where find_sheet finds none: the hands holding it break its outline
+    along its foot, and the head above it, or a light shirt, joins its outline to theirs, so the
+    steps part it from nothing. The brightest part of the view (within HELD of its brightest level;
+    `eighth` as find_sheet's), a tenth to two thirds of it, touching none of its sides, most of its
+    border (HELD_OUTLINE) on the steps, and the rest of the view darker (under 0.8 of it): its convex
+    outline (as find_sheet's mask), or None. (The lit part of a page whose shadowed part holds the
+    writing can pass too: segment reads the marks off it where it holds no more than half of them.)"""
+    h, w = eighth.shape
+    if polarity != "dark-on-light" or min(h, w) < 10:
+        return None
+    flat = cv2.medianBlur(eighth, 5)
+    bright = (flat >= HELD * percentiles(flat, (99.5,))[0]).view(np.uint8)
+    n, labels, stats = labelled(bright)
+    if n < 2:
+        return None
+    i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, bw, bh, area = stats[i]
+    if not 0.1 * h * w <= area <= 0.67 * h * w or x == 0 or y == 0 or x + bw == w or y + bh == h:
+        return None
+    part = (labels == i).view(np.uint8)
+    border = cv2.subtract(cv2.dilate(part, np.ones((3, 3), np.uint8)), part)
+    if cv2.countNonZero(cv2.bitwise_and(border, _outline(flat))) < HELD_OUTLINE * cv2.countNonZero(border):
+        return None
+    if cv2.mean(flat, mask=1 - part)[0] >= 0.8 * cv2.mean(flat, mask=part)[0]:
+        return None
+    contours, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = np.zeros_like(part)
+    cv2.fillConvexPoly(hull, cv2.convexHull(contours[0]), 1)
+    return cv2.dilate(hull, np.ones((3, 3), np.uint8)).view(bool)
 
 
 def _thin_rim(half: np.ndarray) -> bool:
