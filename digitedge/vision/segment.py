@@ -237,7 +237,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     polarity = polarity_of(every(half, 2), polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
     seen = half  # (the frame as given, at half size: what a line along its border is measured on, _thin_rim)
     sheet = find_sheet(halved(small), polarity, seen)  # (found before any shrinking, in the frame's proportions)
-    # none lying on a desk: one held up to a webcam, in front of its user? (only what is read is told by it)
+    # none lying on a desk: one held up to a webcam, in front of its user? (it tells only which marks are read)
     shown = None if sheet[0] is not None or margin or _grid else held_up(halved(small), polarity)
     held = None if margin or _grid else hands(frame, sheet[0])  # a hand over the page, and the pen in it: not handwriting
     back = None  # for a rectified frame: the homography from its pixels to the frame's, at `rectified_at`

@@ -10,7 +10,7 @@ from digitedge.vision.images import every, labelled, percentiles, rim
 
 
 RIM = 0.1  # a short step in the paper estimate this near the view's border (a fraction of its side) is a sheet's edge
-HELD, HELD_OUTLINE = 0.85, 0.6  # a sheet held up (_held_up): its paper's least level, of the brightest; its border's share on steps
+HELD, HELD_OUTLINE = 0.85, 0.6  # a sheet held up (held_up): its paper's least level, of the brightest; its border's share on steps
 SHADE = 0.4  # the shadowed part of a sheet lying in view is at least this bright, relative to its lit part
 RIM_LINE = 3  # half-size pixels: dark along the view's border no deeper than this is a line, not a desk (_thin_rim)
 KEYSTONE = 0.8  # a sheet whose far side is under this share of its near side's width is read as seen head-on
