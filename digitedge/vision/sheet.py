@@ -78,9 +78,10 @@ def held_up(eighth: np.ndarray, polarity: str) -> np.ndarray | None:
     webcam), all of it in view, where find_sheet finds none: the hands holding it break its outline
     along its foot, and the head above it, or a light shirt, joins its outline to theirs, so the
     steps part it from nothing. The brightest part of the view (within HELD of its brightest level;
-    `eighth` as find_sheet's), a tenth to two thirds of it, touching none of its sides, most of its
-    border (HELD_OUTLINE) on the steps, and the rest of the view darker (under 0.8 of it): its convex
-    outline (as find_sheet's mask), or None. (The lit part of a page whose shadowed part holds the
+    `eighth` as find_sheet's), a tenth to two thirds of it, touching none of its sides but its foot
+    (a light shirt below the sheet joins it there), most of its border (HELD_OUTLINE) on the steps,
+    and the rest of the view darker (under 0.8 of it): its convex outline (as find_sheet's mask), or
+    None. (The lit part of a page whose shadowed part holds the
     writing can pass too: segment reads the marks off it where it holds no more than half of them.)"""
     h, w = eighth.shape
     if polarity != "dark-on-light" or min(h, w) < 10:
@@ -92,7 +93,7 @@ def held_up(eighth: np.ndarray, polarity: str) -> np.ndarray | None:
         return None
     i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     x, y, bw, bh, area = stats[i]
-    if not 0.1 * h * w <= area <= 0.67 * h * w or x == 0 or y == 0 or x + bw == w or y + bh == h:
+    if not 0.1 * h * w <= area <= 0.67 * h * w or x == 0 or y == 0 or x + bw == w:
         return None
     part = (labels == i).view(np.uint8)
     border = cv2.subtract(cv2.dilate(part, np.ones((3, 3), np.uint8)), part)
