@@ -14,7 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge.benchmark import digit_source, script_parser, written
+from digitedge.benchmark import as_jpeg, digit_source, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 
@@ -54,7 +54,7 @@ def specks(rng):
     for _ in range(int(rng.integers(0, 4))):
         x, y = int(rng.integers(20, 600)), int(rng.integers(20, 440))
         cv2.line(frame, (x, y), (x + int(rng.integers(-15, 15)), y + int(rng.integers(-15, 15))), float(rng.uniform(80, 160)), 1)
-    return cv2.imdecode(cv2.imencode(".jpg", np.clip(frame, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 80])[1], 0)
+    return as_jpeg(np.clip(frame, 0, 255).astype(np.uint8), 80)
 
 
 def chalk(mnist, digits, rng):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge.benchmark import digit_source, script_parser, written
+from digitedge.benchmark import as_jpeg, digit_source, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 MARGINS = {"touching all four edges": (0.0, 0.0), "touching top and bottom": (0.0, 0.15),
@@ -42,7 +42,7 @@ def cropped(image: np.ndarray, box: tuple[int, int, int, int], margin: tuple[flo
     s = height / crop.shape[0]
     crop = cv2.resize(crop, (max(1, round(crop.shape[1] * s)), height),
                       interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
-    return cv2.imdecode(cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 90])[1], cv2.IMREAD_GRAYSCALE)
+    return as_jpeg(crop, 90)
 
 
 def ink_box(image: np.ndarray) -> tuple[int, int, int, int]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge.benchmark import digit_source, script_parser, written
+from digitedge.benchmark import as_jpeg, digit_source, script_parser, written
 from digitedge.vision.reader import DigitReader
 from hands import SKINS, _capsule, _skin_laid  # (this script's folder is on the path)
 
@@ -115,8 +115,7 @@ def sheet(out: np.ndarray, mnist, digits, skin, rng):
 def webcam(out: np.ndarray, rng) -> np.ndarray:
     """A webcam's blur, noise and JPEG (quality 70-90)."""
     out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.6, 1.2)) + rng.normal(0, 4, out.shape)
-    image = np.clip(out, 0, 255).astype(np.uint8)
-    return cv2.imdecode(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(rng.uniform(70, 90))])[1], cv2.IMREAD_COLOR)
+    return as_jpeg(np.clip(out, 0, 255).astype(np.uint8), int(rng.uniform(70, 90)))
 
 
 def main() -> None:

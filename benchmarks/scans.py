@@ -19,7 +19,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge.benchmark import cells, digit_source, photographed, script_parser, scored_ways, two_rows, ways_line, written
+from digitedge.benchmark import as_jpeg, cells, digit_source, photographed, script_parser, scored_ways, two_rows, ways_line, written
 from digitedge.vision.reader import DigitReader
 
 SPACING = 32  # pixels between paper lines
@@ -49,11 +49,6 @@ PAPERS = {"plain": lambda page, rng: page, "ruled": ruled, "squared": squared}
 def black_and_white(photo: np.ndarray) -> np.ndarray:
     """A scanner app's black-and-white filter: an adaptive (Gaussian) threshold."""
     return cv2.adaptiveThreshold(photo, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 15)
-
-
-def as_jpeg(image: np.ndarray, quality: int = 75) -> np.ndarray:
-    """The image saved as a JPEG and read back."""
-    return cv2.imdecode(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], cv2.IMREAD_UNCHANGED)
 
 
 def main() -> None:

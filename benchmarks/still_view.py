@@ -21,6 +21,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from digitedge.benchmark import as_jpeg
 from digitedge.vision import camera
 
 
@@ -50,7 +51,7 @@ class HeldSheets:
 def sensor(frame: np.ndarray, sigma: float, rng) -> np.ndarray:
     """The frame as a camera sends it again: fresh noise, then JPEG at 80."""
     noisy = np.clip(frame + rng.normal(0, sigma, frame.shape), 0, 255).astype(np.uint8)
-    return cv2.imdecode(cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, 80])[1], cv2.IMREAD_COLOR)
+    return as_jpeg(noisy, 80)
 
 
 def view_changes(frames: list[np.ndarray], video: Path | None, rng) -> None:

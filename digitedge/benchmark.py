@@ -96,6 +96,12 @@ def photographed(page: np.ndarray, rng) -> np.ndarray:
     return np.clip(page, 0, 255).astype(np.uint8)
 
 
+def as_jpeg(image: np.ndarray, quality: int = 75) -> np.ndarray:
+    """The image (uint8, grey or BGR) saved as a JPEG at this quality and read back, as a camera, a
+    phone or a scanner app sends it: grey stays grey, colour colour."""
+    return cv2.imdecode(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], cv2.IMREAD_UNCHANGED)
+
+
 def cells(mnist, digits, side: int = 70) -> list[np.ndarray]:
     """These MNIST test digits' inks (0-1, float32), each enlarged (cubic) to a `side` square."""
     return [cv2.resize(mnist.x_test[i], (side, side), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255 for i in digits]

@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from digitedge import data
+from digitedge.benchmark import as_jpeg
 from digitedge.cli import cli
 from digitedge.errors import SourceError
 from digitedge.vision import camera
@@ -196,7 +197,7 @@ def test_no_camera():
 def _sensor(frame, rng, sigma=4.0):
     """The frame as a camera on a stand sends it again: fresh noise (sigma levels a pixel), JPEG at 80."""
     noisy = np.clip(frame + rng.normal(0, sigma, frame.shape), 0, 255).astype(np.uint8)
-    return cv2.imdecode(cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, 80])[1], cv2.IMREAD_COLOR)
+    return as_jpeg(noisy, 80)
 
 
 def test_a_still_view_is_compared_not_read():

@@ -599,9 +599,9 @@ def test_a_black_and_white_scan_saved_as_a_jpeg_is_read(reader):
     round every edge, so the page holds two levels no longer, but most of its pixels lie near one of
     them (paper.softened). Taken for a photo, 12 of scans.py's 20 squared pages were read exactly.
     A clean render in black and white is not taken for one: its digits' edges are grey ramps."""
-    from benchmarks.scans import as_jpeg, black_and_white, squared
+    from benchmarks.scans import black_and_white, squared
     from benchmarks.touching import row
-    from digitedge.benchmark import cells, photographed, two_rows
+    from digitedge.benchmark import as_jpeg, cells, photographed, two_rows
     from digitedge.vision.paper import softened
 
     m, rng = data.load(), np.random.default_rng(0)
