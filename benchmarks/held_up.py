@@ -7,9 +7,8 @@ chest, the face above it and the room around. Each 640x480 colour frame holds a 
 blue-grey, lit from above) with a shelf of books or a framed picture on it, the person (hair, a
 face with eyes, brows and a mouth, a neck, a shirt: plain, striped or with a dark print), and the
 sheet (white, lit up to 15% less on one side, 300-360 pixels wide or wide enough, turned up to 8
-degrees) with a row of four or five MNIST test
-digits written in a pen or a marker, a hand over each of its lower corners; then a webcam's
-blur, noise and JPEG. Prints the frames read exactly, the frames whose sheet's digits are read
+degrees) with a row of four or five MNIST test digits written in a pen or a marker, a hand over
+each of its lower corners; then a webcam's blur, noise and JPEG. Prints the frames read exactly, the frames whose sheet's digits are read
 right as one of its lines, and the digits read off the sheet.
 """
 
@@ -51,8 +50,8 @@ def room(rng) -> np.ndarray:
     return out
 
 
-def person(out: np.ndarray, rng) -> np.ndarray:
-    """The user behind the sheet: hair, face, neck and shirt, centred near the view's middle."""
+def person(out: np.ndarray, rng) -> tuple[np.ndarray, tuple[int, int, int]]:
+    """The user behind the sheet: hair, face, neck and shirt, centred near the view's middle; and the skin's colour."""
     cx, cy = int(W / 2 + rng.uniform(-40, 40)), int(rng.uniform(140, 170))
     skin = list(SKINS.values())[rng.integers(len(SKINS))]
     shirt = np.zeros((H, W), np.uint8)
@@ -78,7 +77,7 @@ def person(out: np.ndarray, rng) -> np.ndarray:
         cv2.circle(out, (ex, ey), 5, (40, 50, 60), -1)
         cv2.ellipse(out, (ex, ey - 14), (15, 5), 0, 200, 340, hair.tolist(), 4)
     cv2.ellipse(out, (cx, cy + 38), (20, 8), 0, 20, 160, (70, 70, 140), 4)  # the mouth
-    cv2.line(out, (cx, cy + 2), (cx - 4, cy + 22), np.float32(skin).__mul__(0.7).tolist(), 3)  # the nose's shadow
+    cv2.line(out, (cx, cy + 2), (cx - 4, cy + 22), (np.float32(skin) * 0.7).tolist(), 3)  # the nose's shadow
     return out, skin
 
 
@@ -118,16 +117,22 @@ def webcam(out: np.ndarray, rng) -> np.ndarray:
     return as_jpeg(np.clip(out, 0, 255).astype(np.uint8), int(rng.uniform(70, 90)))
 
 
+def frame(mnist, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One frame (BGR uint8), the digits written on its sheet, and where the sheet lies (bool)."""
+    digits = rng.choice(len(mnist.x_test), int(rng.integers(4, 6)), replace=False)
+    out, skin = person(room(rng), rng)
+    out, on_sheet = sheet(out, mnist, digits, skin, rng)
+    return webcam(out, rng), digits, on_sheet
+
+
 def main() -> None:
     args = script_parser(__doc__, frames=40).parse_args()
     cv2.setNumThreads(1)
     mnist, reader, rng = digit_source(args.digits), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
     exact = line = stray = 0
     for _ in range(args.frames):
-        digits = rng.choice(len(mnist.x_test), int(rng.integers(4, 6)), replace=False)
-        out, skin = person(room(rng), rng)
-        out, on_sheet = sheet(out, mnist, digits, skin, rng)
-        reading = reader.read(webcam(out, rng))
+        image, digits, on_sheet = frame(mnist, rng)
+        reading = reader.read(image)
         exact += reading.text == written(mnist, digits)
         line += written(mnist, digits) in reading.text.split()
         stray += sum(1 for d in reading.digits if d.label is not None

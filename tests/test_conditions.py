@@ -236,13 +236,11 @@ def test_a_sheet_held_up_to_a_webcam_is_read_without_the_room_behind_it(reader, 
     from tests.conftest import ROOT
 
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # (held_up imports hands as a script does)
-    from held_up import person, room, sheet, webcam
+    from held_up import frame as held_up_frame
 
     m, rng = data.load(), np.random.default_rng(0)
     for _ in range(frame + 1):  # (the benchmark's frames in order, from one generator)
-        digits = rng.choice(len(m.x_test), int(rng.integers(4, 6)), replace=False)
-        out, skin = person(room(rng), rng)
-        image = webcam(sheet(out, m, digits, skin, rng)[0], rng)
+        image, digits, _ = held_up_frame(m, rng)
     assert reader.read(image).text == written(m, digits)
 
 def _hand_zone(frame):

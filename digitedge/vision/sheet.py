@@ -81,8 +81,8 @@ def held_up(eighth: np.ndarray, polarity: str) -> np.ndarray | None:
     `eighth` as find_sheet's), a tenth to two thirds of it, touching none of its sides but its foot
     (a light shirt below the sheet joins it there), most of its border (HELD_OUTLINE) on the steps,
     and the rest of the view darker (under 0.8 of it): its convex outline (as find_sheet's mask), or
-    None. (The lit part of a page whose shadowed part holds the
-    writing can pass too: segment reads the marks off it where it holds no more than half of them.)"""
+    None. (The lit part of a page whose shadowed part holds the writing can pass too: segment reads
+    the marks off it where it holds no more than half of them.)"""
     h, w = eighth.shape
     if polarity != "dark-on-light" or min(h, w) < 10:
         return None
