@@ -1,6 +1,6 @@
 """A sheet held up to a laptop's webcam: is the person or the room behind it read as digits?
 
-    python benchmarks/held_up.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 40]
+    python benchmarks/held_up.py [--model exports/digitedge_int8.onnx] [--seed 0] [--frames 40] [--still]
 
 A laptop's webcam faces its user: a sheet shown to it is held up in both hands in front of the
 chest, the face above it and the room around. Each 640x480 colour frame holds a wall (grey, beige or
@@ -9,7 +9,8 @@ face with eyes, brows and a mouth, a neck, a shirt: plain, striped or with a dar
 sheet (white, lit up to 15% less on one side, 300-360 pixels wide or wide enough, turned up to 8
 degrees) with a row of four or five MNIST test digits written in a pen or a marker, a hand over
 each of its lower corners; then a webcam's blur, noise and JPEG. Prints the frames read exactly, the frames whose sheet's digits are read
-right as one of its lines, and the digits read off the sheet.
+right as one of its lines, and the digits read off the sheet. With --still, each frame is read as
+`digitedge predict` reads a photo (a webcam's snapshot saved and read).
 """
 
 from __future__ import annotations
@@ -126,13 +127,15 @@ def frame(mnist, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def main() -> None:
-    args = script_parser(__doc__, frames=40).parse_args()
+    ap = script_parser(__doc__, frames=40)
+    ap.add_argument("--still", action="store_true", help="read each frame as digitedge predict reads a photo")
+    args = ap.parse_args()
     cv2.setNumThreads(1)
     mnist, reader, rng = digit_source(args.digits), DigitReader(args.model, threads=1), np.random.default_rng(args.seed)
     exact = line = stray = 0
     for _ in range(args.frames):
         image, digits, on_sheet = frame(mnist, rng)
-        reading = reader.read(image)
+        reading = reader.read(image, still=args.still)
         exact += reading.text == written(mnist, digits)
         line += written(mnist, digits) in reading.text.split()
         stray += sum(1 for d in reading.digits if d.label is not None

@@ -226,6 +226,9 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     margin, polarity, extent = 0, cfg.polarity, (1.0, 1.0)
     if cfg.crop_margin:  # a crop whose strokes reach its edges: give it paper around them (and its own polarity)
         margin, level, polarity = crop_margin(gray, polarity)
+        if margin and _held_up_view(gray, cfg.polarity):  # a whole view after all: a webcam's snapshot of
+            # a sheet held up, the arms and the shirt reaching its edges as a crop's strokes do
+            margin, polarity = 0, cfg.polarity
         if margin:
             h, w = gray.shape
             gray = cv2.copyMakeBorder(gray, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=level)
@@ -421,6 +424,24 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     if warp is not None:  # the mask drawn back onto the frame as seen (search pixels -> processing ones -> the frame's)
         return out, Mask(keep, labels, warp @ np.diag([W / labels.shape[1], H / labels.shape[0], 1.0]), size)
     return out, Mask(keep, labels[m : labels.shape[0] - m, m : labels.shape[1] - m])
+
+
+def _held_up_view(gray: np.ndarray, polarity: str) -> bool:
+    """Whether a still image is a whole view holding a sheet, as segment finds one in a camera's
+    frame: find_sheet's, or one held up (sheet.held_up) that stays a twentieth of the view clear of
+    its top and sides (a crop of big digits on ruled paper holds a bright strip between two lines
+    that passes for one, reaching the crop's top)."""
+    half = halved(gray)
+    eighth = halved(halved(half))
+    polarity = polarity_of(every(half, 2), polarity)
+    if find_sheet(eighth, polarity, half)[0] is not None:
+        return True
+    shown = held_up(eighth, polarity)
+    if shown is None:
+        return False
+    x, y, w, _ = cv2.boundingRect(shown.view(np.uint8))
+    h, W = eighth.shape
+    return min(x, W - x - w) >= W / 20 and y >= h / 20
 
 
 def _nothing() -> tuple[list[Blob], "Mask"]:
