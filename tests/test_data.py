@@ -145,6 +145,30 @@ def test_benchmark_lines_tally_into_frames_and_digits():
     assert tally("") == (0, 0, 0, 0)
 
 
+def test_the_suite_compares_two_runs_script_by_script(tmp_path, capsys, monkeypatch):
+    """benchmarks/suite.py --compare: every count of frames read exactly on a line (a predict and a
+    camera count on one line, photos, numbers read whole), the sample sets' totals line left out
+    (its seeds' lines are counted); scripts whose lines are the same are not listed."""
+    from tests.conftest import ROOT
+
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    from suite import compare, frames
+
+    grid = "sudoku  predict: frames read exactly 15/20, digits matched 636/649; camera: frames read exactly 14/20"
+    sets = ["seed 3000: digits 399/400, frames read exactly 39/40", "seed 3001: digits 398/400, frames read exactly 38/40",
+            "2 sets: digits read correctly 797/800 = 99.62%; frames read exactly 77/80 = 96.25%"]
+    assert frames([grid]) == 29
+    assert frames(sets) == 77
+    assert frames(["plain  photos read exactly: 39/40; one digit, --single: 8/9", "all  numbers read whole 62/64"]) == 101
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("== grids 0 (exit 0, 5 s)\n" + grid + "\n== words (exit 0, 1 s)\nall  numbers read whole 62/64\n")
+    new.write_text("== grids 0 (exit 0, 6 s)\n" + grid.replace("14/20", "16/20") + "\n== words (exit 0, 1 s)\nall  numbers read whole 62/64\n")
+    compare(old, new)
+    out = capsys.readouterr().out
+    assert "## grids 0: frames read exactly 29 -> 31" in out and "words" not in out
+    assert out.strip().endswith("1 of 2 scripts differ; frames read exactly, summed: +2")
+
+
 def test_continental_styles_draw_a_bar_across_a_7s_stem_and_a_flag_down_from_a_1s_top():
     """digitedge.styles (train --styles, benchmarks/styles.py): a 7 gains a bar crossing its stem at
     40-60% of its height, reaching both sides of it; a 1 gains a stroke from its top down to the left;
