@@ -2,6 +2,7 @@
 
     python benchmarks/suite.py --out DIR [--roots new=.,old=../old-checkout] [--jobs 2] [--digits validation]
                                [--only crops,grids] [--skip number_photos]
+    python benchmarks/suite.py --out DIR --against HEAD~1 [...]      # this checkout against a commit of it
     python benchmarks/suite.py --compare DIR/old.txt DIR/new.txt
 
 Runs the scripts below (one process and one core each, --jobs at a time) for each root, a checkout
@@ -11,8 +12,10 @@ to run). The sample sets are read in jobs of ten seeds (sample_seeds.py: 3000-30
 sets). With --digits validation every script draws the 5,000 validation digits instead of the
 test digits, the scripts that change a sample set's frames read a validation set (generated into
 DIR/v100 first), and the sample sets are 100-139: a change is chosen on these, and the test digits
-only report. --compare prints the lines that differ between two such files and, for each script
-that changed, its frames read exactly (and numbers read whole) summed over its lines.
+only report. --against REV checks that commit out into DIR/old (a git worktree, removed after)
+and runs it as "old" beside this checkout as "new", then compares them. --compare prints the lines
+that differ between two such files and, for each script that changed, its frames read exactly (and
+numbers read whole) summed over its lines.
 
 The whole suite takes about 20 minutes of one core per root, 8 of them number_photos.py's (540
 photos of 4032x3024): 12 minutes with --jobs 2 (--skip number_photos: 6).
@@ -29,6 +32,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+HERE = Path(__file__).resolve().parent
 TIMING = (" ms", "fps", "seconds")  # lines holding these are timings: left out
 SAMPLE_SET = ("exposure", "hands", "show_through", "still_view")  # scripts that change a sample set's frames (--samples)
 
@@ -111,14 +115,27 @@ def main() -> None:
     ap.add_argument("--digits", choices=("test", "validation"), default="test")
     ap.add_argument("--only", default="", help="scripts whose names start so, comma-separated")
     ap.add_argument("--skip", default="", help="scripts whose names start so, comma-separated")
+    ap.add_argument("--against", metavar="REV", help="a commit of this repository, run as old beside this checkout as new")
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"))
     args = ap.parse_args()
     if args.compare:
         return compare(*args.compare)
     if args.out is None:
         ap.error("--out is needed to run the suite (or --compare OLD NEW)")
-    roots = {label: Path(path).resolve() for label, path in (pair.split("=", 1) for pair in args.roots.split(","))}
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.against:
+        old = (args.out / "old").resolve()
+        subprocess.run(["git", "worktree", "add", "--detach", "--force", str(old), args.against], cwd=HERE.parent, check=True)
+        try:
+            run_suite(args, {"new": HERE.parent, "old": old})
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=HERE.parent, check=True)
+        return compare(args.out / "old.txt", args.out / "new.txt")
+    run_suite(args, {label: Path(path).resolve() for label, path in (pair.split("=", 1) for pair in args.roots.split(","))})
+
+
+def run_suite(args, roots: dict[str, Path]) -> None:
+    """Every script of the suite for each root, --jobs at a time; DIR/LABEL.txt for each."""
     validation = args.digits == "validation"
     v100 = (args.out / "v100").resolve()
     if validation and not (v100 / "labels.json").exists():
