@@ -42,7 +42,7 @@ def scripts(validation: bool) -> list[tuple[str, str]]:
     jobs = [(f"conditions {s}", f"conditions.py --seed {s}") for s in range(4)]
     jobs += [(f"{name} {s}", f"{name}.py --seed {s}") for name in ("desks", "shadows", "fonts", "circled", "grids") for s in (0, 1)]
     jobs += [(f"{name} 0", f"{name}.py --seed 0") for name in ("thin_pens", "small_writing", "angles", "punctuation", "inks",
-                                                                "pen_skips", "phone_pages", "notebooks", "number_photos")]
+                                                                "pen_skips", "phone_pages", "notebooks", "number_photos", "mixed_sizes")]
     jobs += [("touching 0", "touching.py --seed 0 --advance 0.6"), ("forms", "forms.py"), ("words", "words.py"), ("folds", "folds.py"),
              ("crops 0", "crops.py --seed 0"), ("crops 1", "crops.py --seed 1"), ("crops negative 0", "crops.py --seed 0 --negative"),
              ("circled photos 0", "circled.py --seed 0 --photos")]

@@ -229,6 +229,23 @@ def test_a_spiral_bound_pages_holes_do_not_make_the_1s_pens(reader):
         assert reader.read(image).text.endswith(written(m, digits, 5))  # (the first reads a hole as a 0 too)
 
 
+@pytest.mark.parametrize("sizes, frame", [(3, 0), (2, 7)])
+def test_a_big_number_above_small_writing_is_read_a_digit_a_blob(reader, sizes, frame):
+    """benchmarks/mixed_sizes.py (seed 0): big digits above a line of small ones. The frame's typical
+    digit width is the small digits', and each big digit, three times as wide, was cut in pieces
+    ("445" read as 61115, "41" as 461); a blob over 1.5 times the typical mark height now has its
+    own digit width, scaled by its height (reader._count_of)."""
+    from benchmarks.mixed_sizes import SIZES, page
+
+    m = data.load()
+    big, small, n_big, n_small = SIZES[sizes]
+    rng = np.random.default_rng(0)
+    for _ in range(frame + 1):  # (the benchmark's frames in order, from one generator)
+        digits = rng.choice(len(m.x_test), n_big + n_small, replace=False)
+        image = page(m, digits, big, small, n_big, rng)
+    assert reader.read(image).text == written(m, digits[:n_big]) + " " + written(m, digits[n_big:])
+
+
 def test_a_small_bold_printed_digit_is_not_a_solid_blob(reader):
     """A sudoku's printed givens, 29 pixels tall in a 3-pixel pen: searched at half size, an 8's loops
     close and it filled 0.86-0.92 of its box there, and was dropped as a solid blob, not a pen stroke

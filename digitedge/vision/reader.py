@@ -34,6 +34,7 @@ BREAK = 0.2  # pieces of one digit lie within this share of the frame's typical 
 JOINED_TALL = 1.3  # and together are at most this many times as tall as it
 JOINED_WIDE = 1.1  # and at most this many times as wide as they are tall together
 BLANK = 10  # levels: an image (predict --single) whose darkest and lightest pixels differ by less holds no digit
+TALLER = 1.5  # a blob this many times the frame's typical mark height has its own digit width (_count_of)
 SPAN = 1.4  # n digits touching span about 1 + SPAN * (n - 1) of a frame's typical digit widths (_count_of)
 
 
@@ -113,7 +114,7 @@ class DigitReader:
         unit = digit_width(blobs)
         tall = float(median(b.page_box[3] for b in blobs))  # the frame's typical mark height (without a unit)
         for blob in blobs if unit else ():
-            blob.offer(max(1, round(_count_of(blob, unit))))  # a short, wide digit's shape says 3
+            blob.offer(max(1, round(_count_of(blob, unit, tall))))  # a short, wide digit's shape says 3
 
         def prior(blob: Blob, j: int, cut: bool = True) -> float:
             return _prior(blob, j, unit, cut, tall)
@@ -315,10 +316,14 @@ def _count_of(blob: Blob, unit: float | None, tall: float | None = None) -> floa
     rarely 2.1); without a typical width, its width over 0.75 of the frame's typical mark height
     `tall` (the median of its marks', else its own): a wide digit shorter than its neighbours (a 2
     with a curl at its foot, 128x90 pixels beside digits 113-119 tall) is one by the line's height,
-    where by its own it was two, and was cut in two."""
+    where by its own it was two, and was cut in two. A blob over TALLER times the typical mark height
+    (a big number written above small ones) is measured against the typical width scaled by its own
+    height: a big 4 three times as tall as the small digits beside it is one digit, not three."""
     _, _, w, h = blob.page_box
     if not unit:
         return w / (0.75 * (tall or h))
+    if tall and h > TALLER * tall:
+        unit *= h / tall
     r = w / unit
     return r if r <= 1 else 1 + (r - 1) / SPAN
 
