@@ -229,12 +229,14 @@ def test_a_spiral_bound_pages_holes_do_not_make_the_1s_pens(reader):
         assert reader.read(image).text.endswith(written(m, digits, 5))  # (the first reads a hole as a 0 too)
 
 
-@pytest.mark.parametrize("sizes, frame", [(3, 0), (2, 7)])
+@pytest.mark.parametrize("sizes, frame", [(3, 0), (2, 7), (2, 2)])
 def test_a_big_number_above_small_writing_is_read_a_digit_a_blob(reader, sizes, frame):
     """benchmarks/mixed_sizes.py (seed 0): big digits above a line of small ones. The frame's typical
     digit width is the small digits', and each big digit, three times as wide, was cut in pieces
     ("445" read as 61115, "41" as 461); a blob over 1.5 times the typical mark height now has its
-    own digit width, scaled by its height (reader._count_of)."""
+    own digit width, scaled by its height (reader._count_of). And a big 1, over 2.5 times the
+    typical height and a straight solid bar, was a pen lying on the page ("81" read as 8): a bar
+    standing in a line of marks as tall as it is a digit (segment._in_a_line)."""
     from benchmarks.mixed_sizes import SIZES, page
 
     m = data.load()

@@ -393,8 +393,9 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
         shape = (np.isin(sub, ids) if len(ids) > 1 else sub == ids[0]).astype(np.uint8) * 255
         if not any(span) and _is_rule(shape, horizontal, vertical, x, y, 1 / f):  # (a close-up's lines are as thick as a pen's)
             continue  # the side of a printed box, or a table's rule, not a 1
-        if max(w, h) > 2.5 * typical and _is_bar(shape):
-            continue  # a pen lying on the page, a ruler's shadow: a long straight solid bar
+        if max(w, h) > 2.5 * typical and _is_bar(shape) and not (h > w and _in_a_line((x, y, w, h), found)):
+            continue  # a pen lying on the page, a ruler's shadow: a long straight solid bar (but a big 1
+            # standing among big digits, in a frame whose writing is mostly small, is a digit)
         washed_out = [levels[i] for i in ids if i in levels] if levels else None
         if f == 1 and follow < low and not washed_out:  # (searched at full size: its crop is what low finds of it)
             shape, x, y = _tight(cv2.bitwise_and(shape, weak[y : y + h, x : x + w]), x, y)
@@ -497,6 +498,19 @@ def _is_bar(shape: np.ndarray) -> bool:
     (_, _), (a, b), _ = cv2.minAreaRect(cv2.findNonZero(shape))
     long, short = max(a, b), max(min(a, b), 1.0)
     return long >= 4 * short and cv2.countNonZero(shape) >= 0.85 * long * short
+
+
+def _in_a_line(box: tuple[int, int, int, int], found: list) -> bool:
+    """Whether a mark stands in a line of marks as tall as it: another of `found` (components' (x, y,
+    w, h, ids)) 0.6-1.5 times its height, level with it (overlapping it by half the shorter's height),
+    its centre within three of its heights across. A big 1 among big digits has such neighbours; a
+    pen lying on the page, longer than any digit, has none."""
+    x, y, w, h = box
+    for fx, fy, fw, fh, _ in found:
+        if (fx, fy, fw, fh) != box and 0.6 * h <= fh <= 1.5 * h and min(y + h, fy + fh) - max(y, fy) >= 0.5 * min(h, fh) \
+                and abs(fx + fw / 2 - x - w / 2) <= 3 * h:
+            return True
+    return False
 
 
 def _full_ink(gray: np.ndarray, paper: np.ndarray, wiped: np.ndarray, polarity: str):
