@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge.benchmark import as_jpeg, digit_source, script_parser, written
+from digitedge.benchmark import as_jpeg, cells, digit_source, script_parser, written
 from digitedge.vision.reader import DigitReader
 from hands import SKINS, _capsule, _skin_laid  # (this script's folder is on the path)
 
@@ -89,8 +89,7 @@ def sheet(out: np.ndarray, mnist, digits, skin, rng):
     page = np.full((h, w), rng.uniform(215, 245), np.float32)
     page *= np.linspace(1.0, rng.uniform(0.85, 1.0), w, dtype=np.float32)[None, ::int(rng.choice([-1, 1]))]  # lit unevenly
     x = (w - len(digits) * size * 1.15) / 2
-    for i in digits:
-        cell = cv2.resize(mnist.x_test[i], (size, size), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+    for cell in cells(mnist, digits, size):
         if not pen:  # a marker: the strokes thickened
             cell = cv2.dilate(cell, np.ones((3, 3), np.uint8))
         region = page[(h - size) // 2 : (h + size) // 2, int(x) : int(x) + size]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitedge.benchmark import digit_source, photographed, script_parser, written
+from digitedge.benchmark import cells, digit_source, photographed, script_parser, written
 from digitedge.vision.reader import DigitReader
 
 SIZES = ((140, 50, 3, 6), (140, 40, 3, 8), (120, 45, 2, 8), (160, 45, 3, 5))  # big square, small square, how many of each
@@ -28,8 +28,7 @@ def page(mnist, digits, big: int, small: int, count: int, rng) -> np.ndarray:
     paper = np.full((480, 640), 225, np.float32)
     for line, (side, top, ids) in enumerate(((big, 60, digits[:count]), (small, 300, digits[count:]))):
         x = 40
-        for i in ids:
-            ink = cv2.resize(mnist.x_test[i], (side, side), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        for ink in cells(mnist, ids, side):
             paper[top : top + side, x : x + side] *= 1 - 0.85 * ink
             x += int(side * (0.8 if line == 0 else 0.85))
     return photographed(paper, rng)

@@ -11,7 +11,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from digitedge import data
-from digitedge.benchmark import as_jpeg
 from digitedge.cli import cli
 from digitedge.errors import SourceError
 from digitedge.vision import camera
@@ -194,10 +193,12 @@ def test_no_camera():
         camera.run("3", str(MODEL), display=False, capture_factory=lambda _: FakeCapture([], opened=False))
 
 
-def _sensor(frame, rng, sigma=4.0):
-    """The frame as a camera on a stand sends it again: fresh noise (sigma levels a pixel), JPEG at 80."""
-    noisy = np.clip(frame + rng.normal(0, sigma, frame.shape), 0, 255).astype(np.uint8)
-    return as_jpeg(noisy, 80)
+def _sensor(frame, rng):
+    """The frame as a camera on a stand sends it again (benchmarks/still_view.py): fresh noise of 4
+    levels a pixel, JPEG at 80."""
+    from benchmarks.still_view import sensor
+
+    return sensor(frame, 4.0, rng)
 
 
 def test_a_still_view_is_compared_not_read():

@@ -239,17 +239,18 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     window, shortest, stroke, span = 5, 15, STROKE, (0.0, 0.0)
     polarity = polarity_of(every(half, 2), polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
     seen = half  # (the frame as given, at half size: what a line along its border is measured on, _thin_rim)
-    sheet = find_sheet(halved(small), polarity, seen)  # (found before any shrinking, in the frame's proportions)
+    eighth = halved(small)
+    sheet = find_sheet(eighth, polarity, seen)  # (found before any shrinking, in the frame's proportions)
     # none lying on a desk: one held up to a webcam, in front of its user? (it tells only which marks are read)
-    shown = None if sheet[0] is not None or margin or _grid else held_up(halved(small), polarity)
+    shown = None if sheet[0] is not None or margin or _grid else held_up(eighth, polarity)
     held = None if margin or _grid else hands(frame, sheet[0])  # a hand over the page, and the pen in it: not handwriting
     back = None  # for a rectified frame: the homography from its pixels to the frame's, at `rectified_at`
     # a sheet photographed at an angle: read as seen head-on (but not one a hard shadow crosses: then the
     # sheet found may be its lit part alone, whose outline is the shadow's, not the sheet's)
     corners = None if margin or not cfg.rectify or sheet[1] else keystone(sheet[0])
     if corners is not None:
-        eighth = sheet[0].shape
-        gray, back = rectified(gray, corners * (gray.shape[1] / eighth[1], gray.shape[0] / eighth[0]) - 0.5)
+        sh, sw = sheet[0].shape
+        gray, back = rectified(gray, corners * (gray.shape[1] / sw, gray.shape[0] / sh) - 0.5)
         rectified_at = scale
         half = halved(gray)
         small = halved(half)
