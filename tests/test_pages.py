@@ -229,14 +229,16 @@ def test_a_spiral_bound_pages_holes_do_not_make_the_1s_pens(reader):
         assert reader.read(image).text.endswith(written(m, digits, 5))  # (the first reads a hole as a 0 too)
 
 
-@pytest.mark.parametrize("sizes, frame", [(3, 0), (2, 7), (2, 2)])
+@pytest.mark.parametrize("sizes, frame", [(3, 0), (2, 7), (2, 2), (1, 1), (1, 5), (3, 4)])
 def test_a_big_number_above_small_writing_is_read_a_digit_a_blob(reader, sizes, frame):
     """benchmarks/mixed_sizes.py (seed 0): big digits above a line of small ones. The frame's typical
     digit width is the small digits', and each big digit, three times as wide, was cut in pieces
     ("445" read as 61115, "41" as 461); a blob over 1.5 times the typical mark height now has its
     own digit width, scaled by its height (reader._count_of). And a big 1, over 2.5 times the
     typical height and a straight solid bar, was a pen lying on the page ("81" read as 8): a bar
-    standing in a line of marks as tall as it is a digit (segment._in_a_line)."""
+    standing in a line of marks as tall as it is a digit (segment._in_a_line). The last three: the
+    big digits' thick strokes shrink the frame (to half), and the small digits, cut from it, were
+    blurred and misread (99724908 read as 99124908, 60068192 as 20068192, 88296 as 88295)."""
     from benchmarks.mixed_sizes import SIZES, page
 
     m = data.load()
@@ -246,6 +248,40 @@ def test_a_big_number_above_small_writing_is_read_a_digit_a_blob(reader, sizes, 
         digits = rng.choice(len(m.x_test), n_big + n_small, replace=False)
         image = page(m, digits, big, small, n_big, rng)
     assert reader.read(image).text == written(m, digits[:n_big]) + " " + written(m, digits[n_big:])
+
+
+def test_a_shrunk_frames_small_marks_are_cut_from_the_frame_as_it_was():
+    """A frame shrunk for its big digits' thick strokes (to half, a 640x480 frame) keeps its small
+    digits' thin strokes: each mark smaller than normalize's box there is cut from the frame as it
+    was (its crops at scale 1), the big ones from the shrunk frame (0.5), and each crop's box is the
+    same in the frame's pixels either way."""
+    from benchmarks.mixed_sizes import SIZES, page
+
+    m = data.load()
+    big, small, n_big, n_small = SIZES[1]
+    rng = np.random.default_rng(0)
+    image = page(m, rng.choice(len(m.x_test), n_big + n_small, replace=False), big, small, n_big, rng)
+    blobs, _ = segment(image)
+    crops = [c for b in blobs for c in b.reading(0)[0]]
+    scales = {top: {c.scale for c in crops if (c.box[1] < 240) == top} for top in (True, False)}
+    assert scales == {True: {0.5}, False: {1.0}}
+    for c in crops:  # (a crop's ink, at its scale, spans its box)
+        assert abs(c.ink.shape[0] - c.scale * c.box[3]) <= 2 and abs(c.ink.shape[1] - c.scale * c.box[2]) <= 2
+
+
+def test_pieces_cut_at_two_scales_are_joined_at_one():
+    """A digit in two pieces, one cut from a shrunk frame (scale 0.5) and one from the frame as it
+    was (scale 1): laid on one canvas at the bigger piece's scale, each where its box puts it."""
+    from digitedge.vision.blobs import Candidate
+    from digitedge.vision.reader import _together
+
+    bar = np.full((10, 20), 200, np.uint8)  # the bigger piece: 40x20 frame pixels at scale 0.5
+    flag = np.full((8, 8), 200, np.uint8)  # the smaller: 8x8 frame pixels at scale 1, right of and above it
+    joined = _together([Candidate((100, 120, 40, 20), bar, bar, scale=0.5),
+                        Candidate((140, 112, 8, 8), flag, flag, scale=1.0)])
+    assert joined.box == (100, 112, 48, 28) and joined.scale == 0.5
+    assert joined.ink.shape == (14, 24)  # (28 x 48 frame pixels at 0.5)
+    assert joined.ink[4:, :20].all() and joined.ink[:4, 20:].all() and not joined.ink[:4, :20].any()
 
 
 def test_a_small_bold_printed_digit_is_not_a_solid_blob(reader):

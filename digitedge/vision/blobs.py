@@ -19,6 +19,8 @@ class Candidate:
     support: np.ndarray = field(repr=False)  # (h, w) uint8 0/255: the pixels that are its ink
     images: dict[tuple[float, float], np.ndarray] = field(default_factory=dict, repr=False)  # (turn, shear) -> its 28x28
     flat: tuple[int, int, int, int] | None = None  # its box on the page seen head-on (Placement.flat), if not `box`
+    scale: float | None = None  # its ink's pixels per frame pixel (Placement.scale), where known: a small mark of a
+    # frame shrunk for its thick strokes is cut from the frame as it was (segment), at another scale than its neighbours
 
     @property
     def page_box(self) -> tuple[int, int, int, int]:

@@ -244,14 +244,24 @@ def _together(near: list[Candidate]) -> Candidate:
     s = biggest.ink.shape[1] / max(biggest.page_box[2], 1)  # processing pixels per frame pixel
     x0, y0, _, _ = page = _around([c.page_box for c in near])
     at = [(int(round((c.page_box[1] - y0) * s)), int(round((c.page_box[0] - x0) * s))) for c in near]  # (top, left) of each
+    pieces = [_rescaled(c, biggest.scale) for c in near]
     # the canvas holds every piece whole (a box rounded to the frame's pixels can be a pixel short of its ink)
-    shape = (max(t + c.ink.shape[0] for (t, _), c in zip(at, near)), max(l + c.ink.shape[1] for (_, l), c in zip(at, near)))
+    shape = (max(t + i.shape[0] for (t, _), (i, _) in zip(at, pieces)), max(l + i.shape[1] for (_, l), (i, _) in zip(at, pieces)))
     ink, support = np.zeros(shape, np.uint8), np.zeros(shape, np.uint8)
-    for (top, left), c in zip(at, near):
-        h, w = c.ink.shape
-        np.maximum(ink[top : top + h, left : left + w], c.ink, out=ink[top : top + h, left : left + w])
-        np.maximum(support[top : top + h, left : left + w], c.support, out=support[top : top + h, left : left + w])
-    return Candidate(_around([c.box for c in near]), ink, support, flat=page if biggest.flat else None)
+    for (top, left), (piece, held) in zip(at, pieces):
+        h, w = piece.shape
+        np.maximum(ink[top : top + h, left : left + w], piece, out=ink[top : top + h, left : left + w])
+        np.maximum(support[top : top + h, left : left + w], held, out=support[top : top + h, left : left + w])
+    return Candidate(_around([c.box for c in near]), ink, support, flat=page if biggest.flat else None, scale=biggest.scale)
+
+
+def _rescaled(c: Candidate, scale: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """A crop's ink and support at `scale` (pixels per frame pixel), if it was cut at another."""
+    if scale is None or c.scale is None or c.scale == scale:
+        return c.ink, c.support
+    h, w = c.ink.shape
+    size = (max(1, round(w * scale / c.scale)), max(1, round(h * scale / c.scale)))
+    return cv2.resize(c.ink, size, interpolation=cv2.INTER_AREA), cv2.resize(c.support, size, interpolation=cv2.INTER_NEAREST)
 
 
 def _area(c: Candidate) -> int:

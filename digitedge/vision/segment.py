@@ -4,6 +4,7 @@ digits, cut the blobs that hold several."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import ceil
 from statistics import median
 from functools import partial
 
@@ -16,6 +17,7 @@ from digitedge.vision.glare import glare_gain
 from digitedge.vision.hands import hands
 from digitedge.vision.images import every, halved, labelled
 from digitedge.vision.marks import components, solid
+from digitedge.contract import BOX
 from digitedge.vision.normalize import SQUARE, stroke_width
 from digitedge.vision.outlines import GRID, Removal, drawn_frames, grid_corners, may_span
 from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, ink_over, inked, paper_estimate, pen_width,
@@ -237,6 +239,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     half = halved(gray)
     small = halved(half)
     window, shortest, stroke, span = 5, 15, STROKE, (0.0, 0.0)
+    before = None  # a frame shrunk for its thick strokes: (the frame as it was, its scale)
     polarity = polarity_of(every(half, 2), polarity)  # (every other pixel at half size: thin chalk lines keep their brightness)
     seen = half  # (the frame as given, at half size: what a line along its border is measured on, _thin_rim)
     eighth = halved(small)
@@ -260,6 +263,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
         # but keep MIN_SIDE pixels across: the paper and the sheet's edges are estimated at a quarter of that
         shrink = min(1.0, max(wanted, MIN_SIDE / min(gray.shape)))
         stroke = STROKE * shrink / wanted  # the strokes' width once shrunk
+        before = gray, scale
         scale *= shrink
         gray = cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
         half = halved(gray)
@@ -363,6 +367,9 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
         outer, size = _grid
         warp = outer @ (warp if warp is not None else np.array([[1 / scale, 0, -margin], [0, 1 / scale, -margin], [0, 0, 1.0]]))
     out, at = [], Placement(scale, margin, size, warp)
+    # a shrunk frame's small marks, thin strokes beside thick ones (a heading's big digits above small writing):
+    # cut from the frame as it was, where the shrinking would blur them (its ink, made for the first, and Placement)
+    fine, fine_at = None, Placement(before[1], margin, size) if before is not None and f == 1 and warp is None else None
     near_hand = None  # (a rectified frame's labels are not in the frame's proportions: its blobs are
     # looked at by their boxes, against the hand grown by another of its pixels, as before)
     if held is not None and warp is None:  # (held: the frame's proportions, as the labels are unless rectified)
@@ -416,13 +423,21 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
             continue  # a hand's outline, the pen's tip held in it
         if h < SPECK * cfg.min_pixels and _speck(shape):
             continue  # a crumb, a blot, a dot of ink: cut in two, its halves read as a confident 11
-        first = cut(split(shape, cfg.split_ratio), shape, region, x, y, at)
+        place = at
+        if fine_at is not None and max(h, w) < BOX and not washed_out:  # (smaller than normalize's box: it would be enlarged)
+            if fine is None:
+                fine = _full_ink(before[0], paper, cv2.add(removal.lines, edges if frames is None else cv2.add(edges, frames)), polarity)
+            cut_fine = _at_full(shape, x, y, before[0].shape[0] / H, fine, before[0].shape, low)
+            if cut_fine[0] is not None:
+                (shape, x, y, region), place = cut_fine, fine_at
+                h, w = shape.shape
+        first = cut(split(shape, cfg.split_ratio), shape, region, x, y, place)
         n = len(first[0])
         # the shape alone cannot tell one wide digit from two touching ones, or two from three:
         # offer one digit fewer and one more, and let the classifier choose (reader.classify)
         counts = [n] + [n - 1] * (n > 1) + [n + 1] * (n > 1 or w > 0.8 * h)
-        out.append(Blob(at.box((x, y, w, h)), counts, partial(cut_into, shape, region, x, y, at), {0: first},
-                        at.flat((x, y, w, h)), washed=bool(washed_out)))
+        out.append(Blob(place.box((x, y, w, h)), counts, partial(cut_into, shape, region, x, y, place), {0: first},
+                        place.flat((x, y, w, h)), washed=bool(washed_out)))
     if warp is not None:  # the mask drawn back onto the frame as seen (search pixels -> processing ones -> the frame's)
         return out, Mask(keep, labels, warp @ np.diag([W / labels.shape[1], H / labels.shape[0], 1.0]), size)
     return out, Mask(keep, labels[m : labels.shape[0] - m, m : labels.shape[1] - m])
@@ -538,17 +553,19 @@ def _full_ink(gray: np.ndarray, paper: np.ndarray, wiped: np.ndarray, polarity: 
     return window
 
 
-def _at_full(shape: np.ndarray, x: int, y: int, f: int, full, size: tuple[int, int], low: float):
+def _at_full(shape: np.ndarray, x: int, y: int, f: float, full, size: tuple[int, int], low: float):
     """A blob found at 1/f of the size, cut at full size: the full-size ink (`full`, a function of a
     window; the frame `size` (H, W)) above `low` within a pixel of the blob's pixels (so none of a
     neighbour's). Returns (shape, x, y, ink) of its tight box, or Nones."""
-    H, W = size
+    H, W = size[:2]
     h, w = shape.shape
-    x0, y0 = max(0, x * f - 1), max(0, y * f - 1)
-    x1, y1 = min(W, (x + w) * f + 1), min(H, (y + h) * f + 1)
+    x0, y0 = max(0, int(x * f) - 1), max(0, int(y * f) - 1)
+    x1, y1 = min(W, ceil((x + w) * f) + 1), min(H, ceil((y + h) * f) + 1)
+    bx, by = round(x * f), round(y * f)  # (the blob's box at full size: f times its own, for a whole f)
+    big = cv2.resize(shape, (max(1, round((x + w) * f) - bx), max(1, round((y + h) * f) - by)), interpolation=cv2.INTER_NEAREST)
     near = np.zeros((y1 - y0, x1 - x0), np.uint8)
-    big = cv2.resize(shape, (w * f, h * f), interpolation=cv2.INTER_NEAREST)
-    near[y * f - y0 : y * f - y0 + h * f, x * f - x0 : x * f - x0 + w * f] = big[: y1 - y * f, : x1 - x * f]
+    part = big[: y1 - by, : x1 - bx]
+    near[by - y0 : by - y0 + part.shape[0], bx - x0 : bx - x0 + part.shape[1]] = part
     near = cv2.dilate(near, SQUARE)
     window = full(x0, y0, x1, y1)
     _, ink = cv2.threshold(window, low, 255, cv2.THRESH_BINARY)
