@@ -229,7 +229,7 @@ def test_a_spiral_bound_pages_holes_do_not_make_the_1s_pens(reader):
         assert reader.read(image).text.endswith(written(m, digits, 5))  # (the first reads a hole as a 0 too)
 
 
-@pytest.mark.parametrize("sizes, frame", [(3, 0), (2, 7), (2, 2), (1, 1), (1, 5), (3, 4)])
+@pytest.mark.parametrize("sizes, frame", [(3, 0), (2, 7), (2, 2), (1, 1), (1, 5), (3, 4), (1, 0), (1, 15)])
 def test_a_big_number_above_small_writing_is_read_a_digit_a_blob(reader, sizes, frame):
     """benchmarks/mixed_sizes.py (seed 0): big digits above a line of small ones. The frame's typical
     digit width is the small digits', and each big digit, three times as wide, was cut in pieces
@@ -238,7 +238,9 @@ def test_a_big_number_above_small_writing_is_read_a_digit_a_blob(reader, sizes, 
     typical height and a straight solid bar, was a pen lying on the page ("81" read as 8): a bar
     standing in a line of marks as tall as it is a digit (segment._in_a_line). The last three: the
     big digits' thick strokes shrink the frame (to half), and the small digits, cut from it, were
-    blurred and misread (99724908 read as 99124908, 60068192 as 20068192, 88296 as 88295)."""
+    blurred and misread (99724908 read as 99124908, 60068192 as 20068192, 88296 as 88295); and a
+    small digit under SegmentConfig.min_pixels tall once shrunk was dropped (47755413 read as
+    4755413, 55239993 as 5239993): that least height is the frame's as it was."""
     from benchmarks.mixed_sizes import SIZES, page
 
     m = data.load()
@@ -265,8 +267,9 @@ def test_a_shrunk_frames_small_marks_are_cut_from_the_frame_as_it_was():
     crops = [c for b in blobs for c in b.reading(0)[0]]
     scales = {top: {c.scale for c in crops if (c.box[1] < 240) == top} for top in (True, False)}
     assert scales == {True: {0.5}, False: {1.0}}
-    for c in crops:  # (a crop's ink, at its scale, spans its box)
-        assert abs(c.ink.shape[0] - c.scale * c.box[3]) <= 2 and abs(c.ink.shape[1] - c.scale * c.box[2]) <= 2
+    for c in crops:  # (a crop's ink, at its scale, spans its box: its support is its pixels grown by one)
+        _, _, w, h = cv2.boundingRect(c.support)
+        assert abs(h - c.scale * c.box[3]) <= 3 and abs(w - c.scale * c.box[2]) <= 3
 
 
 def test_pieces_cut_at_two_scales_are_joined_at_one():

@@ -3,7 +3,7 @@ digits, cut the blobs that hold several."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import ceil
 from statistics import median
 from functools import partial
@@ -38,7 +38,7 @@ class SegmentConfig:
     polarity: str = "auto"  # ink vs paper: auto, dark-on-light, light-on-dark
     min_contrast: int = 40  # ink must be this much darker than the local paper, out of 255 (relative)
     min_height: float = 0.01  # digits are at least this fraction of the frame height
-    min_pixels: int = 10  # and this many pixels tall once the frame is at processing size (at most max_side)
+    min_pixels: int = 10  # and this many pixels tall at processing size (at most max_side; a close-up's before it is shrunk)
     max_height: float = 0.95  # and at most this fraction (bigger: the desk, a hand, the sheet's edge)
     min_relative_height: float = 0.45  # drop marks shorter than this times the median digit (dots, commas)
     split_ratio: float = 1.15  # a candidate wider than this times its height is split into touching digits
@@ -379,7 +379,10 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
         keep &= ~_on_hand(held, labels, keep)
     elif held is not None:
         near_hand = cv2.dilate(held.view(np.uint8), SQUARE).view(bool)
-    found = components(keep, stats, labels.shape, cfg, 1 / f, tallest)
+    # the least height a digit may have is the frame's as it was: a frame shrunk for a few big digits' thick
+    # strokes may hold small writing (a small, faint 6 beside them, 16 pixels tall, 8 once shrunk)
+    least = cfg if before is None else replace(cfg, min_pixels=cfg.min_pixels * scale / before[1])
+    found = components(keep, stats, labels.shape, least, 1 / f, tallest)
     keep[[i for g in found for i in g[4]]] = True  # (the mask shows the faint pieces joined, marks._faint_pieces)
     boxes = np.array([g[:4] for g in found], np.float64).reshape(-1, 4)
     on = on_sheet(sheet if shown is None else shown, boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2,
