@@ -11,13 +11,13 @@ from functools import partial
 import cv2
 import numpy as np
 
+from digitedge.contract import BOX
 from digitedge.vision.blobs import Blob, Mask, Placement
 from digitedge.vision.cuts import cut, cut_into, split
 from digitedge.vision.glare import glare_gain
 from digitedge.vision.hands import hands
 from digitedge.vision.images import every, halved, labelled
 from digitedge.vision.marks import components, solid
-from digitedge.contract import BOX
 from digitedge.vision.normalize import SQUARE, stroke_width
 from digitedge.vision.outlines import GRID, Removal, drawn_frames, grid_corners, may_span
 from digitedge.vision.paper import (CROSSES, MIN_SIDE, SPAN, STROKE, TIGHT, crop_margin, ink_over, inked, paper_estimate, pen_width,
@@ -357,7 +357,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
         if tallest is not None:  # (a mark added is one piece)
             tallest = np.concatenate([tallest, stats[len(tallest) :, cv2.CC_STAT_HEIGHT]])
     if f > 1:  # the same ink at full size, for the crops (made where a blob needs it)
-        wiped = cv2.add(removal.lines, edges if frames is None else cv2.add(edges, frames))
+        wiped = _wiped(removal, edges, frames)
         full = _full_ink(gray, paper, wiped, polarity)
         full_lit = _full_ink(gray, lit, wiped, polarity) if levels else full  # a washed-out mark's, over the paper under the glare
     warp = None  # processing pixels -> rectified ones at the scale rectified at -> the frame's
@@ -380,7 +380,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     elif held is not None:
         near_hand = cv2.dilate(held.view(np.uint8), SQUARE).view(bool)
     # the least height a digit may have is the frame's as it was: a frame shrunk for a few big digits' thick
-    # strokes may hold small writing (a small, faint 6 beside them, 16 pixels tall, 8 once shrunk)
+    # strokes may hold small writing (a small 5 beside them, 16 pixels tall, 8 once shrunk)
     least = cfg if before is None else replace(cfg, min_pixels=cfg.min_pixels * scale / before[1])
     found = components(keep, stats, labels.shape, least, 1 / f, tallest)
     keep[[i for g in found for i in g[4]]] = True  # (the mask shows the faint pieces joined, marks._faint_pieces)
@@ -429,7 +429,7 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
         place = at
         if fine_at is not None and max(h, w) < BOX and not washed_out:  # (smaller than normalize's box: it would be enlarged)
             if fine is None:
-                fine = _full_ink(before[0], paper, cv2.add(removal.lines, edges if frames is None else cv2.add(edges, frames)), polarity)
+                fine = _full_ink(before[0], paper, _wiped(removal, edges, frames), polarity)
             cut_fine = _at_full(shape, x, y, before[0].shape[0] / H, fine, before[0].shape, low)
             if cut_fine[0] is not None:
                 (shape, x, y, region), place = cut_fine, fine_at
@@ -530,6 +530,11 @@ def _in_a_line(box: tuple[int, int, int, int], found: list) -> bool:
                 and abs(fx + fw / 2 - x - w / 2) <= 3 * h:
             return True
     return False
+
+
+def _wiped(removal: Removal, edges: np.ndarray, frames: np.ndarray | None) -> np.ndarray:
+    """What is no ink in a crop: the paper lines taken out, the sheet's edges, and the rings and boxes drawn round numbers."""
+    return cv2.add(removal.lines, edges if frames is None else cv2.add(edges, frames))
 
 
 def _full_ink(gray: np.ndarray, paper: np.ndarray, wiped: np.ndarray, polarity: str):
