@@ -369,7 +369,8 @@ def segment(frame: np.ndarray, cfg: SegmentConfig = SegmentConfig(), _grid=None)
     out, at = [], Placement(scale, margin, size, warp)
     # a shrunk frame's small marks, thin strokes beside thick ones (a heading's big digits above small writing):
     # cut from the frame as it was, where the shrinking would blur them (its ink, made for the first, and Placement)
-    fine, fine_at = None, Placement(before[1], margin, size) if before is not None and f == 1 and warp is None else None
+    fine_at = Placement(before[1], margin, size) if before is not None and f == 1 and warp is None else None
+    fine = None
     near_hand = None  # (a rectified frame's labels are not in the frame's proportions: its blobs are
     # looked at by their boxes, against the hand grown by another of its pixels, as before)
     if held is not None and warp is None:  # (held: the frame's proportions, as the labels are unless rectified)
@@ -565,7 +566,7 @@ def _at_full(shape: np.ndarray, x: int, y: int, f: float, full, size: tuple[int,
     """A blob found at 1/f of the size, cut at full size: the full-size ink (`full`, a function of a
     window; the frame `size` (H, W)) above `low` within a pixel of the blob's pixels (so none of a
     neighbour's). Returns (shape, x, y, ink) of its tight box, or Nones."""
-    H, W = size[:2]
+    H, W = size
     h, w = shape.shape
     x0, y0 = max(0, int(x * f) - 1), max(0, int(y * f) - 1)
     x1, y1 = min(W, ceil((x + w) * f) + 1), min(H, ceil((y + h) * f) + 1)
