@@ -672,3 +672,31 @@ def test_a_black_and_white_scan_saved_as_a_jpeg_is_read(reader):
     render = cv2.normalize(row(m, digits[:5], 70, 0.6, 25), None, 0, 255, cv2.NORM_MINMAX)
     assert softened(render) is render
 
+
+
+def test_a_piece_cut_from_touching_digits_is_joined_where_it_lies():
+    """A piece cut from a blob of two touching digits keeps the blob's canvas, its box where it lies
+    on it (Candidate.offset). Joined to a piece of its own written apart (a 5's flag above it), it
+    was laid on the canvas by its box as if its ink started there, and at a scale measured as the
+    blob's width over its own box's: the flag landed inside the digit and the digit off its box."""
+    from digitedge.vision.blobs import Placement
+    from digitedge.vision.cuts import _candidate
+    from digitedge.vision.reader import _together
+    from digitedge.vision.blobs import Candidate
+
+    shape = np.zeros((40, 60), np.uint8)
+    shape[5:35, 2:26] = 255  # the left digit
+    shape[10:40, 32:58] = 255  # the right one, touching it along a bridge
+    shape[20:22, 26:32] = 255
+    right = shape.copy()
+    right[:, :32] = 0
+    piece = _candidate(right, shape, shape, 10, 10, Placement(1.0, 0.0, (200, 200)))
+    assert piece.box == (42, 20, 26, 30) and piece.offset == (32, 10)
+    flag = Candidate((44, 12, 20, 4), np.full((4, 20), 200, np.uint8), np.full((4, 20), 255, np.uint8), scale=1.0)
+    joined = _together([piece, flag])
+    assert joined.box == (42, 12, 26, 38)
+    ox, oy = joined.offset
+    ink = joined.ink[oy : oy + 38, ox : ox + 26]
+    assert ink[0:4, 2:22].all() and not ink[4:8].any()  # the flag above, the gap under it
+    assert ink[8:38].all()  # the digit under it, filling its box
+    assert np.count_nonzero(joined.ink) == np.count_nonzero(ink)  # nothing of them outside the box

@@ -21,6 +21,8 @@ class Candidate:
     flat: tuple[int, int, int, int] | None = None  # its box on the page seen head-on (Placement.flat), if not `box`
     scale: float | None = None  # its ink's pixels per frame pixel (Placement.scale), where known: a small mark of a
     # frame shrunk for its thick strokes is cut from the frame as it was (segment), at another scale than its neighbours
+    offset: tuple[int, int] = (0, 0)  # (left, top) of its box on its ink's canvas, in the canvas's pixels: a piece cut
+    # from a blob of several digits keeps the whole blob's canvas (cuts._candidate)
 
     @property
     def page_box(self) -> tuple[int, int, int, int]:

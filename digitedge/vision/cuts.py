@@ -31,7 +31,8 @@ def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int,
     if piece is not shape:
         support = cv2.bitwise_and(support, cv2.bitwise_not(cv2.subtract(shape, piece)))
     crop = cv2.bitwise_and(region, support)
-    return Candidate(at.box((x + bx, y + by, bw, bh)), crop, support, flat=at.flat((x + bx, y + by, bw, bh)), scale=at.scale)
+    return Candidate(at.box((x + bx, y + by, bw, bh)), crop, support, flat=at.flat((x + bx, y + by, bw, bh)),
+                     scale=at.scale, offset=(bx, by))
 
 
 def _touches(left: np.ndarray, right: np.ndarray) -> int:

@@ -239,12 +239,17 @@ def _joined(pieces: list[Candidate]) -> Candidate:
 
 def _together(near: list[Candidate]) -> Candidate:
     """These crops as one digit: their ink laid on one canvas at the processing scale (the biggest's),
-    by their boxes on the page as read."""
+    by their boxes on the page as read (a piece cut from a blob of several digits: its box where it
+    lies on the blob's canvas, Candidate.offset)."""
     biggest = max(near, key=_area)
-    s = biggest.ink.shape[1] / max(biggest.page_box[2], 1)  # processing pixels per frame pixel
+    # processing pixels per frame pixel (a crop without a scale, predict --single's whole image: its ink spans its box)
+    s = biggest.scale or biggest.ink.shape[1] / max(biggest.page_box[2], 1)
     x0, y0, _, _ = page = _around([c.page_box for c in near])
-    at = [(int(round((c.page_box[1] - y0) * s)), int(round((c.page_box[0] - x0) * s))) for c in near]  # (top, left) of each
     pieces = [_rescaled(c, biggest.scale) for c in near]
+    at = [(round((c.page_box[1] - y0) * s - c.offset[1] * i.shape[0] / c.ink.shape[0]),
+           round((c.page_box[0] - x0) * s - c.offset[0] * i.shape[1] / c.ink.shape[1])) for c, (i, _) in zip(near, pieces)]
+    dy, dx = min(t for t, _ in at), min(l for _, l in at)  # (a canvas reaching above or left of its box: the blob's)
+    at = [(t - dy, l - dx) for t, l in at]
     # the canvas holds every piece whole (a box rounded to the frame's pixels can be a pixel short of its ink)
     shape = (max(t + i.shape[0] for (t, _), (i, _) in zip(at, pieces)), max(l + i.shape[1] for (_, l), (i, _) in zip(at, pieces)))
     ink, support = np.zeros(shape, np.uint8), np.zeros(shape, np.uint8)
@@ -252,7 +257,8 @@ def _together(near: list[Candidate]) -> Candidate:
         h, w = piece.shape
         np.maximum(ink[top : top + h, left : left + w], piece, out=ink[top : top + h, left : left + w])
         np.maximum(support[top : top + h, left : left + w], held, out=support[top : top + h, left : left + w])
-    return Candidate(_around([c.box for c in near]), ink, support, flat=page if biggest.flat else None, scale=biggest.scale)
+    return Candidate(_around([c.box for c in near]), ink, support, flat=page if biggest.flat else None, scale=biggest.scale,
+                     offset=(-dx, -dy))
 
 
 def _rescaled(c: Candidate, scale: float | None) -> tuple[np.ndarray, np.ndarray]:
