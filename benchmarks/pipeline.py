@@ -7,7 +7,8 @@ the other's centre (IoU is too strict for a thin 1, where two pixels of width ha
 Frames: read exactly when the text equals the labels' text. Speed: processing only (segment,
 normalise, classify), on one core, 640x480 frames; then frames per second end to end on the video.
 --scale shrinks every frame and the video's first (0.5: 320x240, a low-resolution webcam's; INTER_AREA,
-as a camera's own downscaling averages), and the labelled boxes with it.
+as a camera's own downscaling averages), and the labelled boxes with it; above 1 it enlarges them
+(bicubic: a small frame blown up, not a sharper camera's, for which see generate_samples.py --scale).
 """
 
 from __future__ import annotations
@@ -49,8 +50,10 @@ def main() -> None:
 
     digits = correct = exact = extra = 0
     times = []
+    sizes = set()  # (the frames' sizes as read: generate_samples.py --scale draws them bigger than 640x480)
     for f in labels["frames"]:
         frame = shrunk(cv2.imread(str(folder / f["file"])), args.scale)
+        sizes.add(f"{frame.shape[1]}x{frame.shape[0]}")
         reading = reader.read(frame)
         for _ in range(args.repeat):
             t = time.perf_counter()
@@ -69,7 +72,7 @@ def main() -> None:
             print(f"  {f['file']}: read {reading.text!r}, expected {f['text']!r}", file=sys.stderr)
     ms = np.array(times) * 1e3
     n = len(labels["frames"])
-    size = "x".join(str(round(v * args.scale)) for v in (640, 480))
+    size = ", ".join(sorted(sizes))
     print(f"frames: {n} ({size}, {digits} digits); digits read correctly: {correct}/{digits} = {correct / digits:.2%}; "
           f"frames read exactly: {exact}/{n} = {exact / n:.2%}; extra accepted marks: {extra}")
     if len(ms):
@@ -93,7 +96,9 @@ def main() -> None:
 
 
 def shrunk(frame: np.ndarray, scale: float) -> np.ndarray:
-    return frame if scale == 1 else cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    if scale == 1:
+        return frame
+    return cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The camera pipeline on many fresh sample sets at once, with 95% confidence intervals.
 
-    python benchmarks/sample_seeds.py --seeds 2000-2099 [--jobs 2] [--keep DIR] [--model exports/digitedge_int8.onnx] [--digits validation]
+    python benchmarks/sample_seeds.py --seeds 2000-2099 [--jobs 2] [--keep DIR] [--model exports/digitedge_int8.onnx] [--digits validation] [--scale 2]
 
 One set of 40 frames (`pipeline.py`'s figures) holds 400 digits: its share of frames read exactly is
 known to about +-7 points, and ten sets' to about +-2.2, as wide as the gaps this project's changes
@@ -8,7 +8,8 @@ make. This script draws each seed's set with `camera_demo/generate_samples.py` (
 test digits, or with --digits validation the validation digits, to choose a model on), reads it as `pipeline.py` does (accuracy only), and prints each seed's line and the
 totals with Wilson score intervals. The frames go to a temporary folder, removed afterwards, unless
 --keep names a folder to keep them in (DIR/sSEED). --jobs: seeds drawn and read at once, one
-process each (each reads on one core).
+process each (each reads on one core). --scale: the same scenes drawn in frames that many times
+640x480 (generate_samples.py --scale: 2 is 1280x960, a sharper webcam's).
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ def seeds_of(text: str) -> list[int]:
     return seeds
 
 
-def one_set(seed: int, folder: str, model: str, digits: str = "test") -> tuple[int, int, int, int]:
-    """Draw seed's set (of these MNIST digits) into folder/sSEED and read it: (digits right, digits,
-    frames exact, frames)."""
+def one_set(seed: int, folder: str, model: str, digits: str = "test", scale: float = 1.0) -> tuple[int, int, int, int]:
+    """Draw seed's set (of these MNIST digits, at this scale) into folder/sSEED and read it: (digits
+    right, digits, frames exact, frames)."""
     import cv2
 
     from digitedge.vision.reader import DigitReader
@@ -49,7 +50,8 @@ def one_set(seed: int, folder: str, model: str, digits: str = "test") -> tuple[i
     cv2.setNumThreads(1)
     out = Path(folder) / f"s{seed}"
     subprocess.run([sys.executable, str(ROOT / "camera_demo" / "generate_samples.py"), "--seed", str(seed),
-                    "--out", str(out), "--video-sheets", "0", "--digits", digits], check=True, stdout=subprocess.DEVNULL)
+                    "--out", str(out), "--video-sheets", "0", "--digits", digits, "--scale", str(scale)],
+                   check=True, stdout=subprocess.DEVNULL)
     labels = json.loads((out / "labels.json").read_text())
     reader = DigitReader(model, threads=1)
     right = digits = exact = 0
@@ -75,6 +77,7 @@ def main() -> None:
     ap.add_argument("--model", default=str(ROOT / "exports" / "digitedge_int8.onnx"))
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--keep", help="keep the frames in this folder (DIR/sSEED)")
+    ap.add_argument("--scale", type=float, default=1.0, help="frames this many times 640x480 (default: %(default)s)")
     digits_option(ap)
     args = ap.parse_args()
     seeds = seeds_of(args.seeds)
@@ -83,7 +86,7 @@ def main() -> None:
         totals = [0, 0, 0, 0]
         with ProcessPoolExecutor(args.jobs) as pool:
             for seed, counts in zip(seeds, pool.map(one_set, seeds, [folder] * len(seeds), [args.model] * len(seeds),
-                                                            [args.digits] * len(seeds))):
+                                                            [args.digits] * len(seeds), [args.scale] * len(seeds))):
                 right, digits, exact, frames = counts
                 print(f"seed {seed}: digits {right}/{digits}, frames read exactly {exact}/{frames}", flush=True)
                 totals = [t + c for t, c in zip(totals, counts)]

@@ -27,16 +27,18 @@ W, H = 640, 480  # frame size
 SHEET = (900, 640)  # sheet canvas before perspective, pixels
 
 
-def sheet(rng, digits: np.ndarray, labels: np.ndarray, rows: list[int], sizes: tuple[int, int] = (70, 100)):
-    """A paper canvas with the digits drawn on it; returns (canvas BGR float, ink boxes on canvas)."""
-    sw, sh = SHEET
+def sheet(rng, digits: np.ndarray, labels: np.ndarray, rows: list[int], sizes: tuple[int, int] = (70, 100), scale: float = 1.0):
+    """A paper canvas with the digits drawn on it; returns (canvas BGR float, ink boxes on canvas).
+    `scale`: the same sheet at that many times the pixels (its paper lines stay a pixel wide, as printed
+    lines seen by a sharper camera)."""
+    sw, sh = round(SHEET[0] * scale), round(SHEET[1] * scale)
     tint = np.array([rng.uniform(225, 250), rng.uniform(232, 252), rng.uniform(238, 255)])
     canvas = np.ones((sh, sw, 3)) * tint
-    canvas += cv2.GaussianBlur(rng.normal(0, 6, (sh, sw)), (0, 0), 1.5)[..., None]  # paper grain
+    canvas += _field(rng, 6, 1.5, SHEET[::-1], (sh, sw))[..., None]  # paper grain
     style = rng.choice(["plain", "ruled", "squared"])
     line_col = np.array([rng.uniform(170, 220), rng.uniform(140, 190), rng.uniform(90, 150)])  # light blue-grey
     if style in ("ruled", "squared"):
-        step = int(rng.integers(36, 56))
+        step = int(scale * int(rng.integers(36, 56)))
         for y in range(step, sh, step):
             cv2.line(canvas, (0, y), (sw, y), line_col.tolist(), 1)
         if style == "squared":
@@ -48,17 +50,17 @@ def sheet(rng, digits: np.ndarray, labels: np.ndarray, rows: list[int], sizes: t
     boxes, k = [], 0
     line_h = sh / (len(rows) + 1)
     for r, count in enumerate(rows):
-        size = int(rng.uniform(*sizes))  # the 28x28 cell; the ink is about 20/28 of it
-        x = rng.uniform(40, 120)
+        size = int(scale * int(rng.uniform(*sizes)))  # the 28x28 cell; the ink is about 20/28 of it
+        x = scale * rng.uniform(40, 120)
         y0 = line_h * (r + 1) - size / 2
         for _ in range(count):
             cell = cv2.resize(digits[k], (size, size), interpolation=cv2.INTER_CUBIC).astype(np.float64) / 255
             cell = np.clip(cell * strength, 0, 1)
             if pen == "marker":
-                cell = cv2.dilate(cell, np.ones((3, 3)))
-            yy = int(y0 + rng.uniform(-6, 6))
+                cell = cv2.dilate(cell, np.ones((int(2 * scale) + 1,) * 2))
+            yy = int(y0 + scale * rng.uniform(-6, 6))
             xx = int(x)
-            if xx + size >= sw - 10:
+            if xx + size >= sw - 10 * scale:
                 break
             region = canvas[yy : yy + size, xx : xx + size]
             region[:] = region * (1 - cell[..., None]) + np.array(colour) * cell[..., None]
@@ -69,42 +71,57 @@ def sheet(rng, digits: np.ndarray, labels: np.ndarray, rows: list[int], sizes: t
     return canvas, boxes, k
 
 
-def photograph(rng, canvas: np.ndarray, homography_jitter: float = 0.0, base=None):
-    """Place the sheet on a desk with perspective and light it like a phone photo."""
-    sw, sh = SHEET
+def photograph(rng, canvas: np.ndarray, homography_jitter: float = 0.0, base=None, scale: float = 1.0):
+    """Place the sheet on a desk with perspective and light it like a phone photo (`scale`: in a frame
+    that many times W x H, the same scene in more pixels: the sheet made at the same scale)."""
+    sh, sw = canvas.shape[:2]
+    w, h = round(W * scale), round(H * scale)
     if base is None:
         margin = rng.uniform(0.02, 0.08)
-        corners = np.float32([[W * margin, H * margin], [W * (1 - margin), H * margin],
-                              [W * (1 - margin), H * (1 - margin)], [W * margin, H * (1 - margin)]])
-        corners += rng.uniform(-18, 18, corners.shape).astype(np.float32)  # slight perspective
+        corners = np.float32([[w * margin, h * margin], [w * (1 - margin), h * margin],
+                              [w * (1 - margin), h * (1 - margin)], [w * margin, h * (1 - margin)]])
+        corners += (scale * rng.uniform(-18, 18, corners.shape)).astype(np.float32)  # slight perspective
         desk = np.array([rng.uniform(40, 160), rng.uniform(40, 140), rng.uniform(30, 120)])
-        light = _lighting(rng)
+        light = _lighting(rng, (w, h), scale)
         base = (corners, desk, light)
     corners, desk, light = base
-    corners = corners + rng.normal(0, homography_jitter, corners.shape).astype(np.float32)
+    corners = corners + rng.normal(0, homography_jitter * scale, corners.shape).astype(np.float32)
     M = cv2.getPerspectiveTransform(np.float32([[0, 0], [sw, 0], [sw, sh], [0, sh]]), corners)
-    frame = np.ones((H, W, 3)) * desk + cv2.GaussianBlur(rng.normal(0, 12, (H, W)), (0, 0), 3)[..., None]
-    paper = cv2.warpPerspective(canvas, M, (W, H), flags=cv2.INTER_LINEAR)
-    inside = cv2.warpPerspective(np.ones((sh, sw)), M, (W, H))[..., None]
+    frame = np.ones((h, w, 3)) * desk + _field(rng, 12, 3, (H, W), (h, w))[..., None]
+    paper = cv2.warpPerspective(canvas, M, (w, h), flags=cv2.INTER_LINEAR)
+    inside = cv2.warpPerspective(np.ones((sh, sw)), M, (w, h))[..., None]
     frame = frame * (1 - inside) + paper * inside
     frame *= light[..., None]
-    frame = cv2.GaussianBlur(frame, (0, 0), rng.uniform(0.4, 1.1))
-    frame += rng.normal(0, rng.uniform(2, 6), frame.shape)
+    frame = cv2.GaussianBlur(frame, (0, 0), scale * rng.uniform(0.4, 1.1))
+    frame += _field(rng, rng.uniform(2, 6), 0, (H, W, 3), (h, w))  # (sensor noise: no less than at W x H, once averaged)
     ok, jpg = cv2.imencode(".jpg", np.clip(frame, 0, 255).astype(np.uint8),
                            [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(60, 92))])
     return cv2.imdecode(jpg, cv2.IMREAD_COLOR), M, base
 
 
-def _lighting(rng) -> np.ndarray:
-    """A brightness field: a linear gradient, a soft shadow, and vignetting."""
-    yy, xx = np.mgrid[0:H, 0:W] / np.array([H, W])[:, None, None]
+def _field(rng, sd: float, sigma: float, shape: tuple, size: tuple[int, int]) -> np.ndarray:
+    """Normal noise of this sd, blurred by sigma (0: not), drawn at `shape` and enlarged to `size`
+    (h, w) if that is bigger: a frame drawn at another scale holds the same draws, the same scene
+    (the grain of its paper, its desk, its sensor's noise, each in bigger pixels)."""
+    noise = rng.normal(0, sd, shape)
+    if sigma:
+        noise = cv2.GaussianBlur(noise, (0, 0), sigma)
+    if noise.shape[:2] != tuple(size):
+        noise = cv2.resize(noise, size[::-1], interpolation=cv2.INTER_LINEAR if sigma else cv2.INTER_NEAREST)
+    return noise
+
+
+def _lighting(rng, size: tuple[int, int] = (W, H), scale: float = 1.0) -> np.ndarray:
+    """A brightness field of `size` (w, h): a linear gradient, a soft shadow, and vignetting."""
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w] / np.array([h, w])[:, None, None]
     angle = rng.uniform(0, 2 * np.pi)
     field = 1 - rng.uniform(0.1, 0.35) * (np.cos(angle) * xx + np.sin(angle) * yy)
-    shadow = np.zeros((H, W), np.float32)
-    pts = (rng.uniform(0, 1, (4, 2)) * [W, H]).astype(np.int32)
+    shadow = np.zeros((h, w), np.float32)
+    pts = (rng.uniform(0, 1, (4, 2)) * [w, h]).astype(np.int32)
     pts[:2] = [[0, pts[0, 1]], [pts[1, 0], 0]]  # a shadow from a corner, like a hand or a phone
     cv2.fillConvexPoly(shadow, cv2.convexHull(pts), 1.0)
-    shadow = cv2.GaussianBlur(shadow, (0, 0), 25)
+    shadow = cv2.GaussianBlur(shadow, (0, 0), 25 * scale)
     field *= 1 - rng.uniform(0.15, 0.4) * shadow
     field *= 1 - 0.35 * ((xx - 0.5) ** 2 + (yy - 0.5) ** 2)  # vignetting
     return field
@@ -137,6 +154,9 @@ def main() -> None:
     digits_option(ap)
     ap.add_argument("--big", action="store_true",
                     help="close-ups: 3 or 4 digits a sheet, written 3x as large (thick strokes, digits up to half the frame)")
+    ap.add_argument("--scale", type=float, default=1.0,
+                    help="the same scenes in frames this many times 640x480 (2: 1280x960, a sharper webcam's or a phone's; "
+                         "paper lines stay a pixel wide; default: %(default)s)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -162,31 +182,31 @@ def main() -> None:
         else:
             rows, sizes = [5, 5] if rng.random() < 0.7 else [4, 3, 3], (70, 100)
         idx = order[used : used + sum(rows)]
-        canvas, boxes, n = sheet(rng, images[idx], labels[idx], rows, sizes)
+        canvas, boxes, n = sheet(rng, images[idx], labels[idx], rows, sizes, args.scale)
         ids = idx[:n].tolist()
         used += n
         return canvas, boxes, ids
 
     for f in range(args.frames):
         canvas, boxes, ids = next_sheet()
-        frame, M, _ = photograph(rng, canvas)
+        frame, M, _ = photograph(rng, canvas, scale=args.scale)
         name = f"frame_{f:03d}.jpg"
         cv2.imwrite(str(out / name), frame, [cv2.IMWRITE_JPEG_QUALITY, 90])
         digits = _frame_boxes(boxes, M)
         record["frames"].append({"file": name, "text": _text(digits), key: ids, "digits": digits})
 
     if args.video_sheets > 0:  # none: no video (labels' "video" is null)
-        record["video"] = _video(out, rng, args.video_sheets, args.video_seconds, next_sheet, key)
+        record["video"] = _video(out, rng, args.video_sheets, args.video_seconds, next_sheet, key, args.scale)
     (out / "labels.json").write_text(json.dumps(record, indent=1) + "\n")
     count = sum(s["frames"] for s in record["video"]["sheets"]) if record["video"] else 0
     print(f"wrote {args.frames} frames" + (f" and a {count}-frame video" if count else "") + f" to {out}/")
 
 
-def _video(out: Path, rng, sheets: int, seconds: float, next_sheet, key: str) -> dict:
+def _video(out: Path, rng, sheets: int, seconds: float, next_sheet, key: str, scale: float = 1.0) -> dict:
     """sample_video.mp4: `sheets` sheets, each held `seconds` before a hand-held camera that shakes a
     little from frame to frame; returns its labels."""
     fps = 10
-    writer = cv2.VideoWriter(str(out / "sample_video.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), fps, (W, H))
+    writer = cv2.VideoWriter(str(out / "sample_video.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), fps, (round(W * scale), round(H * scale)))
     if not writer.isOpened():
         raise SystemExit("cannot open an mp4v video writer")
     video = {"file": "sample_video.mp4", "fps": fps, "sheets": []}
@@ -196,7 +216,7 @@ def _video(out: Path, rng, sheets: int, seconds: float, next_sheet, key: str) ->
         base = None
         count = int(seconds * fps)
         for _ in range(count):
-            frame, M, base = photograph(rng, canvas, homography_jitter=1.5, base=base)
+            frame, M, base = photograph(rng, canvas, homography_jitter=1.5, base=base, scale=scale)
             writer.write(frame)
         digits = _frame_boxes(boxes, M)
         video["sheets"].append({"first_frame": frame_no, "frames": count, "text": _text(digits), key: ids})

@@ -403,3 +403,28 @@ def test_sample_sheets_can_hold_the_validation_digits_instead_of_the_test_digits
     for frame in labels["frames"]:
         assert "test_indices" not in frame and len(frame["validation_indices"]) == len(frame["digits"]) >= 9
         assert [d["label"] for d in frame["digits"]] == y_val[frame["validation_indices"]].tolist()
+
+
+def test_sample_sheets_drawn_bigger_are_the_same_scenes(tmp_path, monkeypatch, reader):
+    """generate_samples.py --scale 2: the same sheets in 1280x960 frames (a sharper webcam's), each
+    random draw as at 640x480, so the digits' boxes are twice theirs; --scale 1 draws the shipped
+    samples as they are. The pipeline reads the bigger frame as labelled."""
+    import sys
+
+    from camera_demo import generate_samples
+
+    for scale in ("1", "2"):
+        monkeypatch.setattr(sys, "argv", ["generate_samples.py", "--out", str(tmp_path / scale), "--frames", "1",
+                                          "--video-sheets", "0", "--seed", "0", "--scale", scale])
+        generate_samples.main()
+    drawn, shipped = cv2.imread(str(tmp_path / "1" / "frame_000.jpg")), cv2.imread(str(SAMPLES / "frame_000.jpg"))
+    assert np.abs(drawn.astype(int) - shipped).mean() < 0.5  # (the same bytes here; another CPU's float sums may differ a little)
+    small = json.loads((SAMPLES / "labels.json").read_text())["frames"][0]
+    assert json.loads((tmp_path / "1" / "labels.json").read_text())["frames"][0]["digits"] == small["digits"]
+    big = json.loads((tmp_path / "2" / "labels.json").read_text())["frames"][0]
+    assert big["test_indices"] == small["test_indices"] and big["text"] == small["text"]
+    for b, s in zip(big["digits"], small["digits"]):
+        assert all(abs(v - 2 * u) <= 3 for v, u in zip(b["box"], s["box"]))
+    frame = cv2.imread(str(tmp_path / "2" / "frame_000.jpg"))
+    assert frame.shape == (960, 1280, 3)
+    assert reader.read(frame).text == big["text"]
