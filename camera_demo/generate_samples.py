@@ -158,6 +158,8 @@ def main() -> None:
                     help="the same scenes in frames this many times 640x480 (2: 1280x960, a sharper webcam's or a phone's; "
                          "paper lines stay a pixel wide; default: %(default)s)")
     args = ap.parse_args()
+    if not 0.25 <= args.scale <= 8:
+        ap.error(f"--scale {args.scale:g}: draw frames from a quarter to 8 times 640x480 (e.g. --scale 2 for 1280x960)")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(args.seed)
