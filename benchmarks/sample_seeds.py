@@ -1,6 +1,6 @@
 """The camera pipeline on many fresh sample sets at once, with 95% confidence intervals.
 
-    python benchmarks/sample_seeds.py --seeds 2000-2099 [--jobs 2] [--keep DIR] [--model exports/digitedge_int8.onnx] [--digits validation] [--scale 2]
+    python benchmarks/sample_seeds.py --seeds 2000-2099 [--jobs 2] [--keep DIR] [--model exports/digitedge_int8.onnx] [--digits validation] [--scale 2] [--still]
 
 One set of 40 frames (`pipeline.py`'s figures) holds 400 digits: its share of frames read exactly is
 known to about +-7 points, and ten sets' to about +-2.2, as wide as the gaps this project's changes
@@ -9,7 +9,8 @@ test digits, or with --digits validation the validation digits, to choose a mode
 totals with Wilson score intervals. The frames go to a temporary folder, removed afterwards, unless
 --keep names a folder to keep them in (DIR/sSEED). --jobs: seeds drawn and read at once, one
 process each (each reads on one core). --scale: the same scenes drawn in frames that many times
-640x480 (generate_samples.py --scale: 2 is 1280x960, a sharper webcam's).
+640x480 (generate_samples.py --scale: 2 is 1280x960, a sharper webcam's). --still: read as `digitedge
+predict` reads a photo (DigitReader.read(still=True): up to 1600 pixels, not 1280).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def seeds_of(text: str) -> list[int]:
     return seeds
 
 
-def one_set(seed: int, folder: str, model: str, digits: str = "test", scale: float = 1.0) -> tuple[int, int, int, int]:
+def one_set(seed: int, folder: str, model: str, digits: str = "test", scale: float = 1.0,
+            still: bool = False) -> tuple[int, int, int, int]:
     """Draw seed's set (of these MNIST digits, at this scale) into folder/sSEED and read it: (digits
     right, digits, frames exact, frames)."""
     import cv2
@@ -56,7 +58,7 @@ def one_set(seed: int, folder: str, model: str, digits: str = "test", scale: flo
     reader = DigitReader(model, threads=1)
     right = digits = exact = 0
     for f in labels["frames"]:
-        reading = reader.read(cv2.imread(str(out / f["file"])))
+        reading = reader.read(cv2.imread(str(out / f["file"])), still=still)
         for d in f["digits"]:
             digits += 1
             right += any(r.label == d["label"] and same_place(r.box, d["box"]) for r in reading.digits)
@@ -78,6 +80,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--keep", help="keep the frames in this folder (DIR/sSEED)")
     ap.add_argument("--scale", type=float, default=1.0, help="frames this many times 640x480 (default: %(default)s)")
+    ap.add_argument("--still", action="store_true", help="read each frame as predict reads a photo")
     digits_option(ap)
     args = ap.parse_args()
     seeds = seeds_of(args.seeds)
@@ -86,7 +89,8 @@ def main() -> None:
         totals = [0, 0, 0, 0]
         with ProcessPoolExecutor(args.jobs) as pool:
             for seed, counts in zip(seeds, pool.map(one_set, seeds, [folder] * len(seeds), [args.model] * len(seeds),
-                                                            [args.digits] * len(seeds), [args.scale] * len(seeds))):
+                                                            [args.digits] * len(seeds), [args.scale] * len(seeds),
+                                                            [args.still] * len(seeds))):
                 right, digits, exact, frames = counts
                 print(f"seed {seed}: digits {right}/{digits}, frames read exactly {exact}/{frames}", flush=True)
                 totals = [t + c for t, c in zip(totals, counts)]
