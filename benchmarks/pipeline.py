@@ -5,7 +5,8 @@
 Digits: a labelled digit counts as read when a digit read has the right label and each box holds
 the other's centre (IoU is too strict for a thin 1, where two pixels of width halve it).
 Frames: read exactly when the text equals the labels' text. Speed: processing only (segment,
-normalise, classify), on one core, 640x480 frames; then frames per second end to end on the video.
+normalise, classify), on one core, on the frames as they are (the samples' are 640x480); then frames
+per second end to end on the video.
 --scale shrinks every frame and the video's first (0.5: 320x240, a low-resolution webcam's; INTER_AREA,
 as a camera's own downscaling averages), and the labelled boxes with it; above 1 it enlarges them
 (bicubic: a small frame blown up, not a sharper camera's, for which see generate_samples.py --scale).
