@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,9 +89,8 @@ def main() -> None:
         folder = args.keep or tmp
         totals = [0, 0, 0, 0]
         with ProcessPoolExecutor(args.jobs) as pool:
-            for seed, counts in zip(seeds, pool.map(one_set, seeds, [folder] * len(seeds), [args.model] * len(seeds),
-                                                            [args.digits] * len(seeds), [args.scale] * len(seeds),
-                                                            [args.still] * len(seeds))):
+            read = partial(one_set, folder=folder, model=args.model, digits=args.digits, scale=args.scale, still=args.still)
+            for seed, counts in zip(seeds, pool.map(read, seeds)):
                 right, digits, exact, frames = counts
                 print(f"seed {seed}: digits {right}/{digits}, frames read exactly {exact}/{frames}", flush=True)
                 totals = [t + c for t, c in zip(totals, counts)]

@@ -71,11 +71,16 @@ def sheet(rng, digits: np.ndarray, labels: np.ndarray, rows: list[int], sizes: t
     return canvas, boxes, k
 
 
+def frame_size(scale: float = 1.0) -> tuple[int, int]:
+    """(w, h) of a frame drawn at `scale` times W x H (the video writer's size must be the frames')."""
+    return round(W * scale), round(H * scale)
+
+
 def photograph(rng, canvas: np.ndarray, homography_jitter: float = 0.0, base=None, scale: float = 1.0):
     """Place the sheet on a desk with perspective and light it like a phone photo (`scale`: in a frame
     that many times W x H, the same scene in more pixels: the sheet made at the same scale)."""
     sh, sw = canvas.shape[:2]
-    w, h = round(W * scale), round(H * scale)
+    w, h = frame_size(scale)
     if base is None:
         margin = rng.uniform(0.02, 0.08)
         corners = np.float32([[w * margin, h * margin], [w * (1 - margin), h * margin],
@@ -208,7 +213,7 @@ def _video(out: Path, rng, sheets: int, seconds: float, next_sheet, key: str, sc
     """sample_video.mp4: `sheets` sheets, each held `seconds` before a hand-held camera that shakes a
     little from frame to frame; returns its labels."""
     fps = 10
-    writer = cv2.VideoWriter(str(out / "sample_video.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), fps, (round(W * scale), round(H * scale)))
+    writer = cv2.VideoWriter(str(out / "sample_video.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), fps, frame_size(scale))
     if not writer.isOpened():
         raise SystemExit("cannot open an mp4v video writer")
     video = {"file": "sample_video.mp4", "fps": fps, "sheets": []}
