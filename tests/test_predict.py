@@ -204,6 +204,18 @@ def test_predict_unreadable_file_continues(runner, tmp_path):
     assert lines[-1] == "Error: 1 of 2 file(s) could not be read"
 
 
+def test_a_web_address_is_named_as_one_with_what_to_do(runner, tmp_path):
+    """predict reads files; a photo's URL is not fetched, and the line says what to do instead (a
+    missing file's line stays as it was)."""
+    url = "https://example.com/digits.jpg"
+    result = runner.invoke(cli, ["predict", url, str(tmp_path / "none.jpg")])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        f"{url}: a web address; predict reads files: download it first, or read a camera's stream with "
+        f"'digitedge camera --source {url}'; skipped",
+        f"{tmp_path / 'none.jpg'}: no such file; skipped"]
+
+
 def test_a_pdf_is_named_as_one_with_what_to_do(runner, tmp_path):
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")

@@ -35,7 +35,7 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
         frame = read_image(Path(path)) if Path(path).is_file() else None
         if frame is None or frame.image is None:
             failed += 1
-            why = _no_images(Path(path)) if Path(path).is_dir() else f"{path}: no such file"
+            why = _no_images(Path(path)) if Path(path).is_dir() else _missing(path)
             log(frame.error if frame else f"{why}; skipped", err=True)
             continue
         if single:
@@ -60,6 +60,14 @@ def predict(paths: list[str], model: str | None = None, single: bool = False, as
     if named and None not in named:  # every image in a folder named for its digits: how many read as that
         log(f"{sum(named)} of {len(named)} images read as their folder's name ({sum(named) / len(named):.1%})", err=True)
     return failed, tried
+
+
+def _missing(path: str) -> str:
+    """Why a path that is neither a file nor a folder gave nothing: a web address is not fetched."""
+    if "://" in path:
+        return (f"{path}: a web address; predict reads files: download it first, or read a camera's "
+                f"stream with 'digitedge camera --source {path}'")
+    return f"{path}: no such file"
 
 
 def _no_images(folder: Path) -> str:
