@@ -443,3 +443,35 @@ def test_a_blobs_cut_readings_are_cut_again_along_a_lean():
     blob.lean(0.3)
     assert len(blob.reading(0)[0]) == 2 and len(blob.reading(1)[0]) == 1
     assert calls == [(2, 0.0), (1, 0.0), (2, 0.3)]
+
+
+def test_the_second_opinion_probe_asks_only_about_unsure_crops_and_averages_them():
+    """benchmarks/second_opinion.py (a probe, BENCHMARKS.md thirty-first session): the second model
+    reads only the crops the first reads under the gate (or as one of the labels named), and its
+    reading is averaged in; a crop the first is sure of keeps the first's reading alone."""
+    from benchmarks.second_opinion import SecondOpinion
+
+    class Fake:  # reads a crop as the digit its first pixel holds, as sure as its second says (in hundredths)
+        path, info = "fake.onnx", {}
+
+        def __init__(self, shift=0):
+            self.shift, self.asked = shift, []
+
+        def predict(self, images, batch=1024):
+            self.asked.append(np.asarray(images).copy())
+            rows = np.zeros((len(images), 10), np.float32)
+            for row, image in zip(rows, images):
+                row[:] = (1 - image[0, 1] / 100) / 9
+                row[(int(image[0, 0]) + self.shift) % 10] = image[0, 1] / 100
+            return rows
+
+    crops = np.zeros((4, 28, 28), np.uint8)
+    crops[:, 0, 0], crops[:, 0, 1] = [3, 7, 9, 4], [95, 50, 90, 30]
+    first, second = Fake(), Fake(shift=1)
+    rows = SecondOpinion(first, second, 0.8, []).predict(crops)
+    assert len(second.asked) == 1 and np.array_equal(second.asked[0], crops[[1, 3]])
+    np.testing.assert_allclose(rows[[0, 2]], first.predict(crops[[0, 2]]))
+    np.testing.assert_allclose(rows[[1, 3]], (first.predict(crops[[1, 3]]) + second.predict(crops[[1, 3]])) / 2)
+    second.asked.clear()
+    SecondOpinion(first, second, 0.8, [9]).predict(crops)  # a 9 is asked about however sure the first is
+    assert np.array_equal(second.asked[0], crops[[1, 2, 3]])
