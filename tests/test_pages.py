@@ -673,16 +673,14 @@ def test_a_black_and_white_scan_saved_as_a_jpeg_is_read(reader):
     assert softened(render) is render
 
 
-
 def test_a_piece_cut_from_touching_digits_is_joined_where_it_lies():
     """A piece cut from a blob of two touching digits keeps the blob's canvas, its box where it lies
     on it (Candidate.offset). Joined to a piece of its own written apart (a 5's flag above it), it
     was laid on the canvas by its box as if its ink started there, and at a scale measured as the
     blob's width over its own box's: the flag landed inside the digit and the digit off its box."""
-    from digitedge.vision.blobs import Placement
+    from digitedge.vision.blobs import Candidate, Placement
     from digitedge.vision.cuts import _candidate
     from digitedge.vision.reader import _together
-    from digitedge.vision.blobs import Candidate
 
     shape = np.zeros((40, 60), np.uint8)
     shape[5:35, 2:26] = 255  # the left digit
