@@ -12,7 +12,7 @@ import click
 
 from digitedge.errors import DigitEdgeError
 from digitedge.train import PRESETS  # a plain dict: no TensorFlow at import time
-from digitedge.vision import IN_LINE_CONFIDENCE, MIN_CONFIDENCE, MIN_MARGIN  # plain numbers: no OpenCV at import time
+from digitedge.vision import IN_LINE_CONFIDENCE, MIN_CONFIDENCE, MIN_MARGIN, WRITINGS  # plain values: no OpenCV at import time
 
 
 def _per_preset(key: str) -> str:
@@ -179,6 +179,25 @@ def benchmark(paths, threads, runs, as_json):
 MODEL_HELP = "Exported model (.onnx or .tflite) [default: exports/digitedge_int8.onnx here, else the one shipped with digitedge]."
 
 
+def _writing(command):
+    """--writing: which shipped model reads the digits, by the handwriting expected."""
+    return click.option("--writing", type=click.Choice(list(WRITINGS)), default=None,
+                        help="The handwriting to expect, which picks the shipped model: mnist (as MNIST's American "
+                             "writers wrote) or continental (7s crossed, 1s with a long lead-in stroke, as most of "
+                             f"Europe writes: {WRITINGS['continental']}/) [default: mnist]. Not with --model.")(command)
+
+
+def _model_for(model: str | None, writing: str | None) -> str | None:
+    """The model to read with: --model, or the shipped one for --writing (None: the default)."""
+    if writing is None:
+        return model
+    if model is not None:
+        raise click.UsageError("pass --model or --writing, not both (--writing picks one of the shipped models)")
+    from digitedge.vision.reader import default_model
+
+    return str(default_model(writing))
+
+
 def _rejection(command):
     """--min-confidence and --min-margin: when a crop is shown as '?' instead of read."""
     command = click.option("--min-margin", type=Number(0, 1), default=None,
@@ -203,11 +222,14 @@ def _rejection(command):
               help="Keep the last reading while the view has not changed (a still sheet under a camera on a stand; "
                    "read again every 5th frame all the same), instead of reading every frame.")
 @click.option("--threads", type=click.IntRange(1), default=None, help="Inference threads [default: the runtime's choice].")
+@_writing
 @_rejection
-def camera(source, model, record, no_display, as_json, max_frames, steady, skip_unchanged, threads, min_confidence, min_margin):
+def camera(source, model, record, no_display, as_json, max_frames, steady, skip_unchanged, threads, writing,
+           min_confidence, min_margin):
     """Live recognition from a webcam, a network stream, a video, an image or a folder. Keys: q quit, s snapshot, m mask."""
     from digitedge.vision import camera as cam
 
+    model = _model_for(model, writing)
     with _user_errors():
         summary = cam.run(source, model, record=record, display=not no_display, as_json=as_json,
                           max_frames=max_frames, steady=steady, threads=threads, min_confidence=min_confidence,
@@ -230,11 +252,13 @@ def camera(source, model, record, no_display, as_json, max_frames, steady, skip_
               help="Also write each image with its boxes, labels and text drawn into this folder (NAME.digits.jpg).")
 @click.option("-r", "--recursive", is_flag=True,
               help="Read the images in a folder's subfolders too (a dataset kept in a folder per label).")
+@_writing
 @_rejection
-def predict(images, model, single, as_json, annotate, recursive, min_confidence, min_margin):
+def predict(images, model, single, as_json, annotate, recursive, writing, min_confidence, min_margin):
     """Read the handwritten digits in image files (a folder stands for the images in it)."""
     from digitedge.vision.predict import predict as run_predict
 
+    model = _model_for(model, writing)
     with _user_errors():
         failed, tried = run_predict(list(images), model, single=single, as_json=as_json,
                                     min_confidence=min_confidence, min_margin=min_margin, log=_echo,

@@ -123,11 +123,13 @@ def test_training_without_tensorflow_says_what_to_install():
     assert done.stderr.strip() == "Error: 'digitedge train' needs TensorFlow; install the training extra: pip install 'digitedge[train]'"
 
 
-def test_shipped_exports_verify_without_tensorflow():
-    """The committed exports match their manifest and pass their gates, on an edge-only Python."""
+@pytest.mark.parametrize("folder", ["exports", "exports/continental"])
+def test_shipped_exports_verify_without_tensorflow(folder):
+    """The committed exports (the default model's, and --writing continental's) match their manifest and
+    pass their gates, on an edge-only Python."""
     from tests.conftest import run_without_tensorflow
 
-    done = run_without_tensorflow("verify", "exports", "--json")
+    done = run_without_tensorflow("verify", folder, "--json")
     assert done.returncode == 0, done.stderr
     import json
 

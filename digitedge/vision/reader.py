@@ -12,13 +12,13 @@ import cv2
 import numpy as np
 
 from digitedge.runtime import Classifier
-from digitedge.vision import IN_LINE_CONFIDENCE, MIN_CONFIDENCE, MIN_MARGIN, WASHED_CONFIDENCE
+from digitedge.vision import IN_LINE_CONFIDENCE, MIN_CONFIDENCE, MIN_MARGIN, WASHED_CONFIDENCE, WRITINGS
 from digitedge.vision.blobs import Blob, Candidate, Mask
 from digitedge.vision.marks import connected_components
 from digitedge.vision.normalize import lean_of
 from digitedge.vision.segment import SegmentConfig, segment
 
-SHIPPED = Path("exports") / "digitedge_int8.onnx"
+SHIPPED = "digitedge_int8.onnx"  # the file camera and predict read, in the folder of the writing expected (WRITINGS)
 UPRIGHT = 8.0  # lines slanting at least this many degrees have their digits stood upright before classifying
 AGREE = 3.0  # degrees: pairs of neighbours whose slant is this close to the median agree on it
 MNIST_LEAN = 0.12  # MNIST's digits lean this much to the right (normalize.lean_of: the median of its training digits)
@@ -38,10 +38,11 @@ TALLER = 1.5  # a blob this many times the frame's typical mark height has its o
 SPAN = 1.4  # n digits touching span about 1 + SPAN * (n - 1) of a frame's typical digit widths (_count_of)
 
 
-def default_model() -> Path:
-    """exports/digitedge_int8.onnx in the current folder, else the one shipped beside the package."""
-    here = SHIPPED
-    beside_package = Path(__file__).resolve().parents[2] / SHIPPED  # a source checkout or editable install
+def default_model(writing: str = "mnist") -> Path:
+    """The shipped model for this writing (WRITINGS): exports/digitedge_int8.onnx (continental:
+    exports/continental/...) in the current folder, else the one shipped beside the package."""
+    here = Path(WRITINGS[writing]) / SHIPPED
+    beside_package = Path(__file__).resolve().parents[2] / here  # a source checkout or editable install
     return here if here.is_file() or not beside_package.is_file() else beside_package
 
 
