@@ -24,6 +24,7 @@ else:  # cv2.imread would do for a JPEG; read_image also reads HEIC (with pi-hei
     frame = image.image
 
 reader = DigitReader("exports/digitedge_int8.onnx")  # or a .tflite file; threads=1 for a small device
+# (continental handwriting, 7s crossed and 1s flagged: "exports/continental/digitedge_int8.onnx")
 # segment, normalise like MNIST, classify all crops in one batch; still=True for a photo (its small
 # handwriting is looked at in more detail, in more time), False for a camera's frames
 reading = reader.read(frame, still=not source.isdigit())

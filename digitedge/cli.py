@@ -195,7 +195,12 @@ def _model_for(model: str | None, writing: str | None) -> str | None:
         raise click.UsageError("pass --model or --writing, not both (--writing picks one of the shipped models)")
     from digitedge.vision.reader import default_model
 
-    return str(default_model(writing))
+    path = default_model(writing)
+    if not path.is_file():  # (a checkout without it: the model is trained and exported like any other)
+        raise click.ClickException(f"no model for --writing {writing} at {path}; train one with 'digitedge train "
+                                   f"--styles 0.3 --pen-faults 0.5', export it with 'digitedge export --int8 --out "
+                                   f"{path.parent}', or pass --model")
+    return str(path)
 
 
 def _rejection(command):

@@ -94,6 +94,18 @@ def test_each_writings_model_is_found_from_any_folder(tmp_path, monkeypatch):
     assert default_model("continental") == ROOT / "exports" / "continental" / "digitedge_int8.onnx"
 
 
+def test_a_writing_whose_model_is_missing_says_how_to_make_one(runner, tmp_path, monkeypatch):
+    from digitedge.vision import WRITINGS
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(WRITINGS, "continental", "gone")
+    result = runner.invoke(cli, ["predict", str(SAMPLES / "frame_000.jpg"), "--writing", "continental"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: no model for --writing continental at gone/digitedge_int8.onnx; train one with 'digitedge train "
+        "--styles 0.3 --pen-faults 0.5', export it with 'digitedge export --int8 --out gone', or pass --model")
+
+
 def test_single_reads_a_small_crop_whole(reader):
     """An image a few dozen pixels across is a digit's crop already (MNIST's own 28x28): --single reads
     it whole. Segmented as a page, enlarged eightfold, these came out as specks or parts of a stroke."""
