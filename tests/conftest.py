@@ -4,6 +4,7 @@ reader of the shipped model and a page of known digits for the vision tests."""
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import os
 import subprocess
 import sys
@@ -16,6 +17,11 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+# The training side's tests need the train extra; on an edge device, installed with the test extra
+# alone (no TensorFlow), they are skipped and the edge side's run.
+TRAINING = all(importlib.util.find_spec(m) for m in ("tensorflow", "tf2onnx", "onnx"))
+needs_training = pytest.mark.skipif(not TRAINING, reason="needs the train extra: pip install '.[train]'")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from digitedge.cli import cli
-from tests.conftest import ROOT, write_idx_folder
+from tests.conftest import ROOT, needs_training, write_idx_folder
 
 COMMANDS = ["train", "export", "verify", "benchmark", "camera", "predict"]
 
@@ -45,12 +45,14 @@ def test_help_does_not_import_tensorflow():
     assert done.returncode == 0, done.stderr
 
 
+@needs_training
 def test_train_bad_data_path(runner, tmp_path):
     result = runner.invoke(cli, ["train", "--data", str(tmp_path / "none")])
     assert result.exit_code == 1
     assert result.output == f"Error: {tmp_path / 'none'}: no such file or folder; pass an IDX folder or a mnist.npz\n"
 
 
+@needs_training
 def test_train_corrupt_data_is_one_line(runner, tmp_path):
     write_idx_folder(tmp_path, gz=False)
     (tmp_path / "t10k-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03")
@@ -85,6 +87,7 @@ def test_tensorflows_start_up_info_lines_are_dropped_and_the_rest_kept(capfd):
     assert err == "a real warning\n", err
 
 
+@needs_training
 def test_export_without_runs(runner, tmp_path):
     result = runner.invoke(cli, ["export", "--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "e")])
     assert result.exit_code == 1

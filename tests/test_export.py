@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-import onnx
 import onnxruntime as ort
 import pytest
-from onnx import TensorProto, helper, numpy_helper
 
-from digitedge.export import fold_first_layer
+onnx = pytest.importorskip("onnx", reason="needs the train extra: pip install '.[train]'")
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+
+from digitedge.export import fold_first_layer  # noqa: E402
 
 
 def first_layer(kernel: int, stride: int = 1, channels: int = 1, opset: int = 17, seed: int = 0) -> onnx.ModelProto:

@@ -12,9 +12,9 @@ import pytest
 from digitedge import data, verify
 from digitedge.cli import cli
 from digitedge.errors import DigitEdgeError, ModelError, VerificationError
-from tests.conftest import run_without_tensorflow
+from tests.conftest import needs_training, run_without_tensorflow
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, needs_training]
 
 
 @pytest.fixture(scope="module")
