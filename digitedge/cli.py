@@ -184,7 +184,7 @@ def _writing(command):
     return click.option("--writing", type=click.Choice(list(WRITINGS)), default=None,
                         help="The handwriting to expect, which picks the shipped model: mnist (as MNIST's American "
                              "writers wrote) or continental (7s crossed, 1s with a long lead-in stroke, as most of "
-                             f"Europe writes: {WRITINGS['continental']}/) [default: mnist]. Not with --model.")(command)
+                             f"Europe writes: exports/{WRITINGS['continental']}/) [default: mnist]. Not with --model.")(command)
 
 
 def _model_for(model: str | None, writing: str | None) -> str | None:

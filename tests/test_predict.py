@@ -94,6 +94,35 @@ def test_each_writings_model_is_found_from_any_folder(tmp_path, monkeypatch):
     assert default_model("continental") == ROOT / "exports" / "continental" / "digitedge_int8.onnx"
 
 
+def test_an_installed_package_reads_the_models_it_carries(tmp_path, monkeypatch):
+    """Installed from a wheel (no checkout beside it), digitedge finds the int8 ONNX files it carries in
+    digitedge/shipped/ (pyproject.toml packs exports/'s there)."""
+    from digitedge.vision import reader
+
+    site = tmp_path / "site-packages"
+    for name in ("digitedge_int8.onnx", "continental/digitedge_int8.onnx"):
+        (site / "digitedge" / "shipped" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "digitedge" / "shipped" / name).write_bytes(b"onnx")
+    monkeypatch.setattr(reader, "__file__", str(site / "digitedge" / "vision" / "reader.py"))
+    monkeypatch.chdir(tmp_path)
+    assert default_model() == site / "digitedge" / "shipped" / "digitedge_int8.onnx"
+    assert default_model("continental") == site / "digitedge" / "shipped" / "continental" / "digitedge_int8.onnx"
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_the_shipped_models(tmp_path):
+    """pip's wheel of the checkout holds exports/'s two int8 ONNX files as digitedge/shipped/, byte for byte."""
+    import subprocess
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    (wheel,) = tmp_path.glob("digitedge-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        for name in ("digitedge_int8.onnx", "continental/digitedge_int8.onnx"):
+            assert z.read(f"digitedge/shipped/{name}") == (ROOT / "exports" / name).read_bytes()
+
+
 def test_a_writing_whose_model_is_missing_says_how_to_make_one(runner, tmp_path, monkeypatch):
     from digitedge.vision import WRITINGS
 
@@ -102,8 +131,8 @@ def test_a_writing_whose_model_is_missing_says_how_to_make_one(runner, tmp_path,
     result = runner.invoke(cli, ["predict", str(SAMPLES / "frame_000.jpg"), "--writing", "continental"])
     assert result.exit_code == 1
     assert result.output.strip() == (
-        "Error: no model for --writing continental at gone/digitedge_int8.onnx; train one with 'digitedge train "
-        "--styles 0.3 --pen-faults 0.5', export it with 'digitedge export --int8 --out gone', or pass --model")
+        "Error: no model for --writing continental at exports/gone/digitedge_int8.onnx; train one with 'digitedge train "
+        "--styles 0.3 --pen-faults 0.5', export it with 'digitedge export --int8 --out exports/gone', or pass --model")
 
 
 def test_single_reads_a_small_crop_whole(reader):

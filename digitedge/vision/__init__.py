@@ -18,8 +18,8 @@ IN_LINE_CONFIDENCE = 0.25
 # (read at 0.4-0.66), where a digit washed out by glare reads at 0.9 or more (folds.py seeds 0 and 1,
 # show_through.py on the sample set).
 WASHED_CONFIDENCE = 0.8
-# The handwriting camera and predict expect (--writing), and the folder of the model shipped for it
-# (reader.default_model). The continental model is the edge preset trained with --styles 0.3
-# --pen-faults 0.5 (README, Training): it reads those forms, and MNIST's own a little worse.
-WRITINGS = {"mnist": "exports",  # as MNIST's (American) writers wrote: the default
-            "continental": "exports/continental"}  # 7s crossed, 1s with a long lead-in stroke, as most of Europe writes
+# The handwriting camera and predict expect (--writing), and the folder within exports/ of the model
+# shipped for it (reader.default_model). The continental model is the edge preset trained with
+# --styles 0.3 --pen-faults 0.5 (README, Training): it reads those forms, and MNIST's own a little worse.
+WRITINGS = {"mnist": "",  # as MNIST's (American) writers wrote: the default, exports/ itself
+            "continental": "continental"}  # 7s crossed, 1s with a long lead-in stroke, as most of Europe writes

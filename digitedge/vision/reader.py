@@ -40,10 +40,13 @@ SPAN = 1.4  # n digits touching span about 1 + SPAN * (n - 1) of a frame's typic
 
 def default_model(writing: str = "mnist") -> Path:
     """The shipped model for this writing (WRITINGS): exports/digitedge_int8.onnx (continental:
-    exports/continental/...) in the current folder, else the one shipped beside the package."""
-    here = Path(WRITINGS[writing]) / SHIPPED
-    beside_package = Path(__file__).resolve().parents[2] / here  # a source checkout or editable install
-    return here if here.is_file() or not beside_package.is_file() else beside_package
+    exports/continental/...) in the current folder, else in the checkout digitedge runs from (a source
+    checkout, an editable install), else the copy a wheel installs with the package (digitedge/shipped/:
+    pyproject.toml). The first path where none is."""
+    here = Path("exports") / WRITINGS[writing] / SHIPPED
+    package = Path(__file__).resolve().parents[1]
+    places = (here, package.parent / here, package / "shipped" / WRITINGS[writing] / SHIPPED)
+    return next((path for path in places if path.is_file()), here)
 
 
 @dataclass
