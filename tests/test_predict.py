@@ -111,7 +111,8 @@ def test_an_installed_package_reads_the_models_it_carries(tmp_path, monkeypatch)
 
 @pytest.mark.slow
 def test_the_wheel_carries_the_shipped_models(tmp_path):
-    """pip's wheel of the checkout holds exports/'s two int8 ONNX files as digitedge/shipped/, byte for byte."""
+    """pip's wheel of the checkout holds exports/'s two int8 ONNX files as digitedge/shipped/, byte for byte,
+    and every module of digitedge/ (pyproject.toml lists the packages by name)."""
     import subprocess
     import zipfile
 
@@ -121,6 +122,8 @@ def test_the_wheel_carries_the_shipped_models(tmp_path):
     with zipfile.ZipFile(wheel) as z:
         for name in ("digitedge_int8.onnx", "continental/digitedge_int8.onnx"):
             assert z.read(f"digitedge/shipped/{name}") == (ROOT / "exports" / name).read_bytes()
+        modules = {n for n in z.namelist() if n.endswith(".py")}
+    assert modules == {p.relative_to(ROOT).as_posix() for p in (ROOT / "digitedge").rglob("*.py")}
 
 
 def test_a_writing_whose_model_is_missing_says_how_to_make_one(runner, tmp_path, monkeypatch):
