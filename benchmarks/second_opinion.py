@@ -67,9 +67,9 @@ def main() -> None:
     if args.time:
         cv2.setNumThreads(1)
         frames = [cv2.imread(str(p)) for p in sorted((HERE.parent / "camera_demo" / "samples").glob("frame_*.jpg"))]
-        alone = R.DigitReader(HERE.parent / "exports" / "digitedge_int8.onnx", threads=1)
+        alone = R.DigitReader(R.default_model(), threads=1)
         R.DigitReader.__init__ = with_second
-        both = R.DigitReader(HERE.parent / "exports" / "digitedge_int8.onnx", threads=1)
+        both = R.DigitReader(R.default_model(), threads=1)
         times: dict[str, list[float]] = {"alone": [], "with the second opinion": []}
         for f in frames:  # (warm-up)
             alone.read(f), both.read(f)

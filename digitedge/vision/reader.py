@@ -43,9 +43,10 @@ def default_model(writing: str = "mnist") -> Path:
     exports/continental/...) in the current folder, else in the checkout digitedge runs from (a source
     checkout, an editable install), else the copy a wheel installs with the package (digitedge/shipped/:
     pyproject.toml). The first path where none is."""
-    here = Path("exports") / WRITINGS[writing] / SHIPPED
+    folder = WRITINGS[writing]
+    here = Path("exports") / folder / SHIPPED
     package = Path(__file__).resolve().parents[1]
-    places = (here, package.parent / here, package / "shipped" / WRITINGS[writing] / SHIPPED)
+    places = (here, package.parent / here, package / "shipped" / folder / SHIPPED)
     return next((path for path in places if path.is_file()), here)
 
 
