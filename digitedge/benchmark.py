@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from digitedge import data
-from digitedge.errors import ModelError
+from digitedge.errors import ModelError, RuntimeMissing
 from digitedge.runtime import Classifier
 
 
@@ -220,12 +220,20 @@ def measure(path: Path, images: np.ndarray, threads: int, runs: int = 300, batch
 
 def run(paths: list[str | Path], threads: list[int] | None = None, runs: int = 300, log=print) -> list[dict]:
     files = model_files(paths)
+    named = {Path(p) for p in paths if Path(p).is_file()}  # (a .tflite found in a folder is skipped without LiteRT)
     mnist = data.load()
     threads = threads or sorted({1, os.cpu_count() or 1})
     rows = []
     log(HEADER)
     for path in files:
-        predicted = Classifier(path).predict(mnist.x_test).argmax(1)  # accuracy: once a file, not per thread count
+        try:
+            classifier = Classifier(path)
+        except RuntimeMissing:
+            if path in named:
+                raise
+            log(f"{_short(str(path)):<40} skipped: its runtime (LiteRT) is not installed here")
+            continue
+        predicted = classifier.predict(mnist.x_test).argmax(1)  # accuracy: once a file, not per thread count
         accuracy = float((predicted == mnist.y_test).mean())
         for n in threads:
             rows.append(dict(measure(path, mnist.x_test, n, runs), accuracy=accuracy))

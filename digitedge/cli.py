@@ -153,7 +153,8 @@ def verify(folder, data, as_json):
     from digitedge import verify as verification
 
     with _user_errors():
-        results = verification.verify(folder, mnist=mnist_data.load(data), log=(lambda _: None) if as_json else _echo)
+        results = verification.verify(folder, mnist=mnist_data.load(data), log=(lambda _: None) if as_json else _echo,
+                                      skip_missing=True)
     if as_json:
         click.echo(json.dumps(results))
 

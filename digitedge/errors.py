@@ -13,6 +13,10 @@ class ModelError(DigitEdgeError):
     """A model file that is missing, unreadable, or not a digit model."""
 
 
+class RuntimeMissing(ModelError):
+    """A model file whose runtime is not installed here (LiteRT, which PyPI has no wheel of for Intel Macs)."""
+
+
 class VerificationError(DigitEdgeError):
     """Exported files that do not match the Keras reference."""
 

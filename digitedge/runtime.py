@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from digitedge import contract
-from digitedge.errors import ModelError
+from digitedge.errors import ModelError, RuntimeMissing
 
 
 class Classifier:
@@ -86,7 +86,11 @@ _DELEGATE_NOTE = re.compile(r"INFO: Created TensorFlow Lite XNNPACK delegate for
 
 
 def _load_tflite(path: Path, threads: int | None):
-    from ai_edge_litert.interpreter import Interpreter
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:  # (not installed where PyPI has no wheel of it: pyproject.toml leaves it out on Intel Macs)
+        raise RuntimeMissing(f"{path}: LiteRT (ai-edge-litert) is not installed here, so .tflite files cannot be read; "
+                             "use the .onnx file (camera's and predict's default)") from None
 
     from digitedge.quiet import dropped
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from digitedge import data
-from digitedge.errors import ModelError, VerificationError
+from digitedge.errors import ModelError, RuntimeMissing, VerificationError
 from digitedge.runtime import Classifier
 
 MANIFEST = "manifest.json"
@@ -36,8 +36,10 @@ def _check_hash(path: Path, expected: str) -> None:
                          "verified; re-run 'digitedge export'")
 
 
-def verify(folder: str | Path = "exports", mnist=None, log=print) -> dict:
-    """Check every file in a manifest; returns per-file results, raises VerificationError on a failed gate."""
+def verify(folder: str | Path = "exports", mnist=None, log=print, skip_missing: bool = False) -> dict:
+    """Check every file in a manifest; returns per-file results, raises VerificationError on a failed gate.
+    With skip_missing (the verify command on a device), a file whose runtime is not installed here (a
+    .tflite without LiteRT) is skipped, and says so; else (export) that is an error."""
     folder = Path(folder)
     manifest = load_manifest(folder)
     _check_hash(folder / REFERENCE, manifest["reference"]["sha256"])
@@ -52,13 +54,20 @@ def verify(folder: str | Path = "exports", mnist=None, log=print) -> dict:
     for name, entry in manifest["files"].items():
         path = folder / name
         _check_hash(path, entry["sha256"])
-        probs = Classifier(path).predict(mnist.x_test)
+        try:
+            classifier = Classifier(path)
+        except RuntimeMissing as e:
+            if not skip_missing:
+                raise
+            results[name] = {"dtype": entry["dtype"], "bytes": path.stat().st_size, "passed": None, "skipped": str(e)}
+            continue
+        probs = classifier.predict(mnist.x_test)
         results[name] = compare(probs, ref, labels, entry["dtype"], path.stat().st_size)
         if results[name]["disagreements"]:
             gallery(folder / f"disagreements_{path.stem}_{path.suffix[1:]}.png", mnist.x_test,
                     results[name]["disagreeing_images"], keras_pred, probs.argmax(1), labels)
     log(table(results))
-    failed = [n for n, r in results.items() if n != "keras" and not r["passed"]]
+    failed = [n for n, r in results.items() if n != "keras" and r["passed"] is False]
     if failed:
         raise VerificationError(
             f"{len(failed)} exported file(s) do not match the Keras model: "
@@ -99,6 +108,9 @@ def table(results: dict) -> str:
     lines.append(f"{'keras (reference)':<24} {'':>9} {k['accuracy']:>9.2%} {'':>9} {'':>8} {'':>9} {'':>6}")
     for name, r in results.items():
         if name == "keras":
+            continue
+        if r["passed"] is None:
+            lines.append(f"{name:<24} {r['bytes'] / 1024:>7.1f}KB  skipped: its runtime is not installed here")
             continue
         gate = "ok" if r["passed"] else "FAILED: " + r["failure"]
         lines.append(f"{name:<24} {r['bytes'] / 1024:>7.1f}KB {r['accuracy']:>9.2%} {r['delta_pp']:>+8.2f}pp "

@@ -22,6 +22,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # alone (no TensorFlow), they are skipped and the edge side's run.
 TRAINING = all(importlib.util.find_spec(m) for m in ("tensorflow", "tf2onnx", "onnx"))
 needs_training = pytest.mark.skipif(not TRAINING, reason="needs the train extra: pip install '.[train]'")
+# LiteRT: left out of the install on Intel Macs (PyPI has no wheel there); the .tflite files' tests skip
+needs_litert = pytest.mark.skipif(not importlib.util.find_spec("ai_edge_litert"), reason="LiteRT is not installed here")
 
 
 @pytest.fixture

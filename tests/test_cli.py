@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from digitedge.cli import cli
-from tests.conftest import ROOT, needs_training, write_idx_folder
+from tests.conftest import ROOT, needs_litert, needs_training, write_idx_folder
 
 COMMANDS = ["train", "export", "verify", "benchmark", "camera", "predict"]
 
@@ -126,6 +128,7 @@ def test_training_without_tensorflow_says_what_to_install():
     assert done.stderr.strip() == "Error: 'digitedge train' needs TensorFlow; install the training extra: pip install 'digitedge[train]'"
 
 
+@needs_litert
 @pytest.mark.parametrize("folder", ["exports", "exports/continental"])
 def test_shipped_exports_verify_without_tensorflow(folder):
     """The committed exports (the default model's, and --writing continental's) match their manifest and
@@ -134,12 +137,37 @@ def test_shipped_exports_verify_without_tensorflow(folder):
 
     done = run_without_tensorflow("verify", folder, "--json")
     assert done.returncode == 0, done.stderr
-    import json
-
     results = json.loads(done.stdout.splitlines()[-1])
     assert results["keras"]["accuracy"] >= 0.995
     assert all(r["passed"] for name, r in results.items() if name != "keras")
     assert set(results) == {"keras", "digitedge_fp32.tflite", "digitedge_fp32.onnx", "digitedge_int8.tflite", "digitedge_int8.onnx"}
+
+
+def test_without_litert_a_tflite_is_refused_in_one_line_verify_skips_it_and_onnx_runs():
+    """Where LiteRT is not installed (pyproject.toml leaves it out on Intel Macs, which PyPI has no
+    wheel of it for): predict with a .tflite says so in one line and exits 1; verify checks the ONNX
+    files, says the .tflite ones were skipped, and passes, as does benchmark on the folder; predict
+    reads with the default ONNX model."""
+    from tests.conftest import SAMPLES, run_without_tensorflow
+
+    no_litert = ("import sys; sys.modules['ai_edge_litert'] = None; sys.modules['ai_edge_litert.interpreter'] = None; "
+                 "from digitedge.cli import cli; cli(prog_name='digitedge')")
+    frame = str(SAMPLES / "frame_000.jpg")
+    done = run_without_tensorflow("predict", frame, "--model", "exports/digitedge_int8.tflite", code=no_litert)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == ("Error: exports/digitedge_int8.tflite: LiteRT (ai-edge-litert) is not installed here, so "
+                                   ".tflite files cannot be read; use the .onnx file (camera's and predict's default)")
+    done = run_without_tensorflow("verify", "exports", code=no_litert)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[0]: line for line in done.stdout.splitlines() if line.startswith("digitedge_")}
+    assert set(rows) == {"digitedge_fp32.tflite", "digitedge_fp32.onnx", "digitedge_int8.tflite", "digitedge_int8.onnx"}
+    assert all(rows[n].endswith("skipped: its runtime is not installed here") for n in rows if n.endswith(".tflite"))
+    assert all(rows[n].endswith("ok") for n in rows if n.endswith(".onnx"))
+    done = run_without_tensorflow("predict", frame, "--json", code=no_litert)
+    assert done.returncode == 0 and json.loads(done.stdout)["text"], done.stderr
+    done = run_without_tensorflow("benchmark", "exports", "--threads", "1", "--runs", "10", "--json", code=no_litert)
+    assert done.returncode == 0, done.stderr
+    assert sorted(Path(json.loads(line)["file"]).name for line in done.stdout.splitlines()) == ["digitedge_fp32.onnx", "digitedge_int8.onnx"]
 
 
 def test_benchmark_json(runner):
