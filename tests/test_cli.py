@@ -170,6 +170,17 @@ def test_without_litert_a_tflite_is_refused_in_one_line_verify_skips_it_and_onnx
     assert sorted(Path(json.loads(line)["file"]).name for line in done.stdout.splitlines()) == ["digitedge_fp32.onnx", "digitedge_int8.onnx"]
 
 
+def test_export_verification_fails_on_a_file_whose_runtime_is_missing(monkeypatch):
+    """Only the verify command skips a .tflite it cannot run; export's verification (skip_missing off)
+    stops there, so no export is called verified with a file left unchecked."""
+    from digitedge import verify
+    from digitedge.errors import RuntimeMissing
+
+    monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
+    with pytest.raises(RuntimeMissing, match="LiteRT"):
+        verify.verify(ROOT / "exports", log=lambda _: None)
+
+
 def test_benchmark_json(runner):
     import json
 
