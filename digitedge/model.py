@@ -55,23 +55,27 @@ def _conv_bn(x, filters: int, padding: str):
 @keras.saving.register_keras_serializable("digitedge")
 class SmoothedCrossentropy(keras.losses.Loss):
     """Cross-entropy against integer labels smoothed towards uniform: the target is 1 - s + s/10 for
-    the true class and s/10 for the others (Keras's sparse loss has no smoothing)."""
+    the true class and s/10 for the others (Keras's sparse loss has no smoothing). A label of -1 is a
+    mark that is no digit (digitedge.negatives): its target is uniform, 1/10 for every class."""
 
     def __init__(self, smoothing: float = 0.1, name: str = "smoothed_crossentropy", **kwargs):
         super().__init__(name=name, **kwargs)
         self.smoothing = smoothing
 
     def call(self, y_true, y_pred):
-        y = keras.ops.one_hot(keras.ops.cast(keras.ops.reshape(y_true, (-1,)), "int32"), y_pred.shape[-1])
+        labels = keras.ops.cast(keras.ops.reshape(y_true, (-1,)), "int32")
+        k = y_pred.shape[-1]
+        y = keras.ops.where(labels[:, None] < 0, 1.0 / k, keras.ops.one_hot(keras.ops.maximum(labels, 0), k))
         return keras.losses.categorical_crossentropy(y, y_pred, label_smoothing=self.smoothing)
 
     def get_config(self):
         return {**super().get_config(), "smoothing": self.smoothing}
 
 
-def loss(smoothing: float):
-    """The training loss: plain sparse cross-entropy, or smoothed labels."""
-    return SmoothedCrossentropy(smoothing) if smoothing else "sparse_categorical_crossentropy"
+def loss(smoothing: float, negatives: bool = False):
+    """The training loss: plain sparse cross-entropy, or smoothed labels (and labels of -1, marks that
+    are no digit, with `negatives`)."""
+    return SmoothedCrossentropy(smoothing) if smoothing or negatives else "sparse_categorical_crossentropy"
 
 
 BUILDERS = {

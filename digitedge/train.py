@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitedge import contract, data, styles
+from digitedge import contract, data, negatives, styles
 from digitedge.errors import DigitEdgeError
 
 LEARNED = 0.5  # a run whose best validation accuracy is under this learnt little (quick's first epoch: about 0.97)
@@ -38,6 +38,8 @@ class TrainConfig:
     elastic: float = 0.0  # elastic distortion: pixels move this far on average along a smooth random field; 0: none
     pen_faults: float = 0.0  # this share of images gets a pen's faults (skips, a faint stretch, blur: pen_fault_layer); 0: none
     styles: float = 0.0  # this share of the 7s and of the 1s are redrawn in their continental form (digitedge.styles); 0: none
+    negatives: float = 0.0  # marks that are no digit (letters, symbols: digitedge.negatives), this share of the
+    # training images in number, added with a uniform target; 0: none
     seed: int = 0  # seeds numpy, TF and Keras; with op determinism, a run repeats exactly
     split_seed: int = 0  # draws the validation images: the same for every seed unless changed
     train_limit: int | None = None  # use only this many training images (tests, smoke runs)
@@ -74,6 +76,8 @@ def resolve(cfg: TrainConfig) -> TrainConfig:
         raise DigitEdgeError("--label-smoothing must be at least 0 and below 1")
     if not 0 <= cfg.styles <= 1:
         raise DigitEdgeError("--styles must be from 0 to 1")
+    if not 0 <= cfg.negatives <= 1:
+        raise DigitEdgeError("--negatives must be from 0 to 1")
     if cfg.epochs < 1 or cfg.batch_size < 1:
         raise DigitEdgeError("--epochs and --batch-size must be at least 1")
     return cfg
@@ -129,14 +133,19 @@ def train(cfg: TrainConfig, log=_log) -> Path:
     restyled = 0
     if cfg.styles:  # (the training images only: validation stays MNIST as it is)
         x_fit, restyled = styles.restyle(x_fit, y_fit, cfg.styles, cfg.seed + 5)
+    added = round(cfg.negatives * len(x_fit))
+    if added:  # (label -1: the loss's uniform target; validation stays MNIST's digits alone)
+        x_fit = np.concatenate([x_fit, negatives.negatives(added, cfg.seed + 6)])
+        y_fit = np.concatenate([y_fit.astype(np.int32), np.full(added, -1, np.int32)])
     run = new_run_dir(cfg.out, cfg.preset)
     atomic_write_text(run / "config.json", json.dumps(dataclasses.asdict(cfg), indent=2) + "\n")
     log(f"run folder {run}; {len(x_fit)} training, {len(x_val)} validation images from {mnist.source}"
-        + (f"; {restyled} 7s and 1s in their continental form" if cfg.styles else ""))
+        + (f"; {restyled} 7s and 1s in their continental form" if cfg.styles else "")
+        + (f"; {added} of them marks that are no digit" if added else ""))
 
     net = nets.build(cfg.preset)
     steps = math.ceil(len(x_fit) / cfg.batch_size)
-    net.compile(optimizer=_optimizer(cfg, steps), loss=nets.loss(cfg.label_smoothing), metrics=["accuracy"])
+    net.compile(optimizer=_optimizer(cfg, steps), loss=nets.loss(cfg.label_smoothing, bool(added)), metrics=["accuracy"])
     log(f"{cfg.preset}: {net.count_params():,} parameters, {nets.macs(net):,} multiply-adds per image")
 
     fit_ds = _dataset(cfg, contract.to_input(x_fit), y_fit, tf, keras)
@@ -177,7 +186,7 @@ def train(cfg: TrainConfig, log=_log) -> Path:
         preset=cfg.preset, parameters=int(net.count_params()), macs=nets.macs(net),
         train_seconds=round(seconds, 1), epochs_run=best.epochs_seen, best_epoch=best.epoch,
         best_val_accuracy=best.val_accuracy, seconds_per_epoch=round(seconds / max(best.epochs_seen, 1), 2),
-        interrupted=interrupted, train_images=len(x_fit), val_images=len(x_val), peak_rss_mb=_peak_rss_mb(),
+        interrupted=interrupted, train_images=len(x_fit), negatives=added, val_images=len(x_val), peak_rss_mb=_peak_rss_mb(),
     )
     report.pictures(run, probs, mnist.x_test, mnist.y_test, metrics)
     atomic_write_text(run / "metrics.json", json.dumps(metrics, indent=2) + "\n")

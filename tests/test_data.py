@@ -11,7 +11,7 @@ import pytest
 
 from digitedge import data
 from digitedge.errors import DataError
-from tests.conftest import idx_bytes, write_idx_folder
+from tests.conftest import idx_bytes, needs_training, write_idx_folder
 
 
 def test_embedded_copy_is_canonical_mnist():
@@ -225,3 +225,23 @@ def test_restyle_changes_that_share_of_the_7s_and_1s_only_the_same_way_for_the_s
     assert 0.25 < share < 0.35
     assert not np.array_equal(a, styles.restyle(x, y, 0.3, seed=6)[0])
     assert styles.restyle(x, y, 0.0, seed=5)[1] == 0
+
+
+@needs_training
+def test_negatives_are_letters_and_symbols_unlike_digits_normalised_as_mnist_was():
+    """digitedge.negatives (train --negatives): marks drawn from matplotlib's fonts, none of them a
+    glyph a digit is written like, every font drawing every glyph itself; each mark in MNIST's box
+    (20 pixels on its longer side) with its centre of mass near the middle; the same seed draws
+    the same marks, another seed others."""
+    from digitedge import negatives
+
+    assert not set(negatives.GLYPHS) & set("0123456789OoDQIlijJTtf/|()[]!ZzSsbGBβgq")
+    assert all(negatives._has(font, g) for font in negatives.FONTS for g in negatives.GLYPHS)
+    x = negatives.negatives(300, seed=4)
+    assert x.shape == (300, 28, 28) and x.dtype == np.uint8
+    assert np.array_equal(x, negatives.negatives(300, seed=4)) and not np.array_equal(x, negatives.negatives(300, seed=5))
+    for image in x:
+        rows, cols = np.nonzero(image)
+        assert max(np.ptp(rows), np.ptp(cols)) + 1 in (19, 20) and image.max() >= 250  # (a faint edge row may round to 0)
+        m = cv2.moments(image)
+        assert abs(m["m10"] / m["m00"] - 14) < 2 and abs(m["m01"] / m["m00"] - 14) < 2

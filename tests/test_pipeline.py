@@ -356,6 +356,49 @@ def test_styles_redraw_a_share_of_the_training_7s_and_1s_never_the_validation_im
         training.resolve(dataclasses.replace(cfg, styles=1.5))
 
 
+def test_negatives_join_the_training_images_with_a_uniform_target_never_the_validation_images(monkeypatch, tmp_path):
+    """--negatives: that share of the training images, in number, is added as marks that are no digit
+    (digitedge.negatives, drawn with the run's seed), labelled -1, whose loss is the cross-entropy
+    against a uniform target; the validation images are MNIST's own."""
+    from digitedge import contract, negatives, train as training
+    from digitedge import model as nets
+    from digitedge.train import TrainConfig
+
+    class Held(Exception):
+        pass
+
+    seen = {}
+
+    def dataset(cfg, x, y, tf, keras):
+        seen["x"], seen["y"] = x, y
+        raise Held
+
+    monkeypatch.setattr(training, "_dataset", dataset)
+    cfg = TrainConfig(preset="quick", negatives=0.2, seed=2, train_limit=3000, out=str(tmp_path))
+    with pytest.raises(Held):
+        training.train(cfg, log=lambda line: None)
+    x_fit, y_fit, _, _ = data.split_validation(data.load(), cfg.val_size, cfg.split_seed)
+    assert len(seen["x"]) == 3600 and np.array_equal(seen["y"][:3000], y_fit[:3000]) and (seen["y"][3000:] == -1).all()
+    assert np.array_equal(seen["x"][:3000], contract.to_input(x_fit[:3000]))
+    assert np.array_equal(seen["x"][3000:], contract.to_input(negatives.negatives(600, cfg.seed + 6)))
+    with pytest.raises(DigitEdgeError, match="--negatives"):
+        training.resolve(dataclasses.replace(cfg, negatives=1.5))
+
+    probs = np.random.default_rng(0).dirichlet(np.ones(10), size=3).astype(np.float32)
+    labels = np.array([-1, 4, -1])
+    for smoothing in (0.0, 0.1):
+        target = np.full((3, 10), smoothing / 10)
+        target[1, 4] += 1 - smoothing
+        target[[0, 2]] = 0.1
+        expected = float(np.mean(-(target * np.log(probs)).sum(1)))
+        assert float(nets.loss(smoothing, negatives=True)(labels, probs)) == pytest.approx(expected, rel=1e-5)
+    uniform = np.full((1, 10), 0.1, np.float32)
+    sure = np.full((1, 10), 0.01, np.float32)
+    sure[0, 3] = 0.91
+    loss = nets.loss(0.0, negatives=True)
+    assert float(loss(np.array([-1]), uniform)) < float(loss(np.array([-1]), sure))  # no digit: unsure is right
+
+
 def test_pen_faults_break_and_fade_strokes_of_a_share_of_images_in_training_only():
     """--pen-faults: about that share of images lose ink in bands (skips) or have it faded, a new draw
     each batch; the rest are as they were (up to their strongest ink brought to 1); inference sees
