@@ -103,7 +103,8 @@ def cli():
               help="Share of the 7s and of the 1s redrawn as most of Europe writes them (a bar across the 7, a flag on the 1); 0 is none.")
 @click.option("--negatives", type=Number(0, 1), default=0.0,
               help="Add letters and symbols (marks that are no digit), this share of the training images in number, "
-                   "taught to read as no digit in particular, so camera and predict leave them out; 0 is none.")
+                   "taught to read as no digit in particular, so camera and predict leave them out, and as many "
+                   "digits printed in the same fonts; 0 is none.")
 @click.option("--seed", type=int, default=0, help="Random seed; the same seed repeats a run exactly.")
 @click.option("--split-seed", type=int, default=0,
               help="Seed of the draw of validation images: the same images for every --seed unless changed.")

@@ -3,7 +3,10 @@ fonts matplotlib ships, normalised as the camera pipeline normalises its crops. 
 --negatives` adds them to the training images with a uniform target (outlier exposure: Hendrycks
 et al., 2019): the model learns to spread its probability over the ten digits for such a mark,
 so the reader's existing rule (a reading under its confidence is no digit) leaves it out of the
-text, and the exported model keeps the contract's ten outputs.
+text, and the exported model keeps the contract's ten outputs. As many digits are drawn in the
+same fonts, the same way, with their labels (printed_digits): taught only printed marks as no
+digit and only handwritten ones as digits, a model learns that print is no digit, and reads
+printed digits (a sudoku's givens, a form's numbers) worse.
 
 Only letters and symbols unlike any digit are drawn: O, o, D, Q (0), I, l, i, j, J, T, / and
 brackets, f and t (1 or a crossed 7), Z, z (2), S, s (5), b, G (6), B, β (8), g, q (9) stay out, since a digit written so
@@ -19,6 +22,7 @@ import numpy as np
 LETTERS = "ACEFHKMNPRUVWXYacehkmnpruvwxy"
 SYMBOLS = "+=#@&%*<>~€£¥§¶×÷±αγλμπφψωΔΛΠΣΦΨΩ"
 GLYPHS = LETTERS + SYMBOLS
+DIGITS = "0123456789"
 FONTS = (  # matplotlib's own (mpl-data/fonts/ttf): the same files on every machine with the train extra
     "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSans-BoldOblique",
     "DejaVuSansMono", "DejaVuSansMono-Bold", "DejaVuSansMono-Oblique", "DejaVuSansMono-BoldOblique",
@@ -81,19 +85,29 @@ def glyph(text: str, font: str, rng) -> np.ndarray:
 
 def negatives(count: int, seed: int) -> np.ndarray:
     """`count` marks that are not digits (uint8 (count, 28, 28), white on black, MNIST's box and
-    centring: normalize.to_mnist); the same seed draws the same marks."""
+    centring: normalize.to_mnist), PAIRS of them two glyphs; the same seed draws the same marks."""
+    return _drawn(count, seed, GLYPHS, PAIRS)[0]
+
+
+def printed_digits(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """`count` digits drawn in the same fonts and the same way as the negatives, and their labels
+    (uint8 (count, 28, 28), uint8 (count,))."""
+    images, texts = _drawn(count, seed, DIGITS, 0.0)
+    return images, np.array([DIGITS.index(t) for t in texts], np.uint8)
+
+
+def _drawn(count: int, seed: int, glyphs: str, pairs: float) -> tuple[np.ndarray, list[str]]:
     from digitedge.vision.normalize import to_mnist
 
     rng = np.random.default_rng(seed)
-    out = np.zeros((count, 28, 28), np.uint8)
-    k = 0
-    while k < count:
+    out, texts = np.zeros((count, 28, 28), np.uint8), []
+    while len(texts) < count:
         font = FONTS[rng.integers(len(FONTS))]
-        text = "".join(GLYPHS[i] for i in rng.integers(len(GLYPHS), size=2 if rng.random() < PAIRS else 1))
+        text = "".join(glyphs[i] for i in rng.integers(len(glyphs), size=2 if rng.random() < pairs else 1))
         if not all(_has(font, c) for c in text):
             continue
         ink = glyph(text, font, rng)
         if ink.any():
-            out[k] = to_mnist(ink)
-            k += 1
-    return out
+            out[len(texts)] = to_mnist(ink)
+            texts.append(text)
+    return out, texts

@@ -39,7 +39,7 @@ class TrainConfig:
     pen_faults: float = 0.0  # this share of images gets a pen's faults (skips, a faint stretch, blur: pen_fault_layer); 0: none
     styles: float = 0.0  # this share of the 7s and of the 1s are redrawn in their continental form (digitedge.styles); 0: none
     negatives: float = 0.0  # marks that are no digit (letters, symbols: digitedge.negatives), this share of the
-    # training images in number, added with a uniform target; 0: none
+    # training images in number, added with a uniform target, and as many digits printed in the same fonts; 0: none
     seed: int = 0  # seeds numpy, TF and Keras; with op determinism, a run repeats exactly
     split_seed: int = 0  # draws the validation images: the same for every seed unless changed
     train_limit: int | None = None  # use only this many training images (tests, smoke runs)
@@ -135,13 +135,14 @@ def train(cfg: TrainConfig, log=_log) -> Path:
         x_fit, restyled = styles.restyle(x_fit, y_fit, cfg.styles, cfg.seed + 5)
     added = round(cfg.negatives * len(x_fit))
     if added:  # (label -1: the loss's uniform target; validation stays MNIST's digits alone)
-        x_fit = np.concatenate([x_fit, negatives.negatives(added, cfg.seed + 6)])
-        y_fit = np.concatenate([y_fit.astype(np.int32), np.full(added, -1, np.int32)])
+        printed, labels = negatives.printed_digits(added, cfg.seed + 7)
+        x_fit = np.concatenate([x_fit, negatives.negatives(added, cfg.seed + 6), printed])
+        y_fit = np.concatenate([y_fit.astype(np.int32), np.full(added, -1, np.int32), labels.astype(np.int32)])
     run = new_run_dir(cfg.out, cfg.preset)
     atomic_write_text(run / "config.json", json.dumps(dataclasses.asdict(cfg), indent=2) + "\n")
     log(f"run folder {run}; {len(x_fit)} training, {len(x_val)} validation images from {mnist.source}"
         + (f"; {restyled} 7s and 1s in their continental form" if cfg.styles else "")
-        + (f"; {added} of them marks that are no digit" if added else ""))
+        + (f"; {added} of them marks that are no digit, and {added} digits printed in the same fonts" if added else ""))
 
     net = nets.build(cfg.preset)
     steps = math.ceil(len(x_fit) / cfg.batch_size)

@@ -245,3 +245,8 @@ def test_negatives_are_letters_and_symbols_unlike_digits_normalised_as_mnist_was
         assert max(np.ptp(rows), np.ptp(cols)) + 1 in (19, 20) and image.max() >= 250  # (a faint edge row may round to 0)
         m = cv2.moments(image)
         assert abs(m["m10"] / m["m00"] - 14) < 2 and abs(m["m01"] / m["m00"] - 14) < 2
+    # the digits printed beside them (so print alone says nothing): every digit, about as often, labelled
+    printed, labels = negatives.printed_digits(500, seed=4)
+    assert printed.shape == (500, 28, 28) and labels.dtype == np.uint8 and np.bincount(labels, minlength=10).min() >= 25
+    again, same = negatives.printed_digits(500, seed=4)
+    assert np.array_equal(printed, again) and np.array_equal(labels, same)

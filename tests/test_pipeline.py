@@ -359,7 +359,8 @@ def test_styles_redraw_a_share_of_the_training_7s_and_1s_never_the_validation_im
 def test_negatives_join_the_training_images_with_a_uniform_target_never_the_validation_images(monkeypatch, tmp_path):
     """--negatives: that share of the training images, in number, is added as marks that are no digit
     (digitedge.negatives, drawn with the run's seed), labelled -1, whose loss is the cross-entropy
-    against a uniform target; the validation images are MNIST's own."""
+    against a uniform target, and as many digits printed in the same fonts, with their labels; the
+    validation images are MNIST's own."""
     from digitedge import contract, negatives, train as training
     from digitedge import model as nets
     from digitedge.train import TrainConfig
@@ -378,9 +379,12 @@ def test_negatives_join_the_training_images_with_a_uniform_target_never_the_vali
     with pytest.raises(Held):
         training.train(cfg, log=lambda line: None)
     x_fit, y_fit, _, _ = data.split_validation(data.load(), cfg.val_size, cfg.split_seed)
-    assert len(seen["x"]) == 3600 and np.array_equal(seen["y"][:3000], y_fit[:3000]) and (seen["y"][3000:] == -1).all()
+    printed, digits = negatives.printed_digits(600, cfg.seed + 7)
+    assert len(seen["x"]) == 4200 and np.array_equal(seen["y"][:3000], y_fit[:3000]) and (seen["y"][3000:3600] == -1).all()
+    assert np.array_equal(seen["y"][3600:], digits) and set(digits) == set(range(10))
     assert np.array_equal(seen["x"][:3000], contract.to_input(x_fit[:3000]))
-    assert np.array_equal(seen["x"][3000:], contract.to_input(negatives.negatives(600, cfg.seed + 6)))
+    assert np.array_equal(seen["x"][3000:3600], contract.to_input(negatives.negatives(600, cfg.seed + 6)))
+    assert np.array_equal(seen["x"][3600:], contract.to_input(printed))
     with pytest.raises(DigitEdgeError, match="--negatives"):
         training.resolve(dataclasses.replace(cfg, negatives=1.5))
 
