@@ -36,23 +36,31 @@ PEN = (0.6, 2.0)  # its strokes made this many times as thick as the font's (thi
 PAIRS = 0.15  # this share of the marks are two glyphs touching (joined letters a segmenter keeps as one)
 
 
+def _path(name: str) -> str:
+    """A font of matplotlib's own, by its file's name."""
+    import matplotlib
+
+    return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"{name}.ttf")
+
+
 @cache
 def _font(name: str, size: int = SIZE):
-    import matplotlib
     from PIL import ImageFont
 
-    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"{name}.ttf"
-    return ImageFont.truetype(str(path), size)
+    return ImageFont.truetype(_path(name), size)
+
+
+@cache
+def _faces(name: str):
+    from matplotlib.ft2font import FT2Font
+
+    return FT2Font(_path(name))
 
 
 @cache
 def _has(name: str, glyph: str) -> bool:
     """Whether the font draws this glyph itself (not its 'missing' box)."""
-    from matplotlib.ft2font import FT2Font
-
-    import matplotlib
-
-    return FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"{name}.ttf")).get_char_index(ord(glyph)) != 0
+    return _faces(name).get_char_index(ord(glyph)) != 0
 
 
 def glyph(text: str, font: str, rng) -> np.ndarray:
@@ -60,6 +68,8 @@ def glyph(text: str, font: str, rng) -> np.ndarray:
     its strokes thinned or thickened; uint8, any size (empty if the font draws nothing)."""
     import cv2
     from PIL import Image, ImageDraw
+
+    from digitedge.vision.normalize import stroke_width
 
     f = _font(font)
     canvas = Image.new("L", (3 * SIZE * len(text), 3 * SIZE), 0)
@@ -69,8 +79,6 @@ def glyph(text: str, font: str, rng) -> np.ndarray:
         return ink
     pen = rng.uniform(*PEN)
     mask = (ink > 127).astype(np.uint8)
-    from digitedge.vision.normalize import stroke_width
-
     k = int(round(abs(pen - 1) * stroke_width(mask) / 2))
     if k:
         shape = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
