@@ -55,6 +55,7 @@ class Blob:
     flat: tuple[int, int, int, int] | None = None  # its box on the page seen head-on, if not `box`
     washed: bool = False  # found only by looking again under glare (segment._washed_out): read only where sure
     shear: float = 0.0  # its cuts run along the handwriting's lean: the shear that stands it up (lean)
+    over: int | None = None  # the reading that holds two digits one above the other (stack), if offered
 
     @property
     def page_box(self) -> tuple[int, int, int, int]:
@@ -65,7 +66,7 @@ class Blob:
         """Reading j's digits, and the places where its cuts go through ink (a touching pair: one per
         cut); cut when first asked for, since the reader skips readings whose count cannot win."""
         if j not in self.made:
-            self.made[j] = self.cut(self.counts[j], self.shear)
+            self.made[j] = self.cut(2, 0.0, True) if j == self.over else self.cut(self.counts[j], self.shear)
         return self.made[j]
 
     def lean(self, shear: float) -> None:
@@ -75,7 +76,7 @@ class Blob:
         next asked for."""
         if shear != self.shear:
             self.shear = shear
-            self.made = {j: made for j, made in self.made.items() if self.counts[j] == 1}
+            self.made = {j: made for j, made in self.made.items() if self.counts[j] == 1 or j == self.over}
 
     def offer(self, count: int) -> None:
         """One more way to read it, if it is new: `count` digits (the reader's guess from the frame's
@@ -83,10 +84,16 @@ class Blob:
         if count >= 1 and count not in self.counts:
             self.counts.append(count)
 
+    def stack(self) -> None:
+        """One more way to read it: two digits, one above the other (cuts.stacked), if not offered yet."""
+        if self.over is None:
+            self.over = len(self.counts)
+            self.counts.append(2)
+
     @classmethod
     def whole(cls, candidate: Candidate) -> "Blob":
         """A blob read only as the one digit it is (other counts come out empty and are never chosen)."""
-        return cls(candidate.box, [1], lambda k, shear=0.0: ([candidate] if k == 1 else [], 0), flat=candidate.flat)
+        return cls(candidate.box, [1], lambda k, shear=0.0, over=False: ([candidate] if k == 1 and not over else [], 0), flat=candidate.flat)
 
 
 @dataclass(frozen=True)

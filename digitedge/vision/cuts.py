@@ -16,10 +16,20 @@ def cut(pieces: list[np.ndarray], shape: np.ndarray, region: np.ndarray, x: int,
     return digits, sum(_touches(a, b) for a, b in zip(pieces, pieces[1:]))
 
 
-def cut_into(shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement, k: int, shear: float = 0.0):
+def cut_into(shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement, k: int, shear: float = 0.0,
+             over: bool = False):
     """A blob's shape cut into k digits along the least-ink paths (along the handwriting's lean where
-    `shear` says it leans: _leaning_paths)."""
+    `shear` says it leans: _leaning_paths); over=True: into two, one above the other (stacked)."""
+    if over:
+        return cut(stacked(shape), shape, region, x, y, at)
     return cut([shape] if k == 1 else split(shape, 0.0, parts=k, shear=shear), shape, region, x, y, at)
+
+
+def stacked(shape: np.ndarray) -> list[np.ndarray]:
+    """A blob's shape cut into a top digit and a bottom one along the least-ink path from side to side
+    near its middle (two digits of two lines whose strokes meet: a sudoku's 7 whose tail reaches the
+    6 in the cell below, across the grid line taken out between them)."""
+    return [piece.T.copy() for piece in _pieces(shape.T, _paths(shape.T, 2))]
 
 
 def _candidate(piece: np.ndarray, shape: np.ndarray, region: np.ndarray, x: int, y: int, at: Placement) -> Candidate | None:

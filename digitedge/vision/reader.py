@@ -34,6 +34,9 @@ BREAK = 0.2  # pieces of one digit lie within this share of the frame's typical 
 JOINED_TALL = 1.3  # and together are at most this many times as tall as it
 JOINED_WIDE = 1.1  # and at most this many times as wide as they are tall together
 BLANK = 10  # levels: an image (predict --single) whose darkest and lightest pixels differ by less holds no digit
+STACKED = (1.6, 2.4)  # a blob this many times the frame's typical mark height may be two digits, one above the other
+STACK = 0.5  # ... and is read so only where that reading is this much likelier (log-probability) than one digit
+MIN_STACK = 5  # ... in a frame of at least this many marks (fewer do not tell a typical height)
 TALLER = 1.5  # a blob this many times the frame's typical mark height has its own digit width (_count_of)
 SPAN = 1.4  # n digits touching span about 1 + SPAN * (n - 1) of a frame's typical digit widths (_count_of)
 
@@ -120,6 +123,13 @@ class DigitReader:
         tall = float(median(b.page_box[3] for b in blobs))  # the frame's typical mark height (without a unit)
         for blob in blobs if unit else ():
             blob.offer(max(1, round(_count_of(blob, unit, tall))))  # a short, wide digit's shape says 3
+        for blob in blobs if unit and len(blobs) >= MIN_STACK else ():
+            # two digits of two lines whose strokes meet (a sudoku's, across the grid line taken out
+            # between them) are one blob, twice as tall as the others, as wide as one of them, and
+            # level with marks of both lines (a big digit standing above a line of small ones is not)
+            if (blob.counts[0] == 1 and STACKED[0] * tall <= blob.page_box[3] <= STACKED[1] * tall
+                    and _straddles(blob.page_box, [b.page_box for b in blobs], tall)):
+                blob.stack()
 
         def prior(blob: Blob, j: int, cut: bool = True) -> float:
             return _prior(blob, j, unit, cut, tall)
@@ -319,14 +329,27 @@ def _prior(blob: Blob, j: int, unit: float | None, cut: bool = True, tall: float
     are of a height). With cut=False, from the count asked for alone, without cutting: the rest can
     only lower it (and a cut yields that count unless one of its pieces comes out empty, which the
     test on the samples would catch). `tall`: the frame's typical mark height (_count_of)."""
-    expected = _count_of(blob, unit, tall)
+    over = j == blob.over  # two digits, one above the other: its width is a line's (not scaled by its height)
+    expected = _count_of(blob, unit, None if over else tall)
+    # a blob offered that reading (stack) is as far off as its height is from one typical mark's, or
+    # from two; less STACK for two (a tall digit's halves read as digits too: an 8's loops as 0s)
+    lines = 0.0 if blob.over is None else -COUNT * abs((2 if over else 1) - blob.page_box[3] / tall) - STACK * over
     if not cut:
-        return -COUNT * abs(blob.counts[j] - expected)
+        return -COUNT * abs((1 if over else blob.counts[j]) - expected) + lines
     digits, touches = blob.reading(j)
     n = len(digits)
     tallest = max((d.page_box[3] for d in digits), default=0)
     stubs = sum(d.page_box[3] < 0.5 * tallest for d in digits)
-    return -COUNT * abs(n - expected) - 1.0 * max(0, touches - (n - 1)) - 1.0 * stubs
+    count = -COUNT * (abs(1 - expected) + 2 - n) if over else -COUNT * abs(n - expected)
+    return count + lines - 1.0 * max(0, touches - (n - 1)) - 1.0 * stubs
+
+
+def _straddles(box: tuple[int, int, int, int], boxes: list[tuple[int, int, int, int]], tall: float) -> bool:
+    """Whether a box's top half and its bottom half each hold the middle of another mark of a line's
+    height (at most FIT[1] times the typical mark height `tall`): it lies across two lines of digits."""
+    x, y, w, h = box
+    middles = [by + bh / 2 for bx, by, bw, bh in boxes if bh <= FIT[1] * tall]
+    return any(y <= m < y + h / 2 for m in middles) and any(y + h / 2 <= m < y + h for m in middles)
 
 
 def _count_of(blob: Blob, unit: float | None, tall: float | None = None) -> float:
