@@ -112,7 +112,7 @@ class DigitReader:
         cut in three)."""
         if not blobs:
             return []
-        skew, agreeing = skew_of([b.page_box for b in blobs])  # (on the page as read: a rectified sheet's own lines)
+        skew, agreeing, pairs = skew_of([b.page_box for b in blobs])  # (on the page as read: a rectified sheet's own lines)
         # lines seen askew (several digits agreeing; handwriting's own slant and wobble differ from one
         # digit to the next): each digit is stood upright first
         turn = skew if abs(skew) >= UPRIGHT and agreeing >= 3 else 0.0
@@ -151,7 +151,7 @@ class DigitReader:
             chosen.extend((c, p, blob.washed) for c, p in zip(blob.reading(best)[0], probs[i, best]))
         chosen = self._rejoined(chosen, pose, tall)
         boxes = [c.page_box for c, _, _ in chosen]
-        along, across = _along_across(boxes, skew)
+        along, across = _along_across(boxes, skew if 2 * agreeing >= pairs else 0.0)
         array = np.array(boxes, np.float64).reshape(-1, 4)
         lines = _lines(array, along, across)
         marks = _punctuation(array, across, lines)
@@ -384,7 +384,7 @@ def skew_of(boxes: list[tuple[int, int, int, int]]) -> tuple[float, int]:
     digits are closer to each other than to the next line's); and how many pairs agree with it,
     within AGREE degrees. (0, 0) with fewer than two such pairs."""
     if len(boxes) < 3:
-        return 0.0, 0
+        return 0.0, 0, 0
     x, y, w, h = np.array(boxes, np.float64).reshape(-1, 4).T
     tall = h >= 0.6 * median(h.tolist())  # a comma's or a stop's centre, low beside a digit, is not the line's slant
     x, y, w, h = x[tall], y[tall], w[tall], h[tall]
@@ -396,11 +396,11 @@ def skew_of(boxes: list[tuple[int, int, int, int]]) -> tuple[float, int]:
     nearest = np.argmin(np.where(beside[first], dist[first], np.inf), axis=1)
     pairs = sorted({(min(a, b), max(a, b)) for a, b in zip(first.tolist(), nearest.tolist())})  # each pair once
     if len(pairs) < 2:
-        return 0.0, 0
+        return 0.0, 0, len(pairs)
     i, j = np.array(pairs).T
     angles = np.degrees(np.arctan(dy[i, j] / dx[i, j]))
     skew = float(median(angles.tolist()))
-    return skew, int(np.count_nonzero(np.abs(angles - skew) <= AGREE))
+    return skew, int(np.count_nonzero(np.abs(angles - skew) <= AGREE)), len(pairs)
 
 
 def _shear(blobs: list[Blob], turn: float) -> float:
