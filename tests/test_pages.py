@@ -537,6 +537,20 @@ def test_a_slant_few_neighbours_agree_on_does_not_group_the_lines(reader):
     assert reader.read(image, still=True).text == text == "76 1259 60 063 9387 2936 1 6360 51"
 
 
+def test_lines_run_along_the_slant_their_digits_are_stood_up_by(reader):
+    """conditions.py's frames turned 15 degrees, seed 1, the eighth (test digits): only 3 of its 7
+    neighbour pairs agree with its slant (-15.4 degrees), enough to stand its digits upright by it;
+    its lines, grouped level for that, were read as 6790 9 67488. The lines run along any slant the
+    digits are stood upright by."""
+    from benchmarks.conditions import CONDITIONS
+
+    m, rng = data.load(), np.random.default_rng(1)
+    for n in range(8):
+        digits = rng.choice(len(m.x_test), 10, replace=False)
+        frame = np.clip(CONDITIONS["turned 15 degrees"](m, digits, rng, n), 0, 255).astype(np.uint8)
+    assert reader.read(frame).text == written(m, digits, 5) == "96790 67488"
+
+
 def test_the_slant_says_how_many_neighbour_pairs_agree_with_it():
     """skew_of: (slant, pairs agreeing with it, pairs): a line of five digits rising 5 pixels each."""
     boxes = [(40 * k, 100 - 5 * k, 30, 40) for k in range(5)]
@@ -559,7 +573,7 @@ def test_lines_seen_askew_are_read_line_by_line(degrees):
     t = np.radians(degrees)
     rows = [[(int(90 + 95 * k * np.cos(t) - 130 * r * np.sin(t)), int(200 + 95 * k * np.sin(t) + 130 * r * np.cos(t)), 50, 50)
              for k in range(5)] for r in range(2)]
-    skew, agreeing = skew_of(rows[0] + rows[1])
+    skew, agreeing, _ = skew_of(rows[0] + rows[1])
     assert abs(skew - degrees) < 1 and agreeing >= 6
     assert group_lines(rows[0] + rows[1], skew) == [0] * 5 + [1] * 5
     assert group_lines(rows[1][::-1] + rows[0][::-1], skew) == [1] * 5 + [0] * 5
@@ -568,7 +582,7 @@ def test_lines_seen_askew_are_read_line_by_line(degrees):
 def test_handwritings_own_slant_does_not_turn_digits():
     """Three digits of uneven heights on one line (a 9 whose tail was lost): their centres agree on no
     slant, so none is turned."""
-    _, agreeing = skew_of([(105, 175, 95, 112), (369, 207, 52, 117), (247, 201, 65, 62)])
+    _, agreeing, _ = skew_of([(105, 175, 95, 112), (369, 207, 52, 117), (247, 201, 65, 62)])
     assert agreeing < 3
 
 

@@ -151,7 +151,10 @@ class DigitReader:
             chosen.extend((c, p, blob.washed) for c, p in zip(blob.reading(best)[0], probs[i, best]))
         chosen = self._rejoined(chosen, pose, tall)
         boxes = [c.page_box for c, _, _ in chosen]
-        along, across = _along_across(boxes, skew if 2 * agreeing >= pairs else 0.0)
+        # lines run along the slant where the digits are stood upright by it, or where half the pairs of
+        # neighbours agree with it; else level (a sudoku's sparse rows: many a digit's nearest neighbour
+        # lies in the next row, and their median slant is no line's)
+        along, across = _along_across(boxes, skew if turn or 2 * agreeing >= pairs else 0.0)
         array = np.array(boxes, np.float64).reshape(-1, 4)
         lines = _lines(array, along, across)
         marks = _punctuation(array, across, lines)
