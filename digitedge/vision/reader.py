@@ -380,12 +380,12 @@ def _plausibility(probs: list[np.ndarray], prior: float) -> float:
     return sum(float(np.log(max(p.max(), 1e-6))) for p in probs) + prior
 
 
-def skew_of(boxes: list[tuple[int, int, int, int]]) -> tuple[float, int]:
+def skew_of(boxes: list[tuple[int, int, int, int]]) -> tuple[float, int, int]:
     """The slant of the lines of writing, in degrees (positive: running down to the right, as the
     frame's rows are numbered): the median slant from each box to its nearest neighbour, of those
     lying more beside it than above or below it and less than three digits' heights away (a line's
-    digits are closer to each other than to the next line's); and how many pairs agree with it,
-    within AGREE degrees. (0, 0) with fewer than two such pairs."""
+    digits are closer to each other than to the next line's); how many pairs agree with it, within
+    AGREE degrees; and how many pairs there are. (0, 0, pairs) with fewer than two such pairs."""
     if len(boxes) < 3:
         return 0.0, 0, 0
     x, y, w, h = np.array(boxes, np.float64).reshape(-1, 4).T
