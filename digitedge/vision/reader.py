@@ -37,6 +37,8 @@ BLANK = 10  # levels: an image (predict --single) whose darkest and lightest pix
 STACKED = (1.6, 2.4)  # a blob this many times the frame's typical mark height may be two digits, one above the other
 STACK = 0.5  # ... and is read so only where that reading is this much likelier (log-probability) than one digit
 MIN_STACK = 5  # ... in a frame of at least this many marks (fewer do not tell a typical height)
+BIG_STRAY = 2.0  # a mark standing in no line of digits, this many times the others' median height (a face
+BIG_SURE = 0.7  # behind a sheet held up to a webcam, its head's outline a 0), is read only this surely
 TALLER = 1.5  # a blob this many times the frame's typical mark height has its own digit width (_count_of)
 SPAN = 1.4  # n digits touching span about 1 + SPAN * (n - 1) of a frame's typical digit widths (_count_of)
 
@@ -159,12 +161,15 @@ class DigitReader:
         lines = _lines(array, along, across)
         marks = _punctuation(array, across, lines)
         fits = _in_line(array, lines)
+        big = _big_strays(array[:, 3], fits) if self.in_line else [False] * len(chosen)
         read = []  # (digit, its place along its line)
-        for (c, p, glare), line, mark, fit, place in zip(chosen, lines, marks, fits, along):
+        for (c, p, glare), line, mark, fit, place, huge in zip(chosen, lines, marks, fits, along, big):
             top2 = np.sort(p)[-2:]
             # a mark standing in a line of digits as one of them is a digit: its likeliest reading is
             # taken, unless the model has no guess at all; a stray mark must be a sure and clear reading
             sure, lead = self.in_line if fit and self.in_line else (self.min_confidence, self.min_margin)
+            if huge:  # far bigger than the frame's digits, in no line of them: a sure reading, or no digit
+                sure = max(sure, BIG_SURE)
             if glare:  # brought back from under glare: a sure reading, or writing showing through
                 sure, lead = max(sure, WASHED_CONFIDENCE), max(lead, self.min_margin)
             label = int(p.argmax()) if top2[1] >= sure and top2[1] - top2[0] >= lead else None
@@ -466,6 +471,15 @@ def _in_line(boxes: np.ndarray, lines: list[int]) -> list[bool]:
             typical = median(h[j] for j in ids if j != k)  # (statistics: NumPy's costs far more for a few numbers)
             fits[k] = FIT[0] * typical <= h[k] <= FIT[1] * typical
     return fits
+
+
+def _big_strays(heights: np.ndarray, fits: list[bool]) -> list[bool]:
+    """Which marks stand in no line of digits (_in_line) and are at least BIG_STRAY times the median
+    height of the frame's other marks, of which there are at least IN_LINE."""
+    h = heights.tolist()
+    if len(h) <= IN_LINE:
+        return [False] * len(h)
+    return [not fit and h[k] >= BIG_STRAY * median(h[:k] + h[k + 1 :]) for k, fit in enumerate(fits)]
 
 
 def _by_line(lines: list[int]) -> list[list[int]]:
