@@ -161,7 +161,7 @@ class DigitReader:
         lines = _lines(array, along, across)
         marks = _punctuation(array, across, lines)
         fits = _in_line(array, lines)
-        big = _big_strays(array[:, 3], fits) if self.in_line else [False] * len(chosen)
+        big = _big_strays(array[:, 3], fits, lines) if self.in_line else [False] * len(chosen)
         read = []  # (digit, its place along its line)
         for (c, p, glare), line, mark, fit, place, huge in zip(chosen, lines, marks, fits, along, big):
             top2 = np.sort(p)[-2:]
@@ -473,13 +473,16 @@ def _in_line(boxes: np.ndarray, lines: list[int]) -> list[bool]:
     return fits
 
 
-def _big_strays(heights: np.ndarray, fits: list[bool]) -> list[bool]:
-    """Which marks stand in no line of digits (_in_line) and are at least BIG_STRAY times the median
-    height of the frame's other marks, of which there are at least IN_LINE."""
+def _big_strays(heights: np.ndarray, fits: list[bool], lines: list[int]) -> list[bool]:
+    """Which marks stand alone: in no line of digits (_in_line), with no mark of their height (FIT)
+    in their line (a big number's two digits stand together), and at least BIG_STRAY times the
+    median height of the frame's other marks, of which there are at least IN_LINE."""
     h = heights.tolist()
     if len(h) <= IN_LINE:
         return [False] * len(h)
-    return [not fit and h[k] >= BIG_STRAY * median(h[:k] + h[k + 1 :]) for k, fit in enumerate(fits)]
+    return [not fit and h[k] >= BIG_STRAY * median(h[:k] + h[k + 1 :])
+            and not any(FIT[0] * h[k] <= h[j] <= FIT[1] * h[k] for j in range(len(h)) if j != k and lines[j] == lines[k])
+            for k, fit in enumerate(fits)]
 
 
 def _by_line(lines: list[int]) -> list[list[int]]:
